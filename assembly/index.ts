@@ -9,3 +9,4 @@ export { phaseGrid } from './phaseGrid';
 export function simdBuild(): bool {
   return ASC_FEATURE_SIMD;
 }
+export * from './montecarlo/index';
