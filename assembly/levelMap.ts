@@ -11,8 +11,13 @@ export function levelMap(b: i32, gamma: f64, rho: f64, u: f64): f64 {
   return rho * gamma * u + (1.0 - rho) * majorityBias(b, gamma * u);
 }
 
-/** Absolute resolution of the fixed-point solver (§B7 asks for 1e-12). */
-export const FIXED_POINT_TOLERANCE: f64 = 1e-12;
+/**
+ * Relative width of the bracket the fixed-point solver certifies (§B7 asks for 1e-12; a few ulps
+ * cost nothing extra, since Newton converges quadratically).
+ */
+export const FIXED_POINT_TOLERANCE: f64 = 4e-16;
+/** The largest double below 1: u* < 1 whenever γ < 1 (§B7), even where rounding says otherwise. */
+const BELOW_ONE: f64 = 1.0 - 1.0 / 9007199254740992.0;
 
 /** Newton iterations used by the last fixedPoint call (diagnostics, read through lastIterations). */
 let iterations: i32 = 0;
@@ -60,14 +65,14 @@ export function fixedPoint(b: i32, gamma: f64, rho: f64): f64 {
     lo = u * (1.0 - FIXED_POINT_TOLERANCE);
     if (!(am1 * lo - w * majorityDeficit(b, gamma * lo) > 0.0)) lo = 0.0;
   }
-  while (hi - lo > FIXED_POINT_TOLERANCE * hi && hi - lo > 1e-300) {
+  while (hi - lo > FIXED_POINT_TOLERANCE * hi) {
     iterations++;
     const mid = 0.5 * (lo + hi);
     if (mid <= lo || mid >= hi) break;
     if (am1 * mid - w * majorityDeficit(b, gamma * mid) > 0.0) lo = mid;
     else hi = mid;
   }
-  return 0.5 * (lo + hi);
+  return min(hi, BELOW_ONE);
 }
 
 /**

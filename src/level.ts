@@ -94,7 +94,8 @@ export const FIXED_POINT_RESOLUTION = 1e-12;
 
 /**
  * u* ∈ (0, 1] with T(u*) = u* when α_ρ > 1, found by Newton's method from u = 1 (monotone on this
- * concave problem) certified by a sign change and safeguarded by bisection, to 1e-12 relative.
+ * concave problem) certified by a sign change and safeguarded by bisection. The certified bracket is
+ * a few ulps wide (§B7 asks for 1e-12); u* is kept below 1 whenever γ < 1.
  */
 export function fixedPointDetail(level: Level): FixedPointResult {
   const { b, gamma, rho } = checkLevel(level);
