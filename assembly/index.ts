@@ -2,7 +2,10 @@
 // Every export takes and returns plain numbers or addresses inside the scratch arena.
 export { reserve } from './arena';
 export { majoritySlope, majorityBias, majorityDerivative, majorityDeficit } from './majority';
-export { alpha, levelMap, fixedPoint, lastIterations, trajectory, mixingDepth } from './levelMap';
+export {
+  alpha, organizationExponent, levelMap, fixedPoint, lastIterations, trajectory, mixingDepth, mixingDepthSmallSignal,
+  clippedPredictor,
+} from './levelMap';
 export { phaseGrid } from './phaseGrid';
 
 /** True in the build compiled with --enable simd (lets the host confirm which flavour it loaded). */

@@ -6,6 +6,11 @@ export function alpha(b: i32, gamma: f64, rho: f64): f64 {
   return gamma * (rho + (1.0 - rho) * majoritySlope(b));
 }
 
+/** s = ln α_ρ / ln b, §B8. */
+export function organizationExponent(b: i32, gamma: f64, rho: f64): f64 {
+  return Math.log(alpha(b, gamma, rho)) / Math.log(<f64>b);
+}
+
 /** T(u) = ρ·γ·u + (1 − ρ)·f_b(γ·u), §B6. */
 export function levelMap(b: i32, gamma: f64, rho: f64, u: f64): f64 {
   return rho * gamma * u + (1.0 - rho) * majorityBias(b, gamma * u);
@@ -106,4 +111,20 @@ export function mixingDepth(b: i32, gamma: f64, rho: f64, uStar: f64, u0: f64, e
     u = levelMap(b, gamma, rho, u);
   }
   return -1;
+}
+
+/** Small-signal mixing depth ln(u* / |u_0|)/ln α_ρ, floored at 0; NaN when not amplifying or u_0 = 0 (§B9). */
+export function mixingDepthSmallSignal(a: f64, uStar: f64, u0: f64): f64 {
+  const au0 = Math.abs(u0);
+  return uStar > 0.0 && au0 > 0.0 ? max(0.0, Math.log(uStar / au0) / Math.log(a)) : NaN;
+}
+
+/**
+ * Clipped predictor û_L = min(α^L·u_0, u*), mirrored for u_0 < 0 (§B9). Without amplification
+ * (u* = 0 or NaN) there is no cap: α^L·u_0, still an upper envelope of |u_L| by concavity.
+ */
+export function clippedPredictor(a: f64, uStar: f64, u0: f64, depth: i32): f64 {
+  const grown = u0 * Math.pow(a, <f64>depth);
+  if (!(uStar > 0.0)) return grown;
+  return u0 < 0.0 ? -min(-grown, uStar) : min(grown, uStar);
 }

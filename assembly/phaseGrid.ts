@@ -2,7 +2,7 @@
 // (b, γ, ρ, u_0). Cells are numbered with u_0 fastest, then ρ, then γ, then b:
 //   cell = ((ib·ng + ig)·nr + ir)·nu + iu,   per-depth fields at cell·nd + k.
 // α_ρ, s and u* depend only on (b, γ, ρ) and are computed once per u_0 row.
-import { alpha, fixedPoint, levelMap } from './levelMap';
+import { alpha, clippedPredictor, fixedPoint, levelMap, mixingDepthSmallSignal, organizationExponent } from './levelMap';
 
 export function phaseGrid(
   bPtr: usize, nb: i32, gammaPtr: usize, ng: i32, rhoPtr: usize, nr: i32, u0Ptr: usize, nu: i32,
@@ -15,13 +15,12 @@ export function phaseGrid(
   let cell: usize = 0;
   for (let ib = 0; ib < nb; ib++) {
     const b = load<i32>(bPtr + (<usize>ib << 2));
-    const lnB = Math.log(<f64>b);
     for (let ig = 0; ig < ng; ig++) {
       const gamma = load<f64>(gammaPtr + (<usize>ig << 3));
       for (let ir = 0; ir < nr; ir++) {
         const rho = load<f64>(rhoPtr + (<usize>ir << 3));
         const a = alpha(b, gamma, rho);
-        const lnA = Math.log(a);
+        const s = organizationExponent(b, gamma, rho);
         const uStar = fixedPoint(b, gamma, rho);
         const amplifying = uStar > 0.0;
         const tol = epsilon * uStar;
@@ -29,10 +28,10 @@ export function phaseGrid(
           const u0 = load<f64>(u0Ptr + (<usize>iu << 3));
           const off = cell << 3;
           store<f64>(alphaOut + off, a);
-          store<f64>(sOut + off, lnA / lnB);
+          store<f64>(sOut + off, s);
           store<f64>(uStarOut + off, uStar);
           const au0 = Math.abs(u0);
-          store<f64>(mixSmallOut + off, amplifying && au0 > 0.0 ? max(0.0, Math.log(uStar / au0) / lnA) : NaN);
+          store<f64>(mixSmallOut + off, mixingDepthSmallSignal(a, uStar, u0));
           // One pass along the trajectory serves both the requested depths and the mixing depth.
           let mix: i32 = amplifying && au0 > 0.0 ? -2 : -1; // −2: still looking, −1: none
           let u = u0;
@@ -48,10 +47,7 @@ export function phaseGrid(
           store<f64>(mixOut + off, mix >= 0 ? <f64>mix : NaN);
           for (let k = 0; k < nd; k++) {
             const L = load<i32>(depthPtr + (<usize>k << 2));
-            const grown = u0 * Math.pow(a, <f64>L);
-            // §B9: û_L = min(α^L·u_0, u*) (mirrored for u_0 < 0); below criticality there is no cap.
-            const clipped = amplifying ? (u0 < 0 ? -min(-grown, uStar) : min(grown, uStar)) : grown;
-            store<f64>(clippedOut + ((cell * <usize>nd + <usize>k) << 3), clipped);
+            store<f64>(clippedOut + ((cell * <usize>nd + <usize>k) << 3), clippedPredictor(a, uStar, u0, L));
           }
           cell++;
         }

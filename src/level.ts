@@ -72,7 +72,8 @@ export function criticalGamma(b: number, rho: number): number {
 
 /** s = ln α_ρ / ln b, §B8: the root bias grows like N^s·u_0 in the small-signal regime. */
 export function organizationExponent(level: Level): number {
-  return Math.log(alpha(level)) / Math.log(level.b);
+  const { b, gamma, rho } = checkLevel(level);
+  return kernel.exports.organizationExponent(b, gamma, rho);
 }
 
 /** Details of the fixed-point solve (§B7). */
@@ -161,7 +162,7 @@ export function mixingDepth(
   const uStar = kernel.exports.fixedPoint(b, gamma, rho);
   if (!(uStar > 0) || u0 === 0) return { exact: null, smallSignal: null };
   const exact = kernel.exports.mixingDepth(b, gamma, rho, uStar, u0, epsilon, maxDepth);
-  const smallSignal = Math.max(0, Math.log(uStar / Math.abs(u0)) / Math.log(kernel.exports.alpha(b, gamma, rho)));
+  const smallSignal = kernel.exports.mixingDepthSmallSignal(kernel.exports.alpha(b, gamma, rho), uStar, u0);
   return { exact: exact >= 0 ? exact : null, smallSignal };
 }
 
@@ -173,8 +174,5 @@ export function clippedPredictor(level: Level, u0: number, depth: number): numbe
   const { b, gamma, rho } = checkLevel(level);
   checkBias('u0', u0);
   checkDepth(depth);
-  const grown = u0 * Math.pow(kernel.exports.alpha(b, gamma, rho), depth);
-  const uStar = kernel.exports.fixedPoint(b, gamma, rho);
-  if (!(uStar > 0)) return grown;
-  return u0 < 0 ? -Math.min(-grown, uStar) : Math.min(grown, uStar);
+  return kernel.exports.clippedPredictor(kernel.exports.alpha(b, gamma, rho), kernel.exports.fixedPoint(b, gamma, rho), u0, depth);
 }

@@ -16,11 +16,14 @@ export interface KernelExports {
   majorityDerivative(b: number, u: number): number;
   majorityDeficit(b: number, u: number): number;
   alpha(b: number, gamma: number, rho: number): number;
+  organizationExponent(b: number, gamma: number, rho: number): number;
   levelMap(b: number, gamma: number, rho: number, u: number): number;
   fixedPoint(b: number, gamma: number, rho: number): number;
   lastIterations(): number;
   trajectory(bPtr: number, gammaPtr: number, rhoPtr: number, levels: number, u0: number, depth: number, outPtr: number): void;
   mixingDepth(b: number, gamma: number, rho: number, uStar: number, u0: number, epsilon: number, maxDepth: number): number;
+  mixingDepthSmallSignal(alpha: number, uStar: number, u0: number): number;
+  clippedPredictor(alpha: number, uStar: number, u0: number, depth: number): number;
   phaseGrid(
     bPtr: number, nb: number, gammaPtr: number, ng: number, rhoPtr: number, nr: number, u0Ptr: number, nu: number,
     depthPtr: number, nd: number, epsilon: number, maxMixingDepth: number,
