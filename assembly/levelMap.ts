@@ -1,5 +1,5 @@
 // SPEC §B6–§B9 — one level of a majority tree, its fixed point, trajectories and saturation depth.
-import { majorityBias, majorityDeficit, majorityDeficitDerivative, majoritySlope } from './majority';
+import { deficitSlopeFactor, majorityBias, majorityDeficit, majoritySlope } from './majority';
 
 /** α_ρ = T'(0) = γ·(ρ + (1 − ρ)·c_b), §B7. */
 export function alpha(b: i32, gamma: f64, rho: f64): f64 {
@@ -47,12 +47,13 @@ export function fixedPoint(b: i32, gamma: f64, rho: f64): f64 {
   if (gamma == 1.0) return 1.0; // T(1) = 1 exactly
   const am1 = a - 1.0;
   const w = 1.0 - rho;
+  const slope = majoritySlope(b);
   let u = 1.0;
   for (let i = 0; i < 200; i++) {
     iterations++;
     const h = am1 * u - w * majorityDeficit(b, gamma * u);
     if (h >= 0.0) break;
-    const dh = am1 - w * gamma * majorityDeficitDerivative(b, gamma * u);
+    const dh = am1 - w * gamma * slope * deficitSlopeFactor; // h'(u), D_b' from the same pass
     const step = h / dh; // h < 0 and dh < 0 right of the root, so step > 0
     if (!(step > 0.0)) break;
     u -= step;

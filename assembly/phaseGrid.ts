@@ -1,55 +1,142 @@
 // The phase-grid kernel: every theory field of §B7–§B9 for each cell of a cartesian grid over
 // (b, γ, ρ, u_0). Cells are numbered with u_0 fastest, then ρ, then γ, then b:
 //   cell = ((ib·ng + ig)·nr + ir)·nu + iu,   per-depth fields at cell·nd + k.
-// α_ρ, s and u* depend only on (b, γ, ρ) and are computed once per u_0 row.
+// α_ρ, s and u* depend only on (b, γ, ρ) and are computed once per u_0 row. The trajectory — most
+// of the work — runs one cell at a time in the plain build and two ρ-neighbours per v128 in the
+// SIMD build; both perform the same IEEE operations per cell, so their results are bit-identical.
+import { majorityBiasPair, PAIR_MAX_FAN_IN } from './majority';
 import { alpha, clippedPredictor, fixedPoint, levelMap, mixingDepthSmallSignal, organizationExponent } from './levelMap';
+
+const LOOKING: i32 = -2; // mixing depth not reached yet
+const NONE: i32 = -1; // no mixing depth (not amplifying, u_0 = 0, or beyond the cap)
+
+// Where a grid call reads its depths and writes u_L: set once per call (module state, not an
+// allocation: the stub runtime never frees, so nothing here may allocate per call).
+let depthPtr: usize = 0;
+let depthCount: i32 = 0;
+let deepest: i32 = 0;
+let uLOut: usize = 0;
+
+// @ts-ignore: decorator
+@inline function storeDepths(cell: usize, l: i32, u: f64): void {
+  for (let k = 0; k < depthCount; k++) {
+    if (load<i32>(depthPtr + (<usize>k << 2)) == l) store<f64>(uLOut + ((cell * <usize>depthCount + <usize>k) << 3), u);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function mixingStep(mix: i32, l: i32, u: f64, uStar: f64, tol: f64, maxMix: i32): i32 {
+  if (mix != LOOKING) return mix;
+  if (Math.abs(Math.abs(u) - uStar) <= tol) return l;
+  return l >= maxMix ? NONE : LOOKING;
+}
+
+/** One cell's trajectory: u_L at the requested depths and the exact mixing depth (returned). */
+function trajectoryCell(b: i32, gamma: f64, rho: f64, uStar: f64, u0: f64, tol: f64, maxMix: i32, cell: usize): i32 {
+  let mix = uStar > 0.0 && u0 != 0.0 ? LOOKING : NONE;
+  let u = u0;
+  for (let l = 0; ; l++) {
+    mix = mixingStep(mix, l, u, uStar, tol, maxMix);
+    storeDepths(cell, l, u);
+    if (l >= deepest && mix != LOOKING) return mix;
+    u = levelMap(b, gamma, rho, u);
+  }
+  return mix;
+}
+
+/**
+ * Two cells that differ only in ρ, on the two lanes of a v128. T is odd, so the lanes iterate |u|
+ * and the sign of u_0 is put back when storing; the per-lane arithmetic is that of levelMap.
+ */
+function trajectoryPair(
+  b: i32, gamma: f64, rho0: f64, rho1: f64, uStar0: f64, uStar1: f64, u0: f64, epsilon: f64, maxMix: i32,
+  cell0: usize, cell1: usize, mixOut: usize,
+): void {
+  const negative = (reinterpret<u64>(u0) >> 63) != 0; // sign bit, so −0 stays −0 as in levelMap
+  let mix0 = uStar0 > 0.0 && u0 != 0.0 ? LOOKING : NONE;
+  let mix1 = uStar1 > 0.0 && u0 != 0.0 ? LOOKING : NONE;
+  const tol0 = epsilon * uStar0;
+  const tol1 = epsilon * uStar1;
+  const g = f64x2.splat(gamma);
+  const rg = f64x2.replace_lane(f64x2.splat(rho0 * gamma), 1, rho1 * gamma);
+  const om = f64x2.replace_lane(f64x2.splat(1.0 - rho0), 1, 1.0 - rho1);
+  let u = f64x2.splat(Math.abs(u0));
+  storeDepths(cell0, 0, u0);
+  storeDepths(cell1, 0, u0);
+  for (let l = 0; ; l++) {
+    const a0 = f64x2.extract_lane(u, 0);
+    const a1 = f64x2.extract_lane(u, 1);
+    mix0 = mixingStep(mix0, l, a0, uStar0, tol0, maxMix);
+    mix1 = mixingStep(mix1, l, a1, uStar1, tol1, maxMix);
+    if (l > 0) {
+      storeDepths(cell0, l, negative ? -a0 : a0);
+      storeDepths(cell1, l, negative ? -a1 : a1);
+    }
+    if (l >= deepest && mix0 != LOOKING && mix1 != LOOKING) break;
+    u = f64x2.add(f64x2.mul(rg, u), f64x2.mul(om, majorityBiasPair(b, f64x2.mul(g, u))));
+  }
+  store<f64>(mixOut + (cell0 << 3), mix0 >= 0 ? <f64>mix0 : NaN);
+  store<f64>(mixOut + (cell1 << 3), mix1 >= 0 ? <f64>mix1 : NaN);
+}
 
 export function phaseGrid(
   bPtr: usize, nb: i32, gammaPtr: usize, ng: i32, rhoPtr: usize, nr: i32, u0Ptr: usize, nu: i32,
-  depthPtr: usize, nd: i32, epsilon: f64, maxMixingDepth: i32,
+  depthsPtr: usize, nd: i32, epsilon: f64, maxMixingDepth: i32,
   alphaOut: usize, sOut: usize, uStarOut: usize, mixOut: usize, mixSmallOut: usize,
-  uLOut: usize, clippedOut: usize,
+  uLPtr: usize, clippedOut: usize,
 ): void {
-  let deepest = 0;
+  depthPtr = depthsPtr;
+  depthCount = nd;
+  uLOut = uLPtr;
+  deepest = 0;
   for (let k = 0; k < nd; k++) deepest = max(deepest, load<i32>(depthPtr + (<usize>k << 2)));
-  let cell: usize = 0;
   for (let ib = 0; ib < nb; ib++) {
     const b = load<i32>(bPtr + (<usize>ib << 2));
     for (let ig = 0; ig < ng; ig++) {
       const gamma = load<f64>(gammaPtr + (<usize>ig << 3));
+      const row = (<usize>(ib * ng + ig)) * <usize>nr;
       for (let ir = 0; ir < nr; ir++) {
         const rho = load<f64>(rhoPtr + (<usize>ir << 3));
         const a = alpha(b, gamma, rho);
         const s = organizationExponent(b, gamma, rho);
         const uStar = fixedPoint(b, gamma, rho);
-        const amplifying = uStar > 0.0;
-        const tol = epsilon * uStar;
         for (let iu = 0; iu < nu; iu++) {
           const u0 = load<f64>(u0Ptr + (<usize>iu << 3));
+          const cell = (row + <usize>ir) * <usize>nu + <usize>iu;
           const off = cell << 3;
           store<f64>(alphaOut + off, a);
           store<f64>(sOut + off, s);
           store<f64>(uStarOut + off, uStar);
-          const au0 = Math.abs(u0);
           store<f64>(mixSmallOut + off, mixingDepthSmallSignal(a, uStar, u0));
-          // One pass along the trajectory serves both the requested depths and the mixing depth.
-          let mix: i32 = amplifying && au0 > 0.0 ? -2 : -1; // −2: still looking, −1: none
-          let u = u0;
-          for (let l = 0; ; l++) {
-            if (mix == -2 && Math.abs(Math.abs(u) - uStar) <= tol) mix = l;
-            for (let k = 0; k < nd; k++) {
-              if (load<i32>(depthPtr + (<usize>k << 2)) == l) store<f64>(uLOut + ((cell * <usize>nd + <usize>k) << 3), u);
-            }
-            if (l >= deepest && mix != -2) break;
-            if (mix == -2 && l >= maxMixingDepth) { mix = -1; if (l >= deepest) break; }
-            u = levelMap(b, gamma, rho, u);
-          }
-          store<f64>(mixOut + off, mix >= 0 ? <f64>mix : NaN);
           for (let k = 0; k < nd; k++) {
             const L = load<i32>(depthPtr + (<usize>k << 2));
             store<f64>(clippedOut + ((cell * <usize>nd + <usize>k) << 3), clippedPredictor(a, uStar, u0, L));
           }
-          cell++;
+        }
+      }
+      // Trajectories: pairs of ρ-neighbours per v128 where the build has SIMD, else one by one.
+      let ir = 0;
+      if (ASC_FEATURE_SIMD && b <= PAIR_MAX_FAN_IN) {
+        for (; ir + 1 < nr; ir += 2) {
+          const rho0 = load<f64>(rhoPtr + (<usize>ir << 3));
+          const rho1 = load<f64>(rhoPtr + (<usize>(ir + 1) << 3));
+          const uStar0 = load<f64>(uStarOut + (((row + <usize>ir) * <usize>nu) << 3));
+          const uStar1 = load<f64>(uStarOut + (((row + <usize>ir + 1) * <usize>nu) << 3));
+          for (let iu = 0; iu < nu; iu++) {
+            const cell0 = (row + <usize>ir) * <usize>nu + <usize>iu;
+            trajectoryPair(b, gamma, rho0, rho1, uStar0, uStar1, load<f64>(u0Ptr + (<usize>iu << 3)), epsilon,
+              maxMixingDepth, cell0, cell0 + <usize>nu, mixOut);
+          }
+        }
+      }
+      for (; ir < nr; ir++) {
+        const rho = load<f64>(rhoPtr + (<usize>ir << 3));
+        const uStar = load<f64>(uStarOut + (((row + <usize>ir) * <usize>nu) << 3));
+        for (let iu = 0; iu < nu; iu++) {
+          const cell = (row + <usize>ir) * <usize>nu + <usize>iu;
+          const mix = trajectoryCell(b, gamma, rho, uStar, load<f64>(u0Ptr + (<usize>iu << 3)), epsilon * uStar,
+            maxMixingDepth, cell);
+          store<f64>(mixOut + (cell << 3), mix >= 0 ? <f64>mix : NaN);
         }
       }
     }

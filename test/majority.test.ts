@@ -87,6 +87,15 @@ describe('majorityBias (§B5)', () => {
     for (const b of [3, 5, 101, 1001, 100001]) expect(majorityBias(b, 1)).toBe(1);
   });
 
+  it('stays right past the tabulated coefficients (b > 2049)', () => {
+    for (const b of [2047, 2049, 2051, 5001, 20001]) {
+      expect(Math.abs(majoritySlope(b) / slopeExact(b) - 1)).toBeLessThan(1e-12);
+      for (const u of [0.001, 0.01, 0.03, 0.2]) {
+        expect(Math.abs(majorityBias(b, u) - majorityBinomial(b, u))).toBeLessThan(1e-10);
+      }
+    }
+  });
+
   it('keeps full relative precision for tiny u (slope c_b, no cancellation)', () => {
     for (const b of [3, 5, 11, 1001]) {
       for (const u of [1e-300, 1e-100, 1e-12]) {
