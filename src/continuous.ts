@@ -94,10 +94,12 @@ export function treeRisk(p: Common & { b: number; depth: number }): ContinuousRi
   const { v, rho, sigma2 } = checkCommon(p);
   const b = checkInteger('b', p.b, 2, Number.MAX_SAFE_INTEGER);
   const depth = checkInteger('depth', p.depth, 0, 1e9);
-  const a = rho + (1 - rho) / b;
-  const aL = Math.pow(a, depth);
-  // (1 − a^L)/(1 − a) without cancellation as a → 1: −expm1(L·ln a)/(1 − a), and L at a = 1.
-  const geometric = a === 1 ? depth : -Math.expm1(depth * Math.log(a)) / ((1 - rho) * (1 - 1 / b));
+  // 1 − a = (1 − ρ)(1 − 1/b) is formed directly (a itself rounds badly near 1), and
+  // (1 − a^L)/(1 − a) = −expm1(L·ln a)/(1 − a) avoids cancellation; it is L at a = 1.
+  const oneMinusA = (1 - rho) * (1 - 1 / b);
+  const logA = Math.log1p(-oneMinusA);
+  const aL = Math.exp(depth * logA);
+  const geometric = oneMinusA === 0 ? depth : -Math.expm1(depth * logA) / oneMinusA;
   // At ρ = 1 and σ² = 0 every variance is a fixed point of the recursion, so the floor is v itself.
   const floor = rho === 1 && sigma2 === 0 ? v : treeRiskFloor({ rho, sigma2, b });
   return { risk: aL * v + (sigma2 / b) * geometric, floor };
