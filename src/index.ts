@@ -22,3 +22,4 @@ export {
 } from './continuous.ts';
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } from './phaseGrid.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
+export * from './sweep/index.ts';

@@ -1,0 +1,73 @@
+// Sweep axes: a list of values, or a range with both ends included, given by a count or a step.
+import { InvalidParameterError } from '../errors.ts';
+
+/** `{ start, stop, count }`: `count` evenly spaced values, both ends included. */
+export interface CountRange { start: number; stop: number; count: number }
+
+/**
+ * `{ start, stop, step }`: start, start + step, … up to stop (included when it lands on the grid,
+ * within 1e-9 of a step). The step must be non-zero and point from start towards stop.
+ */
+export interface StepRange { start: number; stop: number; step: number }
+
+/** One axis of a sweep: explicit values or a range. */
+export type AxisSpec = readonly number[] | CountRange | StepRange;
+
+/** Longest axis accepted: larger axes are almost certainly a unit mistake (and cost memory). */
+export const MAX_AXIS_LENGTH = 1 << 24;
+
+function finite(name: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new InvalidParameterError(name, 'a finite number', x);
+  return x;
+}
+
+/**
+ * The values of an axis, in order. Only the shape is checked here (non-empty, well-formed range);
+ * the caller checks each value against the axis' domain and names it `axis[i]`.
+ */
+export function axisValues(name: string, spec: unknown): number[] {
+  if (Array.isArray(spec) || ArrayBuffer.isView(spec)) {
+    const list = Array.from(spec as ArrayLike<unknown>);
+    if (list.length === 0) throw new InvalidParameterError(name, 'a non-empty list or a range', spec);
+    if (list.length > MAX_AXIS_LENGTH) throw new InvalidParameterError(name, `at most ${MAX_AXIS_LENGTH} values`, spec);
+    return list.map((v, i) => finite(`${name}[${i}]`, v));
+  }
+  if (typeof spec !== 'object' || spec === null) {
+    throw new InvalidParameterError(name, 'a non-empty list, { start, stop, count } or { start, stop, step }', spec);
+  }
+  const range = spec as Record<string, unknown>;
+  for (const key of Object.keys(range)) {
+    if (key !== 'start' && key !== 'stop' && key !== 'count' && key !== 'step') {
+      throw new InvalidParameterError(`${name}.${key}`, 'absent (a range has start, stop and count or step)', range[key]);
+    }
+  }
+  const start = finite(`${name}.start`, range.start);
+  const stop = finite(`${name}.stop`, range.stop);
+  if ('count' in range === 'step' in range) {
+    throw new InvalidParameterError(name, 'a range with exactly one of count or step', spec);
+  }
+  if ('count' in range) {
+    const count = range.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_AXIS_LENGTH) {
+      throw new InvalidParameterError(`${name}.count`, `an integer in [1, ${MAX_AXIS_LENGTH}]`, count);
+    }
+    if (count === 1) {
+      if (start !== stop) throw new InvalidParameterError(`${name}.count`, 'at least 2 when start ≠ stop (both ends are included)', count);
+      return [start];
+    }
+    // start + (stop − start)·i/(count − 1) rounds to exactly start and stop at the ends.
+    return Array.from({ length: count }, (_, i) => (i === count - 1 ? stop : start + ((stop - start) * i) / (count - 1)));
+  }
+  const step = finite(`${name}.step`, range.step);
+  if (step === 0) throw new InvalidParameterError(`${name}.step`, 'a non-zero number', step);
+  if (stop !== start && Math.sign(stop - start) !== Math.sign(step)) {
+    throw new InvalidParameterError(`${name}.step`, `a number with the sign of stop − start (${stop - start > 0 ? '> 0' : '< 0'})`, step);
+  }
+  const steps = (stop - start) / step;
+  const last = Math.floor(steps + 1e-9);
+  if (!(last + 1 <= MAX_AXIS_LENGTH)) throw new InvalidParameterError(`${name}.step`, `a step giving at most ${MAX_AXIS_LENGTH} values`, step);
+  // Multiplying (not accumulating) keeps every value within an ulp or two of start + i·step.
+  const values = Array.from({ length: last + 1 }, (_, i) => start + i * step);
+  if (Math.abs(steps - last) <= 1e-9) values[last] = stop;
+  return values;
+}

@@ -1,0 +1,60 @@
+// The executor interface (where tasks run) and the in-thread executor. Executors for worker threads
+// (Piscina, Node) and Web Workers (browsers) live in their own modules so each entry point loads
+// only what its environment has.
+import { PhaseGridKernel } from '../phaseGrid.ts';
+import { runSweepTask, WorkerCrash, workerStamper, type SweepTask, type SweepTaskResult, type TaskContext } from './task.ts';
+
+export interface RunOptions {
+  /**
+   * Run on a worker that has not run any task of this executor before (the retry after a failure),
+   * so state a failed worker may have corrupted cannot affect the retry.
+   */
+  fresh: boolean;
+}
+
+/** Runs sweep tasks somewhere. The WASM module is compiled once per worker, never per task. */
+export interface SweepExecutor {
+  /** Tasks that run at the same time (the sweep keeps about twice as many in flight). */
+  readonly concurrency: number;
+  /**
+   * Resolves with the task's result, including failures the task caught itself (`ok: false`).
+   * Rejects when the worker died or could not run the task.
+   */
+  run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult>;
+  /** Releases the executor's own workers (never a pool the caller passed in). */
+  close(): Promise<void>;
+}
+
+/** Yields to the event loop so an abort or a progress callback can run between in-thread tasks. */
+const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+let inThreadScopes = 0;
+
+/** Runs tasks on the calling thread, one at a time: no workers, the shared kernel of this thread. */
+export class InThreadExecutor implements SweepExecutor {
+  readonly concurrency = 1;
+  private readonly context: TaskContext;
+
+  constructor() {
+    this.context = InThreadExecutor.contextFor(PhaseGridKernel.shared());
+  }
+
+  private static contextFor(kernel: PhaseGridKernel): TaskContext {
+    return {
+      kernel,
+      stamp: workerStamper(`in-thread-${++inThreadScopes}`),
+      crash: () => { throw new WorkerCrash('the in-thread executor was asked to crash'); },
+    };
+  }
+
+  async run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
+    // A fresh scope has its own kernel instance (own memory), the in-thread analogue of a new worker.
+    const context = options.fresh ? InThreadExecutor.contextFor(await PhaseGridKernel.create()) : this.context;
+    await yieldToEventLoop();
+    return runSweepTask(task, context);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,386 @@
+// The sweep driver: plans tasks lazily, keeps a bounded window of them in flight on an executor,
+// retries a failed task once on a fresh worker, and emits results strictly in cell order, so the
+// output is byte-identical whatever the worker count or completion order (§D4).
+import { checkInteger, InvalidParameterError } from '../errors.ts';
+import { MAX_SEED, summarizeCounts } from '../simulate/index.ts';
+import { InThreadExecutor, type SweepExecutor } from './executor.ts';
+import { leafVotesPerTrial } from './montecarlo.ts';
+import { planTasks, type PlannedTask } from './plan.ts';
+import { cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
+import { THEORY_FIELDS, type FaultInjection, type SweepTaskResult, type TheoryField } from './task.ts';
+
+export interface SweepProgress {
+  /** Cells whose every chunk has finished (in any order). */
+  cellsDone: number;
+  cellsTotal: number;
+  /** Votes simulated so far: b^depth per trial in mode 'full', b·depth in mode 'levels' (§D1); 0 for theory only. */
+  leafVotesDone: number;
+  leafVotesTotal: number;
+  /** Cells per second since the sweep started. */
+  rate: number;
+  /** Leaf-votes per second since the sweep started. */
+  leafVoteRate: number;
+  /** Seconds left at the current rate (by leaf-votes when simulating, else by cells); Infinity before any progress. */
+  etaSeconds: number;
+}
+
+export interface SweepOptions {
+  /** Master seed of the Monte Carlo streams, §D4 (default 0). */
+  seed?: number;
+  /** Worker count of the default executor (ignored when `executor` is given). */
+  workers?: number;
+  /** Most cells per task (default 4096). */
+  chunkSize?: number;
+  /** Target Monte Carlo work per task in leaf-votes (default 2^22); a task holds at least one §D4 chunk. */
+  leafVotesPerTask?: number;
+  /** Tasks kept in flight (default 2 × the executor's concurrency); bounds memory when streaming. */
+  maxTasksInFlight?: number;
+  /** Aborting stops dispatching at once and rejects the sweep with a DOMException named 'AbortError'. */
+  signal?: AbortSignal;
+  /** Called after every finished task. */
+  onProgress?: (progress: SweepProgress) => void;
+  /** Where tasks run (default: the entry point's executor with `workers` workers). */
+  executor?: SweepExecutor;
+  /** @internal Test-only fault injection: makes the task holding a cell fail. */
+  faultInjection?: FaultInjection;
+}
+
+/** Theory fields of a cell, §B7–§B9 (NaN where a quantity does not exist, as in PhaseGridResult). */
+export type SweepTheory = Record<TheoryField, number>;
+
+export interface SweepMonteCarlo {
+  trials: number;
+  correct: number;
+  accuracy: number;
+  /** Estimated bias of the root vote, 2·accuracy − 1 (§B1). */
+  bias: number;
+  stdError: number;
+}
+
+export interface SweepCell extends CellParameters {
+  /** Cell index: axes in the order b, γ (or m), ρ, u_0, depth, trials, the last fastest. */
+  cell: number;
+  theory?: SweepTheory;
+  montecarlo?: SweepMonteCarlo;
+}
+
+/** A contiguous run of cells in columnar form (the cheap way to consume big sweeps). */
+export interface SweepBlock {
+  start: number;
+  count: number;
+  theory?: Record<TheoryField, Float64Array>;
+  /** Integer counts per cell (exact in a double up to 2^53). */
+  montecarlo?: { trials: Float64Array; correct: Float64Array };
+}
+
+/** Thrown when a task failed on its first worker and again on a fresh one. */
+export class SweepCellError extends Error {
+  /** The cell being computed when it failed, or the task's first cell when the worker died. */
+  readonly cell: number;
+  readonly parameters: CellParameters;
+  /** The task's cells [start, end). */
+  readonly cells: readonly [number, number];
+
+  constructor(r: ResolvedSweep, cell: number, exact: boolean, cells: [number, number], cause: string) {
+    const where = exact ? `cell ${cell}` : `cells ${cells[0]}–${cells[1] - 1} (a worker died; first cell ${cell})`;
+    super(`sweep failed twice (the retry ran on a fresh worker) at ${where}: ${describeCell(r, cell)}: ${cause}`);
+    this.name = 'SweepCellError';
+    this.cell = cell;
+    this.parameters = cellParameters(r, cell);
+    this.cells = cells;
+  }
+}
+
+export const DEFAULT_CHUNK_SIZE = 4096;
+export const DEFAULT_LEAF_VOTES_PER_TASK = 2 ** 22;
+
+interface CheckedOptions {
+  seed: number;
+  chunkSize: number;
+  leafVotesPerTask: number;
+  maxTasksInFlight?: number;
+}
+
+function checkOptions(o: SweepOptions): CheckedOptions {
+  if (typeof o !== 'object' || o === null) throw new InvalidParameterError('options', 'an object', o);
+  if (o.workers !== undefined) checkInteger('workers', o.workers, 1, 1024);
+  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
+    throw new InvalidParameterError('signal', 'an AbortSignal', o.signal);
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidParameterError('onProgress', 'a function', o.onProgress);
+  if (o.executor !== undefined && typeof o.executor?.run !== 'function') throw new InvalidParameterError('executor', 'a SweepExecutor', o.executor);
+  return {
+    seed: checkInteger('seed', o.seed ?? 0, 0, MAX_SEED),
+    chunkSize: checkInteger('chunkSize', o.chunkSize ?? DEFAULT_CHUNK_SIZE, 1, 2 ** 24),
+    leafVotesPerTask: o.leafVotesPerTask === undefined ? DEFAULT_LEAF_VOTES_PER_TASK
+      : checkInteger('leafVotesPerTask', o.leafVotesPerTask, 1, Number.MAX_SAFE_INTEGER),
+    maxTasksInFlight: o.maxTasksInFlight === undefined ? undefined : checkInteger('maxTasksInFlight', o.maxTasksInFlight, 1, 1 << 20),
+  };
+}
+
+function abortError(): DOMException {
+  return new DOMException('The sweep was aborted', 'AbortError');
+}
+
+/** Sum over cells of trials × b^depth, from the axes (no per-cell loop). */
+function totalLeafVotes(r: ResolvedSweep): number {
+  if (!r.montecarlo) return 0;
+  let perTrialSum = 0;
+  for (const b of r.b) for (const d of r.depth) perTrialSum += leafVotesPerTrial(r.mode, b, d);
+  const trialsSum = r.trials.reduce((s, t) => s + t, 0);
+  return perTrialSum * r.gamma.length * r.rho.length * r.u0.length * trialsSum;
+}
+
+type OkResult = Extract<SweepTaskResult, { ok: true }>;
+
+/** Turns task results, taken in plan order, into blocks of finished cells. */
+class Reducer {
+  /** The cell split across tasks whose earlier chunks are already summed (at most one at a time). */
+  private carry: { cell: number; correct: number; theory: number[] | null } | null = null;
+
+  constructor(private readonly r: ResolvedSweep) {}
+
+  take(p: PlannedTask, result: OkResult): SweepBlock {
+    const { r } = this;
+    const start = p.finalStart;
+    const count = p.finalEnd - p.finalStart;
+    const block: SweepBlock = { start, count };
+    const th = p.task.theory;
+    if (!r.montecarlo) {
+      const data = result.theory!;
+      block.theory = Object.fromEntries(THEORY_FIELDS.map((f, i) => [f, data.subarray(i * count, (i + 1) * count)])) as Record<TheoryField, Float64Array>;
+      return block;
+    }
+    const theory = r.theory
+      ? Object.fromEntries(THEORY_FIELDS.map((f) => [f, new Float64Array(count)])) as Record<TheoryField, Float64Array>
+      : undefined;
+    const trials = new Float64Array(count);
+    const correct = new Float64Array(count);
+    const tLen = r.trials.length;
+    // Theory values of this task's cells: into the block, or kept with the carried cell.
+    const putTheory = (cell: number, values: (f: number) => number): void => {
+      if (!theory) return;
+      if (cell < p.finalEnd) THEORY_FIELDS.forEach((f, i) => { theory[f][cell - start] = values(i); });
+      else this.carry!.theory = THEORY_FIELDS.map((_, i) => values(i));
+    };
+    if (this.carry && this.carry.theory && this.carry.cell < p.finalEnd) {
+      const carried = this.carry.theory;
+      THEORY_FIELDS.forEach((f, i) => { theory![f][this.carry!.cell - start] = carried[i]; });
+    }
+    // Counts are summed in segment and chunk order: a fixed order, whatever the completion order.
+    let unit = 0;
+    for (const seg of p.task.montecarlo!.segments) {
+      let sum = 0;
+      for (let k = 0; k < seg.chunks; k++) sum += result.correct![unit++];
+      if (this.carry && this.carry.cell === seg.cell) {
+        sum += this.carry.correct;
+        if (seg.cell < p.finalEnd) this.carry = null;
+        else this.carry.correct = sum;
+      } else if (seg.cell >= p.finalEnd) {
+        this.carry = { cell: seg.cell, correct: sum, theory: null };
+      }
+      if (seg.cell < p.finalEnd) {
+        correct[seg.cell - start] = sum;
+        trials[seg.cell - start] = r.trials[seg.cell % tLen];
+      }
+    }
+    if (th) {
+      const n = th.cells;
+      const data = result.theory!;
+      for (let j = 0; j < n; j++) putTheory(th.cellStart + j, (i) => data[i * n + j]);
+    }
+    block.theory = theory;
+    block.montecarlo = { trials, correct };
+    return block;
+  }
+}
+
+/** Per-cell view of a block's i-th cell. */
+export function blockCell(r: ResolvedSweep, block: SweepBlock, i: number): SweepCell {
+  const cell = block.start + i;
+  const out: SweepCell = { cell, ...cellParameters(r, cell) };
+  if (block.theory) {
+    const t = block.theory;
+    out.theory = {
+      alpha: t.alpha[i], s: t.s[i], uStar: t.uStar[i], mixingDepth: t.mixingDepth[i],
+      mixingDepthSmallSignal: t.mixingDepthSmallSignal[i], uL: t.uL[i], clipped: t.clipped[i],
+    };
+  }
+  if (block.montecarlo) out.montecarlo = summarizeCounts({ trials: block.montecarlo.trials[i], correct: block.montecarlo.correct[i] });
+  return out;
+}
+
+interface InFlight {
+  planned: PlannedTask;
+  result?: OkResult;
+  /** Settles (never rejects) when the task finished or failed for good. */
+  settled: Promise<void>;
+}
+
+async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, executor: SweepExecutor, owned: boolean): AsyncGenerator<SweepBlock> {
+  const signal = o.signal;
+  let stopped = false;
+  let interrupt!: (error: unknown) => void;
+  // Rejects on abort or on the first task that failed twice; raced against the oldest task.
+  const interrupted = new Promise<never>((_, reject) => { interrupt = reject; });
+  interrupted.catch(() => {});
+  const stop = (error: unknown): void => {
+    stopped = true;
+    interrupt(error);
+  };
+  const onAbort = (): void => stop(abortError());
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const started = performance.now();
+  const progress: SweepProgress = {
+    cellsDone: 0, cellsTotal: r.cells, leafVotesDone: 0, leafVotesTotal: totalLeafVotes(r), rate: 0, leafVoteRate: 0, etaSeconds: Infinity,
+  };
+  const report = (p: PlannedTask): void => {
+    progress.cellsDone += p.finalEnd - p.finalStart;
+    progress.leafVotesDone += p.leafVotes;
+    const seconds = (performance.now() - started) / 1000;
+    progress.rate = progress.cellsDone / seconds;
+    progress.leafVoteRate = progress.leafVotesDone / seconds;
+    progress.etaSeconds = r.montecarlo
+      ? (progress.leafVotesTotal - progress.leafVotesDone) / progress.leafVoteRate
+      : (progress.cellsTotal - progress.cellsDone) / progress.rate;
+    if (!Number.isFinite(progress.etaSeconds)) progress.etaSeconds = Infinity;
+    o.onProgress?.({ ...progress });
+  };
+
+  const firstCell = (p: PlannedTask): number => p.task.theory?.cellStart ?? p.task.montecarlo?.segments[0].cell ?? p.finalStart;
+  const lastCell = (p: PlannedTask): number => Math.max(
+    p.task.theory ? p.task.theory.cellStart + p.task.theory.cells : 0,
+    ...(p.task.montecarlo?.segments.map((s) => s.cell + 1) ?? [0]),
+  );
+
+  async function runWithRetry(p: PlannedTask): Promise<OkResult> {
+    let failure = '';
+    let cell: number | null = null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (stopped) throw abortError();
+      try {
+        const result = await executor.run({ ...p.task, attempt }, { fresh: attempt > 0 });
+        if (result.ok) return result;
+        failure = `${result.name}: ${result.message}`;
+        cell = result.cell;
+      } catch (e) {
+        failure = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        cell = null;
+      }
+    }
+    throw new SweepCellError(r, cell ?? firstCell(p), cell !== null, [firstCell(p), lastCell(p)], failure);
+  }
+
+  const window = c.maxTasksInFlight ?? 2 * Math.max(1, executor.concurrency);
+  const plan = planTasks(r, { chunkSize: c.chunkSize, leafVotesPerTask: c.leafVotesPerTask, seed: c.seed, fault: o.faultInjection });
+  const queue: InFlight[] = [];
+  let planDone = false;
+  const refill = (): void => {
+    while (!planDone && !stopped && queue.length < window) {
+      const next = plan.next();
+      if (next.done) {
+        planDone = true;
+        break;
+      }
+      const entry: InFlight = { planned: next.value, settled: Promise.resolve() };
+      entry.settled = runWithRetry(next.value).then(
+        (result) => {
+          entry.result = result;
+          if (stopped) return;
+          try {
+            report(next.value);
+          } catch (e) {
+            stop(e);
+          }
+        },
+        (error) => stop(error),
+      );
+      queue.push(entry);
+    }
+  };
+
+  const reducer = new Reducer(r);
+  try {
+    if (signal?.aborted) throw abortError();
+    refill();
+    while (queue.length > 0) {
+      const head = queue[0];
+      await Promise.race([head.settled, interrupted]);
+      if (stopped) await interrupted; // throws the abort or failure
+      queue.shift();
+      refill();
+      yield reducer.take(head.planned, head.result!);
+    }
+  } finally {
+    stopped = true;
+    signal?.removeEventListener('abort', onAbort);
+    if (owned) await executor.close();
+  }
+}
+
+/**
+ * A running (or not yet started) sweep. Iterate it for cells in order, or `blocks()` for columnar
+ * runs of cells; `collect()` gathers every cell. Work starts on first iteration; a run is consumed once.
+ */
+export class SweepRun implements AsyncIterable<SweepCell> {
+  private used = false;
+
+  constructor(
+    /** The validated spec (axes materialised, shape, cell count). */
+    readonly resolved: ResolvedSweep,
+    private readonly options: SweepOptions,
+    private readonly checked: CheckedOptions,
+    private readonly defaultExecutor: (workers?: number) => SweepExecutor,
+  ) {}
+
+  /** Number of cells. */
+  get cells(): number {
+    return this.resolved.cells;
+  }
+
+  /** The parameter values of a cell. */
+  parameters(cell: number): CellParameters {
+    return cellParameters(this.resolved, cell);
+  }
+
+  /** Finished cells in columnar blocks, in cell order. */
+  blocks(): AsyncGenerator<SweepBlock> {
+    if (this.used) throw new Error('a SweepRun can be consumed once; call sweep() again');
+    this.used = true;
+    const owned = this.options.executor === undefined;
+    const executor = this.options.executor ?? this.defaultExecutor(this.options.workers);
+    return runBlocks(this.resolved, this.options, this.checked, executor, owned);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<SweepCell> {
+    for await (const block of this.blocks()) {
+      for (let i = 0; i < block.count; i++) yield blockCell(this.resolved, block, i);
+    }
+  }
+
+  /** Every cell, in order (holds the whole result: prefer iteration for big sweeps). */
+  async collect(): Promise<SweepCell[]> {
+    const cells: SweepCell[] = [];
+    for await (const block of this.blocks()) {
+      for (let i = 0; i < block.count; i++) cells.push(blockCell(this.resolved, block, i));
+    }
+    return cells;
+  }
+}
+
+/** A `sweep` function whose default executor is `defaultExecutor` (each entry point picks its own). */
+export function createSweep(defaultExecutor: (workers?: number) => SweepExecutor): (spec: SweepSpec, options?: SweepOptions) => SweepRun {
+  return (spec, options = {}) => {
+    const resolved = resolveSweepSpec(spec);
+    const checked = checkOptions(options);
+    return new SweepRun(resolved, options, checked, defaultExecutor);
+  };
+}
+
+/**
+ * Sweeps the spec's cartesian grid. Validates spec and options synchronously (InvalidParameterError
+ * naming the axis) before any work. This export runs in-thread by default; the Node and browser
+ * entry points export the same function with worker pools as default.
+ */
+export const sweep = createSweep(() => new InThreadExecutor());

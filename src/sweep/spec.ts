@@ -1,0 +1,181 @@
+// A sweep's specification: named axes whose cartesian product is the set of cells, and what to
+// compute per cell. Everything is validated here, before any work starts.
+import {
+  checkBias, checkFanIn, checkInteger, checkNonNegative, checkNumber, checkUnit, InvalidParameterError,
+} from '../errors.ts';
+import { checkFidelityCurve, fidelity, type FidelityCurve } from '../fidelity.ts';
+import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from '../level.ts';
+import { axisValues, type AxisSpec } from './axes.ts';
+import { checkMonteCarloCells, type MonteCarloMode, type MonteCarloVariant } from './montecarlo.ts';
+
+export type SweepCompute = 'theory' | 'montecarlo' | 'both';
+
+/**
+ * A sweep over single-level trees (b, γ, ρ the same at every level, §B6). Give γ directly, or the
+ * message length m with a fidelity curve (§B3). Cells are the cartesian product of the axes, numbered
+ * with the last axis fastest in the order b, γ (or m), ρ, u_0, depth, trials.
+ */
+export interface SweepSpec {
+  /** Fan-in (odd, ≥ 3), §B4. */
+  b: AxisSpec;
+  /** Message fidelity γ ∈ [0, 1], §B3. Exactly one of gamma and m. */
+  gamma?: AxisSpec;
+  /** Message length in tokens; γ = fidelity(curve, m). Requires `fidelity`. */
+  m?: AxisSpec;
+  fidelity?: FidelityCurve;
+  /** Shared-failure probability ρ ∈ [0, 1], §B4. */
+  rho: AxisSpec;
+  /** Leaf bias u_0 ∈ [−1, 1] (§B1: bias, not accuracy). */
+  u0: AxisSpec;
+  /** Tree depth L: u_L and û_L are reported at it; the simulated tree has this depth. */
+  depth: AxisSpec;
+  /** Monte Carlo trials per cell (only with compute 'montecarlo' or 'both'). */
+  trials?: AxisSpec;
+  /** Theory fields of the phase-grid kernel (§B7–§B9), Monte Carlo estimates (§D), or both. Default 'theory'. */
+  compute?: SweepCompute;
+  /** Monte Carlo simulator, §D1: every leaf drawn ('full') or level by level ('levels'). Default 'full'. */
+  mode?: MonteCarloMode;
+  /** Monte Carlo model variant, §D2. Default standard. */
+  variant?: MonteCarloVariant;
+  /** ε of the mixing depth, §B9 (default 0.05). Theory only. */
+  epsilon?: number;
+  /** Cap on the exact mixing depth (default 1,000,000). Theory only. */
+  maxMixingDepth?: number;
+}
+
+/** The axes in cell order (the last is fastest). */
+export const AXIS_ORDER = ['b', 'gamma', 'rho', 'u0', 'depth', 'trials'] as const;
+export type AxisName = (typeof AXIS_ORDER)[number];
+
+const KNOWN_FIELDS = new Set([
+  'b', 'gamma', 'm', 'fidelity', 'rho', 'u0', 'depth', 'trials', 'compute', 'mode', 'variant', 'epsilon', 'maxMixingDepth',
+]);
+
+/** Largest number of cells (a guard against unit mistakes; far beyond any sweep that finishes). */
+export const MAX_CELLS = 2 ** 40;
+
+/** A validated sweep: materialised axes, shape, and per-cell configuration. */
+export interface ResolvedSweep {
+  theory: boolean;
+  montecarlo: boolean;
+  b: readonly number[];
+  gamma: readonly number[];
+  /** The m axis when γ came from a fidelity curve (γ[i] = fidelity(m[i])). */
+  m?: readonly number[];
+  rho: readonly number[];
+  u0: readonly number[];
+  depth: readonly number[];
+  /** Trials per cell; a single 0 for theory-only sweeps (the axis is absent). */
+  trials: readonly number[];
+  /** Lengths in AXIS_ORDER. */
+  shape: readonly number[];
+  /** Cell-index strides in AXIS_ORDER. */
+  strides: readonly number[];
+  cells: number;
+  epsilon: number;
+  maxMixingDepth: number;
+  mode: MonteCarloMode;
+  variant: MonteCarloVariant;
+}
+
+function checkedAxis(name: string, spec: unknown, check: (name: string, v: number) => unknown): number[] {
+  if (spec === undefined) throw new InvalidParameterError(name, 'a non-empty list or a range (required axis)', spec);
+  const values = axisValues(name, spec);
+  values.forEach((v, i) => check(`${name}[${i}]`, v));
+  return values;
+}
+
+/** Validates a spec completely (including Monte Carlo limits per cell) and materialises its axes. */
+export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
+  if (typeof spec !== 'object' || spec === null) throw new InvalidParameterError('spec', 'an object with named axes', spec);
+  for (const key of Object.keys(spec)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      throw new InvalidParameterError(key, `not present: a sweep spec has only ${[...KNOWN_FIELDS].join(', ')}`, (spec as unknown as Record<string, unknown>)[key]);
+    }
+  }
+  const compute = spec.compute ?? 'theory';
+  if (compute !== 'theory' && compute !== 'montecarlo' && compute !== 'both') {
+    throw new InvalidParameterError('compute', "'theory', 'montecarlo' or 'both'", compute);
+  }
+  const theory = compute !== 'montecarlo';
+  const montecarlo = compute !== 'theory';
+
+  const b = checkedAxis('b', spec.b, checkFanIn);
+  let gamma: number[];
+  let m: number[] | undefined;
+  if (spec.gamma !== undefined && spec.m !== undefined) {
+    throw new InvalidParameterError('m', 'absent when gamma is given (give γ directly or m with a fidelity curve)', spec.m);
+  }
+  if (spec.m !== undefined) {
+    if (spec.fidelity === undefined) throw new InvalidParameterError('fidelity', 'a fidelity curve (§B3) when sweeping m', undefined);
+    const curve = checkFidelityCurve(spec.fidelity);
+    m = checkedAxis('m', spec.m, checkNonNegative);
+    gamma = m.map((mi) => fidelity(curve, mi));
+  } else {
+    if (spec.fidelity !== undefined) throw new InvalidParameterError('fidelity', 'absent unless the m axis is swept', spec.fidelity);
+    gamma = checkedAxis('gamma', spec.gamma, checkUnit);
+  }
+  const rho = checkedAxis('rho', spec.rho, checkUnit);
+  const u0 = checkedAxis('u0', spec.u0, checkBias);
+  const depth = checkedAxis('depth', spec.depth, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
+
+  let trials = [0];
+  if (montecarlo) {
+    trials = checkedAxis('trials', spec.trials, (n, v) => checkInteger(n, v, 1, Number.MAX_SAFE_INTEGER));
+  } else {
+    for (const key of ['trials', 'mode', 'variant'] as const) {
+      if (spec[key] !== undefined) throw new InvalidParameterError(key, "absent unless compute is 'montecarlo' or 'both'", spec[key]);
+    }
+  }
+  if (!theory) {
+    for (const key of ['epsilon', 'maxMixingDepth'] as const) {
+      if (spec[key] !== undefined) throw new InvalidParameterError(key, "absent unless compute is 'theory' or 'both'", spec[key]);
+    }
+  }
+  const epsilon = checkNumber('epsilon', spec.epsilon ?? DEFAULT_MIXING_EPSILON, Number.MIN_VALUE, 1, 'a number in (0, 1]');
+  const maxMixingDepth = checkInteger('maxMixingDepth', spec.maxMixingDepth ?? DEFAULT_MAX_MIXING_DEPTH, 0, 2 ** 31 - 1);
+
+  const shape = [b.length, gamma.length, rho.length, u0.length, depth.length, trials.length];
+  const cells = shape.reduce((n, k) => n * k, 1);
+  if (cells > MAX_CELLS) {
+    throw new InvalidParameterError('spec', `a grid of at most ${MAX_CELLS} cells`, cells, `axis lengths ${shape.join(' × ')}`);
+  }
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((n, k) => n * k, 1));
+  const resolved: ResolvedSweep = {
+    theory, montecarlo, b, gamma, m, rho, u0, depth, trials, shape, strides, cells, epsilon, maxMixingDepth,
+    mode: spec.mode ?? 'full', variant: spec.variant ?? { kind: 'standard' },
+  };
+  if (montecarlo) checkMonteCarloCells(resolved, spec.m !== undefined ? 'm' : 'gamma');
+  return resolved;
+}
+
+/** The parameter values of one cell. */
+export interface CellParameters {
+  b: number;
+  gamma: number;
+  /** Present when the sweep is over m with a fidelity curve. */
+  m?: number;
+  rho: number;
+  u0: number;
+  depth: number;
+  /** Present for Monte Carlo sweeps. */
+  trials?: number;
+}
+
+/** Axis indices of a cell, in AXIS_ORDER. */
+export function cellIndices(r: ResolvedSweep, cell: number): number[] {
+  return r.strides.map((stride, i) => Math.floor(cell / stride) % r.shape[i]);
+}
+
+export function cellParameters(r: ResolvedSweep, cell: number): CellParameters {
+  const [ib, ig, ir, iu, id, it] = cellIndices(r, cell);
+  const p: CellParameters = { b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], u0: r.u0[iu], depth: r.depth[id] };
+  if (r.m) p.m = r.m[ig];
+  if (r.montecarlo) p.trials = r.trials[it];
+  return p;
+}
+
+export function describeCell(r: ResolvedSweep, cell: number): string {
+  const p = cellParameters(r, cell);
+  return Object.entries(p).map(([k, v]) => `${k}=${v}`).join(', ');
+}

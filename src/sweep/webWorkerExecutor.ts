@@ -1,0 +1,121 @@
+// Browser executor: a small pool of module Web Workers running dist/sweep/webWorker.js.
+import { checkInteger } from '../errors.ts';
+import type { RunOptions, SweepExecutor } from './executor.ts';
+import type { SweepTask, SweepTaskResult } from './task.ts';
+import type { WebWorkerMessage } from './webWorker.ts';
+
+export interface WebWorkerExecutorOptions {
+  /** Workers in the pool (default: navigator.hardwareConcurrency, or 2). */
+  workers?: number;
+  /** The worker script (default: webWorker.js next to this module). */
+  workerUrl?: URL | string;
+}
+
+interface Job {
+  task: SweepTask;
+  resolve: (result: SweepTaskResult) => void;
+  reject: (error: Error) => void;
+}
+
+/** One worker; it runs one job at a time and is replaced when it dies. */
+class Slot {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  job: Job | null = null;
+  dead = false;
+
+  constructor(url: URL | string, private readonly onFree: (slot: Slot) => void, private readonly onDeath: (slot: Slot) => void) {
+    this.worker = new Worker(url, { type: 'module' });
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => { markReady = resolve; });
+    this.worker.onmessage = (event: MessageEvent<WebWorkerMessage>) => {
+      if (event.data.type === 'ready') {
+        markReady();
+        return;
+      }
+      const job = this.job!;
+      this.job = null;
+      job.resolve(event.data.result);
+      this.onFree(this);
+    };
+    this.worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.die(new Error(`a Web Worker died: ${event.message || 'error loading or running the worker script'}`));
+    };
+    this.worker.onmessageerror = () => this.die(new Error('a Web Worker sent a message that could not be deserialised'));
+  }
+
+  async start(job: Job): Promise<void> {
+    this.job = job;
+    await this.ready;
+    if (!this.dead) this.worker.postMessage(job.task);
+  }
+
+  die(error: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.worker.terminate();
+    const job = this.job;
+    this.job = null;
+    job?.reject(error);
+    this.onDeath(this);
+  }
+}
+
+export class WebWorkerExecutor implements SweepExecutor {
+  readonly concurrency: number;
+  private readonly url: URL | string;
+  private slots: Slot[] = [];
+  private idle: Slot[] = [];
+  private queue: Job[] = [];
+  private closed = false;
+
+  constructor(options: WebWorkerExecutorOptions = {}) {
+    const fallback = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+    this.concurrency = checkInteger('workers', options.workers ?? fallback, 1, 1024);
+    this.url = options.workerUrl ?? new URL('./webWorker.js', import.meta.url);
+    for (let i = 0; i < this.concurrency; i++) this.idle.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const slot = new Slot(this.url, (s) => this.free(s), (s) => this.replace(s));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private free(slot: Slot): void {
+    const next = this.queue.shift();
+    if (next) void slot.start(next);
+    else this.idle.push(slot);
+  }
+
+  /** A dead pool worker is replaced at once, so the pool keeps its size. */
+  private replace(slot: Slot): void {
+    this.slots = this.slots.filter((s) => s !== slot);
+    this.idle = this.idle.filter((s) => s !== slot);
+    if (!this.closed) this.free(this.spawn());
+  }
+
+  run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
+    if (this.closed) return Promise.reject(new Error('the WebWorkerExecutor is closed'));
+    return new Promise((resolve, reject) => {
+      const job: Job = { task, resolve, reject };
+      if (options.fresh) {
+        // A one-off worker that has run nothing before; it is discarded afterwards.
+        const once = new Slot(this.url, (s) => s.worker.terminate(), () => {});
+        void once.start(job);
+        return;
+      }
+      const slot = this.idle.pop();
+      if (slot) void slot.start(job);
+      else this.queue.push(job);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue) job.reject(new Error('the WebWorkerExecutor was closed'));
+    this.queue = [];
+    for (const slot of this.slots) slot.die(new Error('the WebWorkerExecutor was closed'));
+  }
+}
