@@ -1,0 +1,281 @@
+// SPEC §E — design search: given a budget, a context window, message lengths, a fidelity (or noise)
+// curve, a leaf law and ρ, enumerate the single agent, stars and trees (and, for the continuous
+// case, chains), solve the per-leaf compute from the budget with the exact message count (§B10),
+// evaluate each exactly (§B6 / §C) and rank them, saying why each won or lost.
+import { fidelity, type FidelityCurve } from './fidelity.ts';
+import { checkFanIn, checkInteger, checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from './errors.ts';
+import { checkLeafLaw, leafBias, type LeafLaw } from './leafLaw.ts';
+import {
+  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,
+} from './level.ts';
+import { majoritySlope } from './majority.ts';
+import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
+import { treeCommunicationCost } from './budget.ts';
+import { chainRisk, checkNoiseCurve, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
+
+export type Organization = 'single' | 'star' | 'tree' | 'chain';
+/** Binary regimes (§B7–§B9); continuous rows use 'averaging'. */
+export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'saturated' | 'averaging';
+
+export interface DesignRow {
+  rank: number | null; // 1 = best; null when infeasible
+  organization: Organization;
+  /** Fan-in (trees), or leaves of a star. */
+  b: number | null;
+  depth: number;
+  leaves: number;
+  /** Message length m (null for the single agent). */
+  m: number | null;
+  /** γ(m) (binary) or σ²(m) (continuous) of the messages. */
+  channel: number | null;
+  /** Per-leaf compute x solved from the budget with the exact message count. */
+  compute: number;
+  feasible: boolean;
+  /** Binary: root bias u_L (exact recursion). */
+  bias: number | null;
+  /** Binary: accuracy (1 + u_L)/2. */
+  accuracy: number | null;
+  /** Continuous: mean squared error of the root. */
+  risk: number | null;
+  regime: DesignRegime;
+  /** Organization exponent s (binary trees and stars). */
+  s: number | null;
+  reason: string;
+}
+
+export interface BinaryDesignProblem {
+  budget: number;
+  window: number;
+  overhead?: number;
+  messageLengths: readonly number[];
+  fidelity: FidelityCurve;
+  leafLaw: LeafLaw;
+  rho: number;
+  /** Largest tree depth considered (default 64). */
+  maxDepth?: number;
+  epsilon?: number;
+}
+
+/** Small-signal verdict (§B12) for one (b, m) family next to what the exact search found. */
+export interface FamilyVerdict {
+  b: number;
+  m: number;
+  verdict: SynergyVerdict;
+  /** Small-signal: the optimal tree beats the single agent (s > β and B > B*). */
+  smallSignalSaysTreeWins: boolean;
+  /** Exact: some feasible tree or star of this (b, m) beats the single agent. */
+  exactSaysTreeWins: boolean;
+  disagree: boolean;
+}
+
+export interface BinaryDesignResult {
+  rows: DesignRow[];
+  best: DesignRow;
+  single: DesignRow;
+  /** Present when the leaf law is the power law (β is then known). */
+  verdicts: FamilyVerdict[] | null;
+}
+
+function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number }) {
+  checkPositive('budget', p.budget);
+  checkPositive('window', p.window);
+  const overhead = checkNonNegative('overhead', p.overhead ?? 0);
+  if (!Array.isArray(p.messageLengths) || p.messageLengths.length === 0) {
+    throw new InvalidParameterError('messageLengths', 'a non-empty array of message lengths > 0', p.messageLengths);
+  }
+  p.messageLengths.forEach((m, i) => checkPositive(`messageLengths[${i}]`, m));
+  checkUnit('rho', p.rho);
+  return overhead;
+}
+
+function rankRows(rows: DesignRow[], better: (a: DesignRow, b: DesignRow) => number): void {
+  const feasible = rows.filter((r) => r.feasible).sort(better);
+  feasible.forEach((r, i) => (r.rank = i + 1));
+  rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+}
+
+/** Largest fan-in an aggregator can read: b·m + W_0 ≤ W (§B11). */
+function windowFanIn(window: number, overhead: number, m: number): number {
+  return Math.floor((window - overhead) / m);
+}
+
+/** §E for binary decisions (majority trees, §B). */
+export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
+  const overhead = checkCommon(p);
+  checkLeafLaw(p.leafLaw);
+  const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
+  const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
+  const B = p.budget;
+  const singleBias = leafBias(p.leafLaw, B);
+  const single: DesignRow = {
+    rank: null, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true,
+    bias: singleBias, accuracy: (1 + singleBias) / 2, risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
+  };
+  const rows: DesignRow[] = [single];
+  for (const m of p.messageLengths) {
+    const gamma = fidelity(p.fidelity, m);
+    const bWindow = windowFanIn(p.window, overhead, m);
+    // Stars are depth-1 trees with b = N; trees have depth ≥ 2 and fan-in within the window.
+    for (let b = 3; ; b += 2) {
+      const level: Level = { b: checkFanIn('b', b), gamma, rho: p.rho };
+      const windowOk = b <= bWindow;
+      let anyFeasible = false;
+      for (let depth = 1; depth <= maxDepth; depth++) {
+        const leaves = b ** depth;
+        const messages = (b * (leaves - 1)) / (b - 1);
+        const x = (B - 2 * m * messages) / leaves;
+        const organization: Organization = depth === 1 ? 'star' : 'tree';
+        if (!windowOk || !(x > 0)) {
+          rows.push({
+            rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, bias: null, accuracy: null,
+            risk: null, regime: 'subcritical', s: organizationExponent(level),
+            reason: !windowOk ? `window: b·m + W0 = ${b * m + overhead} > W = ${p.window}` : `budget: ${messages} messages cost ${2 * m * messages} ≥ B`,
+          });
+          break; // deeper trees only cost more
+        }
+        anyFeasible = true;
+        const u0 = leafBias(p.leafLaw, x);
+        const u = trajectory(level, u0, depth)[depth];
+        rows.push({
+          rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, bias: u, accuracy: (1 + u) / 2,
+          risk: null, regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
+        });
+      }
+      // Wider fan-in only costs more per leaf and needs more window: stop at the first dead end.
+      if (!anyFeasible) break;
+    }
+  }
+  rankRows(rows, (a, b) => b.bias! - a.bias! || a.leaves - b.leaves);
+  const best = rows[0];
+  for (const r of rows) r.reason ||= binaryReason(r, best, single, p.rho);
+  single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
+  return { rows, best, single, verdicts: binaryVerdicts(p, rows, single) };
+}
+
+function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
+  if (alpha(level) <= 1) return 'subcritical';
+  const mix = mixingDepth(level, u0, epsilon).exact;
+  return mix !== null && depth >= mix ? 'saturated' : 'growing';
+}
+
+function describe(r: DesignRow): string {
+  if (r.organization === 'single') return 'the single agent';
+  const shape = r.organization === 'star' ? `star N=${r.leaves}` : r.organization === 'chain' ? `chain N=${r.leaves}` : `tree b=${r.b} L=${r.depth}`;
+  return `${shape}, m=${r.m}`;
+}
+
+function binaryReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: number): string {
+  const level: Level = { b: r.b!, gamma: r.channel!, rho };
+  const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
+  if (r.regime === 'subcritical') {
+    // α_ρ ≤ 1: either messages lose more than majority gains (γ·c_b ≤ 1 even at ρ = 0) or ρ ≥ ρ_c.
+    const gammaCb = r.channel! * majoritySlope(r.b!);
+    return gammaCb <= 1
+      ? `${prefix}: communication floor (γ(m)·c_b = ${gammaCb.toFixed(3)} ≤ 1, votes wash out)`
+      : `${prefix}: correlation floor (ρ = ${rho} ≥ ρ_c = ${criticalRho(r.b!, r.channel!).toFixed(4)}, votes wash out)`;
+  }
+  if (r.regime === 'saturated') {
+    return `${prefix}: saturated at u* = ${fixedPoint(level).toFixed(4)} (deeper trees only thin the budget)`;
+  }
+  if (r.bias! < single.bias!) return `${prefix}: budget spread thin (leaf bias ${r.compute > 0 ? 'g(x) small' : 'none'}; N^s gain too small)`;
+  return `${prefix}: growing (u_L = ${r.bias!.toFixed(4)})`;
+}
+
+function binaryVerdicts(p: BinaryDesignProblem, rows: DesignRow[], single: DesignRow): FamilyVerdict[] | null {
+  const law = p.leafLaw;
+  if (typeof law === 'function' || law.kind !== 'power') return null;
+  const out: FamilyVerdict[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (r.organization !== 'tree' && r.organization !== 'star') continue;
+    const key = `${r.b}/${r.m}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const s = organizationExponent({ b: r.b!, gamma: r.channel!, rho: p.rho });
+    const verdict = budgetedSynergy({ s, beta: law.beta, c0: treeCommunicationCost(r.b!, r.m!), budget: p.budget });
+    const smallSignalSaysTreeWins = verdict.synergy && p.budget > verdict.budgetThreshold;
+    const exactSaysTreeWins = rows.some((q) => q.feasible && q.b === r.b && q.m === r.m && q.bias! > single.bias!);
+    out.push({ b: r.b!, m: r.m!, verdict, smallSignalSaysTreeWins, exactSaysTreeWins, disagree: smallSignalSaysTreeWins !== exactSaysTreeWins });
+  }
+  return out;
+}
+
+export interface ContinuousDesignProblem {
+  budget: number;
+  window: number;
+  overhead?: number;
+  messageLengths: readonly number[];
+  noise: NoiseCurve;
+  /** Leaf variance law v(x) = v1·x^(−β) (§C). */
+  v1: number;
+  beta: number;
+  rho: number;
+  maxDepth?: number;
+  /** Largest fan-in tried for averaging trees (default 64; the window may cut it further). */
+  maxFanIn?: number;
+}
+
+/** §E for the continuous warm-up (§C): star, tree and chain ranked by mean squared error. */
+export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[]; best: DesignRow; single: DesignRow } {
+  const overhead = checkCommon(p);
+  checkNoiseCurve(p.noise);
+  const v1 = checkPositive('v1', p.v1);
+  const beta = checkPositive('beta', p.beta);
+  const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
+  const maxFanIn = checkInteger('maxFanIn', p.maxFanIn ?? 64, 2, 1_000_000);
+  const B = p.budget;
+  const rho = p.rho;
+  const v = (x: number) => v1 * Math.pow(x, -beta);
+  const base = { rank: null, bias: null, accuracy: null, regime: 'averaging' as const, s: null, reason: '' };
+  const single: DesignRow = { ...base, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true, risk: v(B) };
+  const rows: DesignRow[] = [single];
+  for (const m of p.messageLengths) {
+    const sigma2 = messageNoise(p.noise, m);
+    const limit = windowFanIn(p.window, overhead, m);
+    // Stars: N leaves, N messages; N ≤ window limit.
+    for (let n = 2; n <= Math.max(2, Math.min(limit + 1, 100_000)); n++) {
+      const x = (B - 2 * m * n) / n;
+      const feasible = n <= limit && x > 0;
+      rows.push({
+        ...base, organization: 'star', b: n, depth: 1, leaves: n, m, channel: sigma2, compute: x, feasible,
+        risk: feasible ? starRisk({ v: v(x), rho, sigma2, leaves: n }).risk : null,
+        reason: n > limit ? `window: N·m + W0 = ${n * m + overhead} > W = ${p.window}` : x > 0 ? '' : 'budget: messages cost ≥ B',
+      });
+      if (!feasible) break;
+    }
+    // Trees: fan-in b ≤ window, depth ≥ 2 while leaves get compute.
+    for (let b = 2; b <= Math.min(limit, maxFanIn); b++) {
+      for (let depth = 2; depth <= maxDepth; depth++) {
+        const leaves = b ** depth;
+        const messages = (b * (leaves - 1)) / (b - 1);
+        const x = (B - 2 * m * messages) / leaves;
+        if (!(x > 0)) break;
+        const r = treeRisk({ v: v(x), rho, sigma2, b, depth });
+        rows.push({ ...base, organization: 'tree', b, depth, leaves, m, channel: sigma2, compute: x, feasible: true, risk: r.risk,
+          reason: v(x) < r.floor ? `depth hurts: leaf variance ${v(x).toPrecision(3)} is below the floor v* = ${r.floor.toPrecision(3)}` : '' });
+      }
+    }
+    // Chains: each agent reads one message (m + W0 ≤ W); N − 1 messages.
+    if (m + overhead <= p.window) {
+      for (let n = 2; n <= 100_000; n++) {
+        const x = (B - 2 * m * (n - 1)) / n;
+        if (!(x > 0)) break;
+        rows.push({ ...base, organization: 'chain', b: 1, depth: n - 1, leaves: n, m, channel: sigma2, compute: x, feasible: true,
+          risk: chainRisk({ v: v(x), rho, sigma2, leaves: n }).risk, reason: '' });
+      }
+    }
+  }
+  rankRows(rows, (a, b) => a.risk! - b.risk! || a.leaves - b.leaves);
+  const best = rows[0];
+  for (const r of rows) {
+    if (r === single) continue;
+    if (r.reason && !r.feasible) continue;
+    const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
+    const floor = r.organization === 'star' ? `correlation floor ρ·v = ${(rho * v(r.compute)).toPrecision(3)}`
+      : r.organization === 'chain' ? 'communication floor (message noise accumulates along the chain)'
+        : 'communication floor v* = σ²/((b − 1)(1 − ρ))';
+    r.reason = `${prefix}: ${r.reason || floor}`;
+  }
+  single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
+  return { rows, best, single };
+}
