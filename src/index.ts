@@ -23,3 +23,4 @@ export {
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } from './phaseGrid.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
+export * from './simulate/index.ts';
