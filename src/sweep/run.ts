@@ -31,7 +31,7 @@ export interface SweepOptions {
   workers?: number;
   /** Most cells per task (default 4096). */
   chunkSize?: number;
-  /** Target Monte Carlo work per task in leaf-votes (default 2^22); a task holds at least one §D4 chunk. */
+  /** Target Monte Carlo work per task in leaf-votes (default 2^24, ~10 ms); a task holds at least one §D4 chunk. */
   leafVotesPerTask?: number;
   /** Tasks kept in flight (default 2 × the executor's concurrency); bounds memory when streaming. */
   maxTasksInFlight?: number;
@@ -92,7 +92,7 @@ export class SweepCellError extends Error {
 }
 
 export const DEFAULT_CHUNK_SIZE = 4096;
-export const DEFAULT_LEAF_VOTES_PER_TASK = 2 ** 22;
+export const DEFAULT_LEAF_VOTES_PER_TASK = 2 ** 24;
 
 interface CheckedOptions {
   seed: number;
