@@ -69,3 +69,36 @@ function logGamma(x: number): number {
   const t = z + 7.5;
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
 }
+
+/**
+ * Standard error of the level-by-level simulator's root bias (§D1b) over `trials` root votes, drawn
+ * as populations of n nodes per level. Each level's n nodes are drawn i.i.d. given the level below, so level ℓ adds sampling noise
+ * of variance (1 − u_ℓ²)/n, which the remaining levels propagate with slope T'(u). To first order
+ *   Var(û_L) = Σ_{ℓ=0..L} (Π_{k=ℓ..L−1} T_k'(u_k))² · (1 − u_ℓ²)/n,
+ * of which the last term (ℓ = L) is the plain binomial variance. Amplifying levels make the
+ * earlier terms dominate: the binomial standard error alone then understates the spread.
+ */
+export function levelsStdError(p: { tree: Tree; u0: number; depth: number; trials: number }): number {
+  const depth = checkInteger('depth', p.depth, 0, MAX_DEPTH);
+  const trials = checkInteger('trials', p.trials, 1, Number.MAX_SAFE_INTEGER);
+  const levels = treeLevels(p.tree, depth);
+  const k = kernel.exports;
+  const u: number[] = [checkBias('u0', p.u0)];
+  for (let l = 0; l < depth; l++) {
+    const { b, gamma, rho } = levels[l % levels.length];
+    u.push(k.levelMap(b, gamma, rho, u[l]));
+  }
+  let variance = 0;
+  let gain = 1; // Π T'(u_k) from level ℓ to the root, built from the root down
+  for (let l = depth; l >= 0; l--) {
+    variance += gain * gain * (1 - u[l] * u[l]);
+    if (l > 0) {
+      const { b, gamma, rho } = levels[(l - 1) % levels.length];
+      gain *= rho * gamma + (1 - rho) * gamma * k.majorityDerivative(b, gamma * u[l - 1]);
+    }
+  }
+  // Trials run as independent populations of TRIALS_PER_CHUNK (the last one smaller), §D4: the
+  // pooled bias is their trial-weighted mean, Var = Σ_c n_c²·(variance/n_c)/N² = variance/N.
+  // (The per-population variance scales as 1/n_c, so the split does not change the total.)
+  return Math.sqrt(variance / trials);
+}

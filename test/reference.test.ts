@@ -25,3 +25,27 @@ describe('expectedRootBias (§D2)', () => {
     expect(got).toBeCloseTo(0.4, 13);
   });
 });
+
+describe('levelsStdError (§D1b)', () => {
+  it('matches the spread of independent level-wise simulations, where the binomial error does not', async () => {
+    const { simulateTree } = await import('../src/simulate/index.ts');
+    const { levelsStdError } = await import('../src/reference.ts');
+    const level = { b: 5, gamma: 0.6, rho: 0.1 };
+    const trials = 2000;
+    const depth = 12;
+    const replicates = 300;
+    const estimates: number[] = [];
+    for (let seed = 1; seed <= replicates; seed++) estimates.push(simulateTree({ tree: level, u0: 0.05, depth, mode: 'levels', trials, seed }).bias);
+    const mean = estimates.reduce((a, b) => a + b, 0) / replicates;
+    const sd = Math.sqrt(estimates.reduce((a, b) => a + (b - mean) ** 2, 0) / (replicates - 1));
+    const predicted = levelsStdError({ tree: level, u0: 0.05, depth, trials });
+    // The sample SD of 300 replicates has relative standard error ≈ 1/√(2·299) ≈ 4.1%: allow 6σ ≈ 25%.
+    expect(sd / predicted).toBeGreaterThan(0.75);
+    expect(sd / predicted).toBeLessThan(1.25);
+    // The plain binomial error is several times too small here (amplification of early-level noise).
+    const binomial = Math.sqrt((1 - mean * mean) / trials);
+    expect(sd / binomial).toBeGreaterThan(2);
+    // And the replicate mean agrees with the exact u_L within 6 standard errors of that mean.
+    expect(Math.abs(mean - trajectory(level, 0.05, depth)[depth])).toBeLessThan(6 * predicted / Math.sqrt(replicates) + 1 / trials);
+  });
+});

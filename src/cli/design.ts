@@ -1,0 +1,84 @@
+// `synergy design`: SPEC §E — the ranked organizations for a budget, window and channel.
+import { designBinary, designContinuous, type DesignRow } from '../design.ts';
+import { InvalidParameterError } from '../errors.ts';
+import { fmt, table } from './format.ts';
+import { parseFidelity, parseLeafLaw, parseNoise, parseNumber } from './options.ts';
+
+export interface DesignCommandFlags {
+  budget?: string;
+  window?: string;
+  overhead: string;
+  m?: string;
+  fidelity?: string;
+  leaf: string;
+  rho?: string;
+  continuous?: boolean;
+  noise?: string;
+  v1: string;
+  beta?: string;
+  top: string;
+}
+
+function need(flag: string, value: string | undefined, allowed: string): string {
+  if (value === undefined) throw new InvalidParameterError(`--${flag}`, allowed, 'nothing (the flag is required)');
+  return value;
+}
+
+export function design(f: DesignCommandFlags) {
+  const common = {
+    budget: parseNumber('budget', need('budget', f.budget, 'a token budget > 0')),
+    window: parseNumber('window', need('window', f.window, 'a context window in tokens > 0')),
+    overhead: parseNumber('overhead', f.overhead),
+    messageLengths: need('m', f.m, 'message lengths m1,m2,… in tokens').split(',').map((x) => parseNumber('m', x)),
+    rho: parseNumber('rho', need('rho', f.rho, 'a number in [0, 1]')),
+  };
+  if (f.continuous) {
+    const noise = parseNoise(need('noise', f.noise, 'a noise curve, e.g. exponential:1,100'));
+    const beta = parseNumber('beta', need('beta', f.beta, 'the leaf exponent β > 0 of v(x) = v1·x^(−β)'));
+    return { kind: 'continuous' as const, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
+  }
+  const fidelity = parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50'));
+  return { kind: 'binary' as const, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf) }) };
+}
+
+function shape(r: DesignRow): string {
+  switch (r.organization) {
+    case 'single': return 'single agent';
+    case 'star': return `star N=${r.leaves}`;
+    case 'chain': return `chain N=${r.leaves}`;
+    default: return `tree b=${r.b} L=${r.depth}`;
+  }
+}
+
+export function formatDesign(result: ReturnType<typeof design>, top: number): string {
+  const binary = result.kind === 'binary';
+  const shown = result.rows.filter((r) => r.feasible).slice(0, top);
+  if (!shown.includes(result.single)) shown.push(result.single);
+  const rows = shown.map((r) => [
+    String(r.rank ?? '—'), shape(r), r.m === null ? '—' : String(r.m), fmt(r.channel), fmt(r.compute, 1),
+    binary ? fmt(r.accuracy) : fmt(r.risk), binary ? r.regime : '', r.s === null ? '—' : fmt(r.s), r.reason,
+  ]);
+  const out = [table(['rank', 'organization', 'm', binary ? 'γ(m)' : 'σ²(m)', 'x (tokens/leaf)', binary ? 'accuracy' : 'risk (MSE)', 'regime', 's', 'why'], rows)];
+  const infeasible = result.rows.filter((r) => !r.feasible);
+  out.push(`\n${result.rows.filter((r) => r.feasible).length} feasible candidates, ${infeasible.length} ruled out (${countBy(infeasible)}).`);
+  if (binary && result.verdicts) {
+    const v = result.verdicts;
+    const beta = v[0]?.verdict.beta;
+    const synergy = v.filter((x) => x.verdict.synergy);
+    out.push(`Small-signal verdict (§B12, β = ${fmt(beta)}): s > β for ${synergy.length} of ${v.length} (b, m) families.`);
+    const bestFamily = [...synergy].sort((a, b) => a.verdict.budgetThreshold - b.verdict.budgetThreshold)[0];
+    if (bestFamily) {
+      const w = bestFamily.verdict;
+      out.push(`  lowest threshold: b=${bestFamily.b}, m=${bestFamily.m}: s = ${fmt(w.s)}, x* = ${fmt(w.xStar, 1)}, N* = ${fmt(w.nStar, 1)}, B* = ${fmt(w.budgetThreshold, 1)}`);
+    }
+    const disagree = v.filter((x) => x.disagree);
+    out.push(`  small-signal and exact answers disagree for ${disagree.length} families${disagree.length ? ': ' + disagree.slice(0, 6).map((x) => `b=${x.b}, m=${x.m} (small-signal says ${x.smallSignalSaysTreeWins ? 'tree wins' : 'single wins'})`).join('; ') : ''}.`);
+  }
+  return out.join('\n');
+}
+
+function countBy(rows: DesignRow[]): string {
+  const window = rows.filter((r) => r.reason.startsWith('window')).length;
+  const budget = rows.filter((r) => r.reason.startsWith('budget')).length;
+  return `window ${window}, budget ${budget}`;
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The `synergy` command (issue 5). Errors in what the user typed print one line naming the flag and
+// the allowed values and exit with status 2; failures while working exit with status 1.
+import { Command, CommanderError, Option } from 'commander';
+import { InvalidParameterError } from '../errors.ts';
+import { analyze, formatAnalysis } from './analyze.ts';
+import { design, formatDesign } from './design.ts';
+import { parseInteger } from './options.ts';
+import { progressReporter } from './progress.ts';
+import { reproduce, resultsTable, summaryLines } from './reproduce.ts';
+import { formatSimulation, parseMode, simulate } from './simulate.ts';
+import { registerSweepCommands } from './sweep.ts';
+import { checkWritableDirectory } from './files.ts';
+
+function print(json: boolean, value: unknown, human: () => string): void {
+  process.stdout.write(json ? JSON.stringify(value, jsonNumbers, 2) + '\n' : human() + '\n');
+}
+
+/** JSON has no NaN/Infinity: write them as null (documented in the README). */
+function jsonNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+function designOptions(cmd: Command): Command {
+  return cmd
+    .option('--b <b>', 'fan-in: odd integer ≥ 3 (a star over N leaves is b = N, depth 1)')
+    .option('--gamma <γ>', 'message fidelity γ in [0, 1] (§B3)')
+    .option('--m <tokens>', 'message length; γ = fidelity(m) with --fidelity')
+    .option('--fidelity <curve>', 'constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
+    .option('--rho <ρ>', 'shared-failure correlation in [0, 1] (§B4)')
+    .option('--u0 <u>', 'leaf bias u0 = 2p − 1 in [-1, 1] (§B1)')
+    .option('--p0 <p>', 'leaf accuracy p0 in [0, 1] (instead of --u0)')
+    .option('--depth <L>', 'tree depth L ≥ 0');
+}
+
+export function program(): Command {
+  const root = new Command('synergy')
+    .description('Will adding agents help under this budget? Exact predictions (arXiv 2601.17311), Monte Carlo checks, sweeps, design search.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
+
+  designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ'))
+    .option('--json', 'machine-readable output')
+    .action((o) => {
+      const a = analyze(o);
+      print(!!o.json, a, () => formatAnalysis(a));
+    });
+
+  designOptions(root.command('simulate').description('the same design by Monte Carlo (§D), beside the exact value'))
+    .option('--trials <n>', 'Monte Carlo trials', '100000')
+    .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
+    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
+    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--json', 'machine-readable output')
+    .action((o) => {
+      const r = simulate(o);
+      print(!!o.json, r, () => formatSimulation(r));
+    });
+
+  root.command('design').description('SPEC §E: rank the single agent, stars, trees (and chains) for a budget and window')
+    .option('--budget <B>', 'total tokens')
+    .option('--window <W>', 'context window of one agent, tokens')
+    .option('--overhead <W0>', "an aggregator's own prompt tokens", '0')
+    .option('--m <m1,m2,…>', 'candidate message lengths, tokens')
+    .option('--fidelity <curve>', 'binary: constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
+    .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,…', 'power:0.002,0.5,1')
+    .option('--rho <ρ>', 'shared-failure correlation')
+    .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')
+    .option('--noise <curve>', 'continuous: constant:σ² | exponential:σ0²,m0 | power:σ0²,m0,κ | table:m1=σ²1,…')
+    .option('--v1 <v1>', 'continuous leaf variance law v(x) = v1·x^(−β)', '1')
+    .option('--beta <β>', 'continuous leaf exponent β')
+    .option('--top <n>', 'rows to show', '15')
+    .option('--json', 'machine-readable output (all rows)')
+    .action((o) => {
+      const top = parseInteger('top', o.top, 1);
+      const r = design(o);
+      print(!!o.json, r, () => formatDesign(r, top));
+    });
+
+  root.command('reproduce').description("rerun the paper's synthetic check (SPEC §F) and write a report")
+    .option('--trials <n>', 'trials per point', '50000')
+    .addOption(new Option('--mode <mode>', "'levels' (default; depth 30 has 5^30 leaves) or 'full'").default('levels'))
+    .option('--axis <rho=0:0.5:count>', 'number of ρ points from 0 to 0.5', 'rho=0:0.5:51')
+    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--out <dir>', 'output folder', './synergy-out')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(async (o) => {
+      const match = /^rho=0:0\.5:(\d+)$/.exec(o.axis);
+      if (!match || Number(match[1]) < 2) throw new InvalidParameterError('--axis', 'rho=0:0.5:count with count ≥ 2 (§F fixes the range)', o.axis);
+      await checkWritableDirectory('--out', o.out);
+      const s = await reproduce({
+        trials: parseInteger('trials', o.trials, 1), seed: parseInteger('seed', o.seed, 0), mode: parseMode(o.mode),
+        workers: o.workers === undefined ? undefined : parseInteger('workers', o.workers, 1),
+        rhoPoints: Number(match[1]), out: o.out, onProgress: progressReporter('reproduce'),
+      });
+      print(!!o.json, s, () => [resultsTable(s.rows), '', ...summaryLines(s), `report: ${o.out}/report.md, figure: ${o.out}/figure.svg`].join('\n'));
+    });
+
+  registerSweepCommands(root);
+  for (const cmd of root.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
+  return root;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const root = program();
+  try {
+    await root.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they already printed.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      const cmd = root.commands.find((c) => c.name() === argv[0]);
+      const message = error.message.replace(/^error: /, '');
+      const allowed = error.code === 'commander.unknownOption' && cmd
+        ? `; allowed: ${cmd.options.map((o) => o.long).join(' ')}`
+        : error.code === 'commander.unknownCommand' ? `; commands: ${root.commands.map((c) => c.name()).join(', ')}` : '';
+      process.stderr.write(`synergy: ${message}${allowed}\n`);
+      return 2;
+    }
+    if (error instanceof InvalidParameterError) {
+      process.stderr.write(`synergy: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`synergy: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
