@@ -2,6 +2,7 @@
 // (Piscina, Node) and Web Workers (browsers) live in their own modules so each entry point loads
 // only what its environment has.
 import { PhaseGridKernel } from '../phaseGrid.ts';
+import { instantiateKernel, kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { runSweepTask, WorkerCrash, workerStamper, type SweepTask, type SweepTaskResult, type TaskContext } from './task.ts';
 
 export interface RunOptions {
@@ -38,20 +39,23 @@ export class InThreadExecutor implements SweepExecutor {
   private readonly context: TaskContext;
 
   constructor() {
-    this.context = InThreadExecutor.contextFor(PhaseGridKernel.shared());
+    this.context = InThreadExecutor.contextFor(PhaseGridKernel.shared(), sharedKernel);
   }
 
-  private static contextFor(kernel: PhaseGridKernel): TaskContext {
+  private static contextFor(kernel: PhaseGridKernel, simulator: Kernel): TaskContext {
     return {
       kernel,
+      simulator,
       stamp: workerStamper(`in-thread-${++inThreadScopes}`),
       crash: () => { throw new WorkerCrash('the in-thread executor was asked to crash'); },
     };
   }
 
   async run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
-    // A fresh scope has its own kernel instance (own memory), the in-thread analogue of a new worker.
-    const context = options.fresh ? InThreadExecutor.contextFor(await PhaseGridKernel.create()) : this.context;
+    // A fresh scope has its own kernel instances (own memory), the in-thread analogue of a new worker.
+    const context = options.fresh
+      ? InThreadExecutor.contextFor(await PhaseGridKernel.create(), await instantiateKernel())
+      : this.context;
     await yieldToEventLoop();
     return runSweepTask(task, context);
   }

@@ -4,6 +4,7 @@ import { InvalidParameterError } from '../errors.ts';
 import {
   simulateTreeChunk, TRIALS_PER_CHUNK, validateTreeSimulation, type SimulationVariant, type TreeSimulationSpec,
 } from '../simulate/index.ts';
+import type { Kernel } from '../wasm/kernel.ts';
 import type { ResolvedSweep } from './spec.ts';
 
 export type MonteCarloMode = TreeSimulationSpec['mode'];
@@ -88,7 +89,7 @@ export interface MonteCarloSegment {
  * pure function of (seed, cell, chunk)). `beforeCell` lets the fault-injection hook fire per cell.
  */
 export function runMonteCarloSegments(
-  segments: readonly MonteCarloSegment[], seed: number, mode: MonteCarloMode, variant: MonteCarloVariant,
+  using: Kernel, segments: readonly MonteCarloSegment[], seed: number, mode: MonteCarloMode, variant: MonteCarloVariant,
   beforeCell: (cell: number) => void,
 ): Float64Array {
   const units = segments.reduce((n, s) => n + s.chunks, 0);
@@ -98,7 +99,7 @@ export function runMonteCarloSegments(
     beforeCell(s.cell);
     const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, variant);
     for (let chunk = s.firstChunk; chunk < s.firstChunk + s.chunks; chunk++) {
-      const counts = simulateTreeChunk(spec, { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) });
+      const counts = simulateTreeChunk(spec, { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) }, using);
       correct[k++] = counts.correct;
     }
   }

@@ -1,6 +1,7 @@
 // One unit of work sent to an executor, and the code that runs it (in a worker or in-thread). Tasks
 // and results are plain data (structured-clonable); theory results travel as one transferable array.
-import { PhaseGridKernel } from '../phaseGrid.ts';
+import type { PhaseGridKernel } from '../phaseGrid.ts';
+import type { Kernel } from '../wasm/kernel.ts';
 import { runMonteCarloSegments, type MonteCarloMode, type MonteCarloSegment, type MonteCarloVariant } from './montecarlo.ts';
 
 /** Theory fields per cell, in the order they are packed in a task result. */
@@ -76,9 +77,11 @@ class InjectedFault extends Error {
   }
 }
 
-/** What a worker scope provides: its kernel and how to die. */
+/** What a worker scope provides: its kernel instances and how to die. */
 export interface TaskContext {
   kernel: PhaseGridKernel;
+  /** The instance the Monte Carlo simulator runs on. */
+  simulator: Kernel;
   stamp: () => WorkerStamp;
   /** Ends this worker abruptly (used only by the fault hook's 'crash' kind). */
   crash: () => never;
@@ -137,7 +140,7 @@ export function runSweepTask(task: SweepTask, ctx: TaskContext): SweepTaskResult
   try {
     const theory = task.theory ? computeTheory(ctx.kernel, task.theory, reach) : undefined;
     const mc = task.montecarlo;
-    const correct = mc ? runMonteCarloSegments(mc.segments, mc.seed, mc.mode, mc.variant, (cell) => reach(cell, 1)) : undefined;
+    const correct = mc ? runMonteCarloSegments(ctx.simulator, mc.segments, mc.seed, mc.mode, mc.variant, (cell) => reach(cell, 1)) : undefined;
     return { ok: true, theory, correct, worker: ctx.stamp() };
   } catch (e) {
     if (e instanceof WorkerCrash) throw e;

@@ -3,10 +3,12 @@
 import { threadId } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { PhaseGridKernel } from '../phaseGrid.ts';
+import { kernel } from '../wasm/kernel.ts';
 import { resultTransferables, runSweepTask, workerStamper, type SweepTask, type TaskContext } from './task.ts';
 
 const context: TaskContext = {
   kernel: PhaseGridKernel.shared(),
+  simulator: kernel,
   stamp: workerStamper(`node-thread-${threadId}`),
   // process.exit in a worker thread ends only this thread: Piscina sees a dead worker.
   crash: () => process.exit(70),

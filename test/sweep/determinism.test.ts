@@ -127,6 +127,24 @@ describe('sweep determinism', () => {
     }
   });
 
+  it('level-by-level Monte Carlo with a §D2 variant: same bytes on 1 and 2 workers, equal to the simulator', async () => {
+    const spec: SweepSpec = {
+      b: [3, 5], gamma: [0.7], rho: [0, 0.2], u0: [0.05], depth: [30], trials: [100_000], compute: 'montecarlo',
+      mode: 'levels', variant: { kind: 'channelAfterCopy' },
+    };
+    const seed = 99;
+    const one = await sweepBytes(sweep(spec, { executor: pools[1], seed, leafVotesPerTask: 1 }));
+    const two = await sweepBytes(sweep(spec, { executor: pools[2], seed }));
+    expect(two.equals(one)).toBe(true);
+    const cells = await sweep(spec, { executor: pools[2], seed }).collect();
+    for (const c of cells) {
+      expect(c.montecarlo).toEqual(simulateTree({
+        tree: { b: c.b, gamma: c.gamma, rho: c.rho }, u0: c.u0, depth: c.depth, mode: 'levels',
+        variant: { kind: 'channelAfterCopy' }, trials: 100_000, seed, cell: c.cell,
+      }));
+    }
+  });
+
   it('each worker compiles the WASM module once and serves many tasks', async () => {
     const watched = new ShufflingExecutor(pools[2]);
     await sweepBytes(sweep(theorySpec, { executor: watched, chunkSize: 64 }));

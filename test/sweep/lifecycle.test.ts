@@ -145,6 +145,16 @@ describe('worker failures', () => {
     });
   }
 
+  it('the in-thread executor retries too (on fresh kernel instances)', async () => {
+    const inThread = new InThreadExecutor();
+    const once = await sweepBytes(sweep(theorySpec, { executor: inThread, chunkSize: 9, faultInjection: { cell: 7, kind: 'crash', failures: 1 } }));
+    expect(once.equals(theoryReference)).toBe(true);
+    const error = await sweep(theorySpec, { executor: inThread, chunkSize: 9, faultInjection: { cell: 7, kind: 'throw', failures: 2 } })
+      .collect().catch((e: unknown) => e);
+    expect((error as SweepCellError).cell).toBe(7);
+    await poolStillWorks(inThread);
+  });
+
   it('a Monte Carlo task that fails twice names the exact cell', async () => {
     const spec: SweepSpec = { ...slowSpec, gamma: [0.6, 0.7, 0.8], depth: [3], trials: [1000] };
     const error = await sweep(spec, { executor: pool, faultInjection: { cell: 2, kind: 'throw', failures: 2 } }).collect().catch((e: unknown) => e);
