@@ -45,6 +45,10 @@ let c3: u64 = 4;
 let spareNormal: f64 = 0.0;
 let hasSpare: bool = false;
 
+/** Unused random sign bits of stream C (see randomSign). */
+let signBits: u64 = 0;
+let signCount: i32 = 0;
+
 /** Where the interleaved A/B state of the current call lives. */
 export let laneState: usize = 0;
 
@@ -66,6 +70,7 @@ export function seedStreams(h: u64, lanes: usize): void {
   x += GOLDEN; c3 = mix64(x);
   laneState = lanes;
   hasSpare = false;
+  signCount = 0;
 }
 
 /** Points the A/B streams at an existing interleaved state (tests). */
@@ -116,6 +121,18 @@ export function normal(): f64 {
   spareNormal = y * f;
   hasSpare = true;
   return x * f;
+}
+
+/** ±1 with probability 1/2 each, one bit of stream C at a time. */
+export function randomSign(): f64 {
+  if (signCount == 0) {
+    signBits = nextScalar();
+    signCount = 64;
+  }
+  const bit = signBits & 1;
+  signBits >>= 1;
+  signCount--;
+  return bit ? -1.0 : 1.0;
 }
 
 /**

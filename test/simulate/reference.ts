@@ -97,15 +97,22 @@ export function levelMapSlope(l: Level, u: number): number {
  * sampling noise (1 − u_ℓ²)/N is carried to the root by the slopes of the later level maps
  * (delta method). Independent chunk populations combine to the same expression in total N.
  */
-export function levelsSigma(levels: readonly Level[], traj: Float64Array, n: number): number {
+export function levelsSigma(
+  levels: readonly Level[], traj: ArrayLike<number>, n: number, slope: (l: Level, u: number) => number = levelMapSlope,
+): number {
   const depth = traj.length - 1;
   let variance = 0;
   for (let l = 0; l <= depth; l++) {
     let gain = 1;
-    for (let k = l + 1; k <= depth; k++) gain *= levelMapSlope(levels[(k - 1) % levels.length], traj[k - 1]);
+    for (let k = l + 1; k <= depth; k++) gain *= slope(levels[(k - 1) % levels.length], traj[k - 1]);
     variance += ((1 - traj[l] ** 2) / n) * gain * gain;
   }
   return Math.sqrt(variance);
+}
+
+/** Slope of the channel-after-copy map: ρ·f_b(γ) + (1 − ρ)·γ·f_b'(γu). */
+export function channelAfterCopySlope(l: Level, u: number): number {
+  return l.rho * majorityBias(l.b, l.gamma) + (1 - l.rho) * l.gamma * majorityDerivative(l.b, l.gamma * u);
 }
 
 /** §D2 channel-after-copy map ρ·f_b(γ)·u + (1 − ρ)·f_b(γu), iterated. */
