@@ -23,13 +23,16 @@ class Slot {
   readonly ready: Promise<void>;
   job: Job | null = null;
   dead = false;
+  /** Whether the worker ever loaded (sent 'ready'). */
+  loaded = false;
 
-  constructor(url: URL | string, private readonly onFree: (slot: Slot) => void, private readonly onDeath: (slot: Slot) => void) {
+  constructor(url: URL | string, private readonly onFree: (slot: Slot) => void, private readonly onDeath: (slot: Slot, error: Error) => void) {
     this.worker = new Worker(url, { type: 'module' });
     let markReady!: () => void;
     this.ready = new Promise((resolve) => { markReady = resolve; });
     this.worker.onmessage = (event: MessageEvent<WebWorkerMessage>) => {
       if (event.data.type === 'ready') {
+        this.loaded = true;
         markReady();
         return;
       }
@@ -58,7 +61,7 @@ class Slot {
     const job = this.job;
     this.job = null;
     job?.reject(error);
-    this.onDeath(this);
+    this.onDeath(this, error);
   }
 }
 
@@ -78,7 +81,7 @@ export class WebWorkerExecutor implements SweepExecutor {
   }
 
   private spawn(): Slot {
-    const slot = new Slot(this.url, (s) => this.free(s), (s) => this.replace(s));
+    const slot = new Slot(this.url, (s) => this.free(s), (s, error) => this.replace(s, error));
     this.slots.push(slot);
     return slot;
   }
@@ -89,11 +92,22 @@ export class WebWorkerExecutor implements SweepExecutor {
     else this.idle.push(slot);
   }
 
-  /** A dead pool worker is replaced at once, so the pool keeps its size. */
-  private replace(slot: Slot): void {
+  /**
+   * A worker that died after loading is replaced at once, so the pool keeps its size. One that never
+   * loaded (bad URL, WASM not served) is not: respawning would fail forever. Its error goes to the
+   * queued jobs, and later runs spawn workers again on demand.
+   */
+  private replace(slot: Slot, error: Error): void {
     this.slots = this.slots.filter((s) => s !== slot);
     this.idle = this.idle.filter((s) => s !== slot);
-    if (!this.closed) this.free(this.spawn());
+    if (this.closed) return;
+    if (slot.loaded) {
+      this.free(this.spawn());
+      return;
+    }
+    const queued = this.queue;
+    this.queue = [];
+    for (const job of queued) job.reject(error);
   }
 
   run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
@@ -106,6 +120,7 @@ export class WebWorkerExecutor implements SweepExecutor {
         void once.start(job);
         return;
       }
+      if (this.idle.length === 0 && this.slots.length < this.concurrency) this.idle.push(this.spawn());
       const slot = this.idle.pop();
       if (slot) void slot.start(job);
       else this.queue.push(job);

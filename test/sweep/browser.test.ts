@@ -77,6 +77,12 @@ describe('sweep in headless Chromium (Web Worker executor)', () => {
     expect(failed?.message).toMatch(/cells 485–581 \(a worker died/);
   });
 
+  it('a worker script that cannot load fails the sweep instead of hanging', async () => {
+    const failed = await page.evaluate(() => (window as unknown as { badWorkerSweep: () => Promise<{ name: string; message: string } | null> }).badWorkerSweep());
+    expect(failed?.name).toBe('SweepCellError');
+    expect(failed?.message).toMatch(/a Web Worker died/);
+  });
+
   it('the default executor and per-cell collect work in the browser; abort rejects with an AbortError', async () => {
     const spec: SweepSpec = { b: [3], gamma: [0.7, 0.9], rho: [0.1], u0: [0.05], depth: [5], trials: [1000], compute: 'both' };
     const inBrowser = await page.evaluate((s) => (window as unknown as { collectSweep: (s: SweepSpec, o: object) => Promise<unknown> }).collectSweep(s, { seed: 3, workers: 2 }), spec);
