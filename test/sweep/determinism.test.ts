@@ -119,6 +119,10 @@ describe('sweep determinism', () => {
     const cells = await sweep(bothSpec, { executor: pools[2], seed, leafVotesPerTask: 1 }).collect();
     expect(cells.length).toBe(32);
     expect(70_000).toBeGreaterThan(TRIALS_PER_CHUNK);
+    // Theory fields travel with a cell's first chunk; they equal a theory-only sweep's.
+    const { trials: _, compute: __, ...theoryOnly } = bothSpec;
+    const theory = await sweep(theoryOnly).collect();
+    cells.forEach((c, i) => expect(c.theory).toEqual(theory[Math.floor(i / 2)].theory));
     for (const c of cells) {
       const direct = simulateTree({
         tree: { b: c.b, gamma: c.gamma, rho: c.rho }, u0: c.u0, depth: c.depth, mode: 'full', trials: c.trials!, seed, cell: c.cell,
