@@ -39,11 +39,16 @@ async function viaSweep(executor) {
   return correct;
 }
 
+/** Wall time, and CPU time of the whole process (all threads): cpu/wall = cores actually obtained. */
 async function timed(fn) {
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const value = await fn();
-  return { seconds: (performance.now() - t) / 1000, value };
+  const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds, cores: (used.user + used.system) / 1e6 / seconds, value };
 }
+const loadAtStart = loadavg();
 
 const pools = { 1: new PiscinaExecutor({ workers: 1 }), 2: new PiscinaExecutor({ workers: 2 }) };
 // Warm-up: threads start and compile the WASM module once; the in-thread kernel is warmed too.
@@ -52,13 +57,15 @@ await viaSweep(pools[2]);
 directInThread();
 
 const mcTimes = { direct: [], 1: [], 2: [] };
+const mcCores = { direct: [], 1: [], 2: [] };
 let checksum = null;
 for (let round = 0; round < ROUNDS; round++) {
   const runs = [['direct', () => directInThread()], ['1', () => viaSweep(pools[1])], ['2', () => viaSweep(pools[2])]];
   // Rotate the order each round.
   for (let k = 0; k < runs.length; k++) {
     const [name, fn] = runs[(k + round) % runs.length];
-    const { seconds, value } = await timed(fn);
+    const { seconds, cores, value } = await timed(fn);
+    mcCores[name].push(cores);
     checksum ??= value;
     if (value !== checksum) throw new Error(`${name}: ${value} correct votes, expected ${checksum} (§D4 determinism broken)`);
     mcTimes[name].push(seconds);
@@ -105,14 +112,15 @@ await warm.close();
 // ---- Report.
 const f = (x, d = 2) => x.toFixed(d);
 const G = (x) => `${f(x / 1e9)} G/s`;
-console.log(`\n## Sweep benchmark\n\n\`npm run bench:sweep\` — Node ${process.version}, ${availableParallelism()} cores, load average at end ${loadavg().map((x) => f(x, 1)).join(' / ')}, medians of ${ROUNDS} interleaved rounds.\n`);
-console.log('| Measurement | Median | Rate | Ratio | Target |');
-console.log('|---|---|---|---|---|');
-console.log(`| MC, simulator called in-thread (16 cells × 65,536 trials, b = 3, L = 7) | ${f(median(mcTimes.direct))} s | ${G(mcRate.direct)} leaf-votes | 1.00 | |`);
-console.log(`| MC sweep, Piscina, 1 worker | ${f(median(mcTimes[1]))} s | ${G(mcRate[1])} leaf-votes | ${f(mcRate[1] / mcRate.direct)} × in-thread | ≥ 0.90 ${mcRate[1] / mcRate.direct >= 0.9 ? '✅' : '❌'} |`);
-console.log(`| MC sweep, Piscina, 2 workers | ${f(median(mcTimes[2]))} s | ${G(mcRate[2])} leaf-votes | ${f(mcRate[2] / mcRate[1])} × 1 worker | ≥ 1.80 ${mcRate[2] / mcRate[1] >= 1.8 ? '✅' : '❌'} |`);
+console.log(`\n## Sweep benchmark\n\n\`npm run bench:sweep\` — Node ${process.version}, ${availableParallelism()} cores, load average (1/5/15 min) ${loadAtStart.map((x) => f(x, 1)).join(' / ')} at start, ${loadavg().map((x) => f(x, 1)).join(' / ')} at end, medians of ${ROUNDS} interleaved rounds.\n`);
+console.log('| Measurement | Median | Rate | Ratio | Target | Cores obtained (CPU/wall) |');
+console.log('|---|---|---|---|---|---|');
+const c = (k) => f(median(mcCores[k]));
+console.log(`| MC, simulator called in-thread (16 cells × 65,536 trials, b = 3, L = 7) | ${f(median(mcTimes.direct))} s | ${G(mcRate.direct)} leaf-votes | 1.00 | | ${c('direct')} |`);
+console.log(`| MC sweep, Piscina, 1 worker | ${f(median(mcTimes[1]))} s | ${G(mcRate[1])} leaf-votes | ${f(mcRate[1] / mcRate.direct)} × in-thread | ≥ 0.90 ${mcRate[1] / mcRate.direct >= 0.9 ? '✅' : '❌'} | ${c(1)} |`);
+console.log(`| MC sweep, Piscina, 2 workers | ${f(median(mcTimes[2]))} s | ${G(mcRate[2])} leaf-votes | ${f(mcRate[2] / mcRate[1])} × 1 worker | ≥ 1.80 ${mcRate[2] / mcRate[1] >= 1.8 ? '✅' : '❌'} | ${c(2)} |`);
 const cold = median(theoryTimes.coldCell);
-console.log(`| Theory ${N}×${N}, 2 workers, pool started by the sweep, per-cell iteration | ${f(cold)} s | ${f(N * N / cold / 1e6)} M cells/s | | < 3 s ${cold < 3 ? '✅' : '❌'} |`);
-console.log(`| Theory ${N}×${N}, 2 workers, warm pool, per-cell iteration | ${f(median(theoryTimes.warmCell))} s | ${f(N * N / median(theoryTimes.warmCell) / 1e6)} M cells/s | | |`);
-console.log(`| Theory ${N}×${N}, 2 workers, warm pool, columnar blocks | ${f(median(theoryTimes.warmBlock))} s | ${f(N * N / median(theoryTimes.warmBlock) / 1e6)} M cells/s | | |`);
+console.log(`| Theory ${N}×${N}, 2 workers, pool started by the sweep, per-cell iteration | ${f(cold)} s | ${f(N * N / cold / 1e6)} M cells/s | | < 3 s ${cold < 3 ? '✅' : '❌'} | |`);
+console.log(`| Theory ${N}×${N}, 2 workers, warm pool, per-cell iteration | ${f(median(theoryTimes.warmCell))} s | ${f(N * N / median(theoryTimes.warmCell) / 1e6)} M cells/s | | | |`);
+console.log(`| Theory ${N}×${N}, 2 workers, warm pool, columnar blocks | ${f(median(theoryTimes.warmBlock))} s | ${f(N * N / median(theoryTimes.warmBlock) / 1e6)} M cells/s | | | |`);
 console.log(`\nStreaming ${N * N} theory cells per cell: peak heapUsed ${f(peakHeap / MB, 0)} MB (baseline ${f(baseline.heapUsed / MB, 0)} MB), peak RSS ${f(peakRss / MB, 0)} MB (baseline ${f(baseline.rss / MB, 0)} MB; RSS includes the worker threads).`);
