@@ -16,6 +16,9 @@ export interface PlannedTask {
 }
 
 export interface PlanOptions {
+  /** The cells to plan, [start, end) (the whole grid, or a slice of it). */
+  start: number;
+  end: number;
   /** Most cells per task. */
   chunkSize: number;
   /** Target Monte Carlo work per task, in leaf-votes (a task holds at least one §D4 chunk). */
@@ -81,19 +84,19 @@ function segmentOf(r: ResolvedSweep, cell: number, firstChunk: number, chunks: n
 export function* planTasks(r: ResolvedSweep, o: PlanOptions): Generator<PlannedTask> {
   let index = 0;
   if (!r.montecarlo) {
-    for (let start = 0; start < r.cells; start += o.chunkSize) {
-      const end = Math.min(r.cells, start + o.chunkSize);
+    for (let start = o.start; start < o.end; start += o.chunkSize) {
+      const end = Math.min(o.end, start + o.chunkSize);
       yield { task: { index: index++, attempt: 0, theory: theoryPart(r, start, end), fault: o.fault }, finalStart: start, finalEnd: end, leafVotes: 0 };
     }
     return;
   }
-  let cell = 0;
+  let cell = o.start;
   let chunk = 0; // next §D4 chunk of `cell`
-  while (cell < r.cells) {
+  while (cell < o.end) {
     const finalStart = cell;
     const segments: MonteCarloSegment[] = [];
     let leafVotes = 0;
-    while (cell < r.cells && leafVotes < o.leafVotesPerTask && segments.length < o.chunkSize) {
+    while (cell < o.end && leafVotes < o.leafVotesPerTask && segments.length < o.chunkSize) {
       const seg = segmentOf(r, cell, chunk, 0);
       const total = chunksOf(seg.trials);
       const perChunk = Math.min(TRIALS_PER_CHUNK, seg.trials) * leafVotesPerTrial(r.mode, seg.b, seg.depth);

@@ -6,7 +6,7 @@ import { MAX_SEED, summarizeCounts } from '../simulate/index.ts';
 import { InThreadExecutor, type SweepExecutor } from './executor.ts';
 import { leafVotesPerTrial } from './montecarlo.ts';
 import { planTasks, type PlannedTask } from './plan.ts';
-import { cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
+import { cellIndices, cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
 import { THEORY_FIELDS, type FaultInjection, type SweepTaskResult, type TheoryField } from './task.ts';
 
 export interface SweepProgress {
@@ -39,6 +39,11 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Called after every finished task. */
   onProgress?: (progress: SweepProgress) => void;
+  /**
+   * Only the cells [start, end) of the grid (shards, resuming). Cell indices and Monte Carlo streams
+   * stay those of the whole sweep, so consecutive slices concatenate to it byte for byte.
+   */
+  range?: { start: number; end: number };
   /** Where tasks run (default: the entry point's executor with `workers` workers). */
   executor?: SweepExecutor;
   /** @internal Test-only fault injection: makes the task holding a cell fail. */
@@ -95,13 +100,22 @@ export const DEFAULT_CHUNK_SIZE = 4096;
 export const DEFAULT_LEAF_VOTES_PER_TASK = 2 ** 24;
 
 interface CheckedOptions {
+  range: { start: number; end: number };
   seed: number;
   chunkSize: number;
   leafVotesPerTask: number;
   maxTasksInFlight?: number;
 }
 
-function checkOptions(o: SweepOptions): CheckedOptions {
+function checkRange(range: unknown, cells: number): { start: number; end: number } {
+  if (range === undefined) return { start: 0, end: cells };
+  if (typeof range !== 'object' || range === null) throw new InvalidParameterError('range', 'an object { start, end } of cell indices', range);
+  const { start, end } = range as { start: unknown; end: unknown };
+  const s = checkInteger('range.start', start, 0, cells);
+  return { start: s, end: checkInteger('range.end', end, s, cells) };
+}
+
+function checkOptions(o: SweepOptions, cells: number): CheckedOptions {
   if (typeof o !== 'object' || o === null) throw new InvalidParameterError('options', 'an object', o);
   if (o.workers !== undefined) checkInteger('workers', o.workers, 1, 1024);
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
@@ -110,6 +124,7 @@ function checkOptions(o: SweepOptions): CheckedOptions {
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidParameterError('onProgress', 'a function', o.onProgress);
   if (o.executor !== undefined && typeof o.executor?.run !== 'function') throw new InvalidParameterError('executor', 'a SweepExecutor', o.executor);
   return {
+    range: checkRange(o.range, cells),
     seed: checkInteger('seed', o.seed ?? 0, 0, MAX_SEED),
     chunkSize: checkInteger('chunkSize', o.chunkSize ?? DEFAULT_CHUNK_SIZE, 1, 2 ** 24),
     leafVotesPerTask: o.leafVotesPerTask === undefined ? DEFAULT_LEAF_VOTES_PER_TASK
@@ -122,13 +137,15 @@ function abortError(): DOMException {
   return new DOMException('The sweep was aborted', 'AbortError');
 }
 
-/** Sum over cells of trials × b^depth, from the axes (no per-cell loop). */
-function totalLeafVotes(r: ResolvedSweep): number {
+/** Sum over the cells [start, end) of trials × votes per trial. */
+function totalLeafVotes(r: ResolvedSweep, range: { start: number; end: number }): number {
   if (!r.montecarlo) return 0;
-  let perTrialSum = 0;
-  for (const b of r.b) for (const d of r.depth) perTrialSum += leafVotesPerTrial(r.mode, b, d);
-  const trialsSum = r.trials.reduce((s, t) => s + t, 0);
-  return perTrialSum * r.gamma.length * r.rho.length * r.u0.length * trialsSum;
+  let total = 0;
+  for (let cell = range.start; cell < range.end; cell++) {
+    const [ib, , , , id, it] = cellIndices(r, cell);
+    total += r.trials[it] * leafVotesPerTrial(r.mode, r.b[ib], r.depth[id]);
+  }
+  return total;
 }
 
 type OkResult = Extract<SweepTaskResult, { ok: true }>;
@@ -233,7 +250,8 @@ async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, 
 
   const started = performance.now();
   const progress: SweepProgress = {
-    cellsDone: 0, cellsTotal: r.cells, leafVotesDone: 0, leafVotesTotal: totalLeafVotes(r), rate: 0, leafVoteRate: 0, etaSeconds: Infinity,
+    cellsDone: 0, cellsTotal: c.range.end - c.range.start, leafVotesDone: 0, leafVotesTotal: totalLeafVotes(r, c.range),
+    rate: 0, leafVoteRate: 0, etaSeconds: Infinity,
   };
   const report = (p: PlannedTask): void => {
     progress.cellsDone += p.finalEnd - p.finalStart;
@@ -273,7 +291,7 @@ async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, 
   }
 
   const window = c.maxTasksInFlight ?? 2 * Math.max(1, executor.concurrency);
-  const plan = planTasks(r, { chunkSize: c.chunkSize, leafVotesPerTask: c.leafVotesPerTask, seed: c.seed, fault: o.faultInjection });
+  const plan = planTasks(r, { ...c.range, chunkSize: c.chunkSize, leafVotesPerTask: c.leafVotesPerTask, seed: c.seed, fault: o.faultInjection });
   const queue: InFlight[] = [];
   let planDone = false;
   const refill = (): void => {
@@ -334,9 +352,14 @@ export class SweepRun implements AsyncIterable<SweepCell> {
     private readonly defaultExecutor: (workers?: number) => SweepExecutor,
   ) {}
 
-  /** Number of cells. */
+  /** Number of cells of the whole grid. */
   get cells(): number {
     return this.resolved.cells;
+  }
+
+  /** The cells this run computes, [start, end): the whole grid unless `options.range` was given. */
+  get range(): { start: number; end: number } {
+    return { ...this.checked.range };
   }
 
   /** The parameter values of a cell. */
@@ -373,7 +396,7 @@ export class SweepRun implements AsyncIterable<SweepCell> {
 export function createSweep(defaultExecutor: (workers?: number) => SweepExecutor): (spec: SweepSpec, options?: SweepOptions) => SweepRun {
   return (spec, options = {}) => {
     const resolved = resolveSweepSpec(spec);
-    const checked = checkOptions(options);
+    const checked = checkOptions(options, resolved.cells);
     return new SweepRun(resolved, options, checked, defaultExecutor);
   };
 }

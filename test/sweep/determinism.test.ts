@@ -149,6 +149,31 @@ describe('sweep determinism', () => {
     }
   });
 
+  it('slices (options.range) keep global cell indices and concatenate to the whole sweep byte for byte', async () => {
+    for (const [spec, seed] of [[theorySpec, 0], [bothSpec, 11]] as const) {
+      const whole = await sweepBytes(sweep(spec, { executor: pools[2], seed }));
+      const cells = sweep(spec).cells;
+      const cuts = [0, 5, 6, Math.floor(cells / 2), cells];
+      // Per-field layout: split each field's bytes at the cuts and interleave the slices' fields.
+      const slices = [];
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const run = sweep(spec, { executor: pools[2], seed, leafVotesPerTask: 1, chunkSize: 7, range: { start: cuts[i], end: cuts[i + 1] } });
+        slices.push(await sweepBytes(run));
+      }
+      const fields = whole.length / (cells * 8);
+      const joined = Buffer.concat(Array.from({ length: fields }, (_, f) => Buffer.concat(slices.map((s, i) => {
+        const n = cuts[i + 1] - cuts[i];
+        return s.subarray(f * n * 8, (f + 1) * n * 8);
+      }))));
+      expect(joined.equals(whole)).toBe(true);
+    }
+    const some = await sweep(bothSpec, { executor: pools[2], range: { start: 9, end: 12 } }).collect();
+    expect(some.map((c) => c.cell)).toEqual([9, 10, 11]);
+    expect(() => sweep(theorySpec, { range: { start: 5, end: 4 } })).toThrow(expect.objectContaining({ parameter: 'range.end' }));
+    expect(() => sweep(theorySpec, { range: { start: 0, end: 1e9 } })).toThrow(expect.objectContaining({ parameter: 'range.end' }));
+    expect(() => sweep(theorySpec, { range: { start: -1, end: 4 } })).toThrow(expect.objectContaining({ parameter: 'range.start' }));
+  });
+
   it('each worker compiles the WASM module once and serves many tasks', async () => {
     const watched = new ShufflingExecutor(pools[2]);
     await sweepBytes(sweep(theorySpec, { executor: watched, chunkSize: 64 }));

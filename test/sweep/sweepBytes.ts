@@ -7,7 +7,7 @@ import { THEORY_FIELDS, type SweepRun } from '../../src/index.ts';
  */
 export async function sweepBytes(run: SweepRun): Promise<Buffer> {
   const perField: Buffer[][] = [];
-  let next = 0;
+  let next = run.range.start;
   for await (const block of run.blocks()) {
     if (block.start !== next) throw new Error(`block starts at ${block.start}, expected ${next}`);
     next += block.count;
@@ -16,6 +16,6 @@ export async function sweepBytes(run: SweepRun): Promise<Buffer> {
     if (block.montecarlo) arrays.push(block.montecarlo.trials, block.montecarlo.correct);
     arrays.forEach((a, i) => (perField[i] ??= []).push(Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
   }
-  if (next !== run.cells) throw new Error(`blocks cover ${next} cells of ${run.cells}`);
+  if (next !== run.range.end) throw new Error(`blocks end at cell ${next}, expected ${run.range.end}`);
   return Buffer.concat(perField.map((parts) => Buffer.concat(parts)));
 }
