@@ -14,7 +14,7 @@ import { reserve } from '../arena';
 import { betaSample, chunkSeed, nextScalar, seedStreams, setLaneState, uniformIndex, LANE_STATE_BYTES } from './random';
 import {
   bernoulliPlanes, bernoulliWord, copyWord, counterAdd, counterInit, countWord, majorityPlane, ONE,
-  probabilityCode, selectWord, transposeCodes, xorWord, WORD,
+  majority3Select, probabilityCode, selectWord, transposeCodes, xorWord, WORD,
 } from './words';
 
 export const STANDARD: i32 = 0;
@@ -139,6 +139,20 @@ function node(level: i32, out: usize): void {
   const b = load<i32>(e + T_B);
   const m = load<i32>(e + T_M);
   const f = frames + <usize>(level - 1) * frameBytes;
+  if (b == 3 && variant != CHANNEL_AFTER_COPY) {
+    // Fast path for b = 3: the three received words go to R1, TMP and RECV, then one bitwise
+    // majority-or-copy, no counter.
+    for (let i: usize = 0; i < 3; i++) {
+      const dst = f + (i == 0 ? F_R1 : i == 1 ? F_TMP : F_RECV);
+      if (level == 1) leafVote(f + F_CHILD);
+      else node(level - 1, f + F_CHILD);
+      bernoulliWord(dst, flip);
+      xorWord(dst, dst, f + F_CHILD);
+    }
+    bernoulliWord(f + F_S, load<u64>(e + T_SHARED));
+    majority3Select(out, f + F_S, f + F_R1, f + F_TMP, f + F_RECV);
+    return;
+  }
   counterInit(f + F_PLANES, m, b);
   if (level == 1) {
     for (let i = 0; i < b; i++) {

@@ -224,6 +224,21 @@ export function transposeCodes(codes: usize, planes: usize): void {
   }
 }
 
+/** dst = S ? x : majority(x, y, z), lane by lane: the b = 3 aggregator (§B4) without a counter. */
+export function majority3Select(dst: usize, S: usize, x: usize, y: usize, z: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const vx = v128.load(x), vy = v128.load(y), vz = v128.load(z);
+    const maj = v128.or(v128.and(vx, vy), v128.and(vz, v128.or(vx, vy)));
+    v128.store(dst, v128.bitselect(vx, maj, v128.load(S)));
+  } else {
+    for (let h: usize = 0; h < 16; h += 8) {
+      const vx = load<u64>(x + h), vy = load<u64>(y + h), vz = load<u64>(z + h), m = load<u64>(S + h);
+      const maj = (vx & vy) | (vz & (vx | vy));
+      store<u64>(dst + h, (vx & m) | (maj & ~m));
+    }
+  }
+}
+
 /** Number of set lanes among the first `lanes` (≤ 128) of a word. */
 export function countWord(src: usize, lanes: i32): i32 {
   let lo = load<u64>(src), hi = load<u64>(src, 8);
