@@ -155,7 +155,7 @@ describe('sweep determinism', () => {
       const cells = sweep(spec).cells;
       const cuts = [0, 5, 6, Math.floor(cells / 2), cells];
       // Per-field layout: split each field's bytes at the cuts and interleave the slices' fields.
-      const slices = [];
+      const slices: Buffer[] = [];
       for (let i = 0; i + 1 < cuts.length; i++) {
         const run = sweep(spec, { executor: pools[2], seed, leafVotesPerTask: 1, chunkSize: 7, range: { start: cuts[i], end: cuts[i + 1] } });
         slices.push(await sweepBytes(run));
