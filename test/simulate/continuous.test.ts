@@ -5,6 +5,7 @@ import {
   chainRisk, instantiateKernel, simulateContinuous, simulateContinuousChunk, starRisk, treeRisk, TRIALS_PER_CHUNK,
   type ContinuousSimulationSpec,
 } from '../../src/index.ts';
+import { continuousTreeSigma } from './reference.ts';
 
 const plain = await instantiateKernel('plain');
 const simd = await instantiateKernel('simd');
@@ -50,23 +51,12 @@ describe('star and chain (§C1, §C3)', () => {
 });
 
 describe('tree, level by level (§C2 via §D3)', () => {
-  /** Population noise of the second moment, 2V_ℓ²/n per level, carried to the root by the factor a per level. */
-  function treeSigma(v: number, rho: number, sigma2: number, b: number, depth: number, n: number): number {
-    const a = rho + (1 - rho) / b;
-    let variance = 0;
-    for (let l = 0; l <= depth; l++) {
-      const vl = treeRisk({ v, rho, sigma2, b, depth: l }).risk;
-      variance += (2 * vl * vl / n) * a ** (2 * (depth - l));
-    }
-    return Math.sqrt(variance);
-  }
-
   it('R_L = a^L·v + (σ²/b)·(1 − a^L)/(1 − a)', () => {
     fc.assert(fc.property(params, fc.integer({ min: 2, max: 12 }), fc.integer({ min: 0, max: 12 }), ({ v, rho, sigma2, seed }, b, depth) => {
       const trials = 20_000;
       const r = simulateContinuous({ topology: { kind: 'tree', b, depth }, v, rho, sigma2, trials, seed });
       const expected = treeRisk({ v, rho, sigma2, b, depth }).risk;
-      expect(Math.abs(r.risk - expected)).toBeLessThanOrEqual(6 * treeSigma(v, rho, sigma2, b, depth, trials) + 1e-3 * expected);
+      expect(Math.abs(r.risk - expected)).toBeLessThanOrEqual(6 * continuousTreeSigma(v, rho, sigma2, b, depth, trials) + 1e-3 * expected);
     }), { numRuns: 40 });
   });
 

@@ -1,7 +1,7 @@
 // Independent references for the Monte Carlo tests, written from the published algorithm
 // definitions (xoshiro256**: Blackman & Vigna 2018; SplitMix64: Steele, Lea & Flood 2014) and from
 // the documented seeding and Bernoulli-word rules of SPEC §D4 / assembly/montecarlo, in BigInt.
-import { levelMap, majorityBias, majorityDerivative, type Level } from '../../src/index.ts';
+import { levelMap, majorityBias, majorityDerivative, treeRisk, type Level } from '../../src/index.ts';
 
 const MASK = (1n << 64n) - 1n;
 const rotl = (x: bigint, k: bigint): bigint => ((x << k) | (x >> (64n - k))) & MASK;
@@ -141,4 +141,19 @@ export function heterogeneousReference(levels: readonly Level[], a: number, b: n
     den += w;
   }
   return num / den;
+}
+
+/**
+ * Standard deviation of the continuous level-wise tree's risk estimate (§D3) over N trials: each
+ * level's population second moment has sampling noise 2·V_ℓ²/N (Gaussian fourth moment), carried
+ * to the root by the factor a = ρ + (1 − ρ)/b per level of the §C2 recursion.
+ */
+export function continuousTreeSigma(v: number, rho: number, sigma2: number, b: number, depth: number, n: number): number {
+  const a = rho + (1 - rho) / b;
+  let variance = 0;
+  for (let l = 0; l <= depth; l++) {
+    const vl = treeRisk({ v, rho, sigma2, b, depth: l }).risk;
+    variance += ((2 * vl * vl) / n) * a ** (2 * (depth - l));
+  }
+  return Math.sqrt(variance);
 }

@@ -1,0 +1,68 @@
+// No-regression snapshot: exact counts (and continuous sums) for fixed seeds. Any change to the
+// streams (§D4), the Bernoulli words or the simulators changes them. Each number was checked against
+// its reference before being written down, and the checks stay here so a snapshot can only be
+// updated to values that are still statistically right.
+import { describe, expect, it } from 'vitest';
+import {
+  chainRisk, instantiateKernel, simulateContinuous, simulateTree, starRisk, trajectory, treeRisk,
+  type SimulationVariant, type Tree,
+} from '../../src/index.ts';
+import { biasSigma, channelAfterCopyTrajectory, continuousTreeSigma, heterogeneousReference, levelsSigma } from './reference.ts';
+
+type Case = {
+  tree: { b: number; gamma: number; rho: number }; u0: number; depth: number; mode: 'full' | 'levels';
+  variant?: SimulationVariant; trials: number; seed: number; cell?: number; correct: number;
+};
+
+const cases: Case[] = [
+  { tree: { b: 3, gamma: 0.9, rho: 0.2 }, u0: 0.2, depth: 8, mode: 'full', trials: 100_000, seed: 2026, correct: 90808 },
+  { tree: { b: 5, gamma: 0.6, rho: 0.3 }, u0: 0.1, depth: 4, mode: 'full', variant: { kind: 'channelAfterCopy' }, trials: 100_000, seed: 7, correct: 56056 },
+  { tree: { b: 3, gamma: 0.9, rho: 0.1 }, u0: 0, depth: 5, mode: 'full', variant: { kind: 'heterogeneous', a: 2, b: 1.5 }, trials: 100_000, seed: 11, correct: 60593 },
+  { tree: { b: 7, gamma: 0.8, rho: 0.05 }, u0: -0.05, depth: 3, mode: 'full', trials: 100_000, seed: 3, cell: 12, correct: 38114 },
+  { tree: { b: 5, gamma: 0.6, rho: 0 }, u0: 0.05, depth: 10, mode: 'levels', trials: 50_000, seed: 1, correct: 28129 },
+  { tree: { b: 5, gamma: 0.6, rho: 0.1 }, u0: 0.05, depth: 30, mode: 'levels', trials: 50_000, seed: 1, cell: 5, correct: 33977 },
+];
+
+/** The exact root bias of a case and the standard deviation of its estimate. */
+function reference(c: Case): { u: number; sigma: number } {
+  const levels = [c.tree];
+  if (c.variant?.kind === 'heterogeneous') {
+    const u = heterogeneousReference(levels, c.variant.a, c.variant.b, c.depth);
+    return { u, sigma: biasSigma(u, c.trials) };
+  }
+  if (c.variant?.kind === 'channelAfterCopy') {
+    const u = channelAfterCopyTrajectory(levels, c.u0, c.depth);
+    return { u, sigma: biasSigma(u, c.trials) };
+  }
+  const traj = trajectory(c.tree as Tree, c.u0, c.depth);
+  const u = traj[c.depth];
+  return { u, sigma: c.mode === 'full' ? biasSigma(u, c.trials) : levelsSigma(levels, traj, c.trials) };
+}
+
+describe('golden counts', () => {
+  it('tree simulators reproduce the recorded counts, and the records are statistically right', async () => {
+    const plain = await instantiateKernel('plain');
+    for (const c of cases) {
+      const { correct, ...spec } = c;
+      const r = simulateTree(spec);
+      expect(r.correct).toBe(correct);
+      expect(simulateTree(spec, plain).correct).toBe(correct);
+      const { u, sigma } = reference(c);
+      expect(Math.abs((2 * correct) / c.trials - 1 - u)).toBeLessThanOrEqual(6 * sigma + 2 / c.trials);
+    }
+  });
+
+  it('continuous simulator reproduces the recorded sums', () => {
+    const common = { v: 1, rho: 0.2, sigma2: 0.5, trials: 100_000, seed: 5 };
+    const star = simulateContinuous({ ...common, topology: { kind: 'star', leaves: 9 } });
+    expect([star.sumSquares, star.sumFourth]).toEqual([34485.735725616534, 35961.08249856216]);
+    expect(Math.abs(star.risk - starRisk({ ...common, leaves: 9 }).risk)).toBeLessThan(6 * star.stdError);
+    const chain = simulateContinuous({ ...common, topology: { kind: 'chain', leaves: 9 } });
+    expect([chain.sumSquares, chain.sumFourth]).toEqual([155090.02475900907, 719990.8350323387]);
+    expect(Math.abs(chain.risk - chainRisk({ ...common, leaves: 9 }).risk)).toBeLessThan(6 * chain.stdError);
+    const tree = simulateContinuous({ ...common, topology: { kind: 'tree', b: 3, depth: 6 } });
+    expect([tree.sumSquares, tree.sumFourth]).toEqual([32547.0267584892, 31591.684712251852]);
+    const sigma = continuousTreeSigma(common.v, common.rho, common.sigma2, 3, 6, common.trials);
+    expect(Math.abs(tree.risk - treeRisk({ ...common, b: 3, depth: 6 }).risk)).toBeLessThan(6 * sigma);
+  });
+});
