@@ -13,7 +13,7 @@
 import { reserve } from '../arena';
 import { betaSample, chunkSeed, nextScalar, seedStreams, setLaneState, uniformIndex, LANE_STATE_BYTES } from './random';
 import {
-  bernoulliPlanes, bernoulliWord, copyWord, counterAdd, counterInit, countWord, majorityPlane, ONE,
+  bernoulliPlanes, bernoulliSequence, bernoulliWord, copyWord, counterAdd, counterInit, countWord, majorityPlane, ONE,
   majority3Select, probabilityCode, selectWord, transposeCodes, xorWord, WORD,
 } from './words';
 
@@ -44,6 +44,9 @@ let frameBytes: usize = 0;
 let variant: i32 = STANDARD;
 let leafCode: u64 = 0;
 let leafPlanes: usize = 0;
+/** Codes and words of the batched level-1 aggregator (7 × u64, 7 words). */
+let batchCodes: usize = 0;
+let batchWords: usize = 0;
 
 // @ts-ignore: decorator
 @inline function align(x: usize): usize {
@@ -140,8 +143,25 @@ function node(level: i32, out: usize): void {
   const m = load<i32>(e + T_M);
   const f = frames + <usize>(level - 1) * frameBytes;
   if (b == 3 && variant != CHANNEL_AFTER_COPY) {
-    // Fast path for b = 3: the three received words go to R1, TMP and RECV, then one bitwise
-    // majority-or-copy, no counter.
+    if (level == 1 && variant == STANDARD) {
+      // The hot loop: leaf, flip, leaf, flip, leaf, flip, shared event in one pass of the generator
+      // (the same draws in the same order as the general path below).
+      store<u64>(batchCodes, leafCode);
+      store<u64>(batchCodes, flip, 8);
+      store<u64>(batchCodes, leafCode, 16);
+      store<u64>(batchCodes, flip, 24);
+      store<u64>(batchCodes, leafCode, 32);
+      store<u64>(batchCodes, flip, 40);
+      store<u64>(batchCodes, load<u64>(e + T_SHARED), 48);
+      bernoulliSequence(batchWords, batchCodes, 7);
+      xorWord(batchWords, batchWords, batchWords + 16);
+      xorWord(batchWords + 32, batchWords + 32, batchWords + 48);
+      xorWord(batchWords + 64, batchWords + 64, batchWords + 80);
+      majority3Select(out, batchWords + 96, batchWords, batchWords + 32, batchWords + 64);
+      return;
+    }
+    // b = 3 without a counter: the three received words go to R1, TMP and RECV, then one bitwise
+    // majority-or-copy.
     for (let i: usize = 0; i < 3; i++) {
       const dst = f + (i == 0 ? F_R1 : i == 1 ? F_TMP : F_RECV);
       if (level == 1) leafVote(f + F_CHILD);
@@ -182,13 +202,16 @@ export function mcFullTree(
   const root = align(tableAt + <usize>levels * T_BYTES);
   const codes = root + 64;
   const planes = codes + 128 * 8;
-  const framesAt = planes + 64 * WORD;
+  const batchAt = planes + 64 * WORD;
+  const framesAt = batchAt + 64 + 8 * WORD;
   // Tables first (they only read the caller's arrays), then the frames, whose size they determine.
   if (!claim(scratch, framesAt - scratch)) return -1;
   const mMax = buildTable(bPtr, gammaPtr, rhoPtr, levels, tableAt);
   frameBytes = align(F_PLANES + 2 * <usize>(mMax + 1) * WORD);
   if (!claim(scratch, framesAt - scratch + <usize>depth * frameBytes)) return -1;
   frames = framesAt;
+  batchCodes = batchAt;
+  batchWords = batchAt + 64;
   variant = kind;
   leafCode = probabilityCode(0.5 * (1.0 + u0));
   leafPlanes = planes;

@@ -54,7 +54,7 @@ export function laneStates(h: bigint): [bigint[], bigint[]] {
 
 /**
  * The documented Bernoulli word: MSB-first comparison of a per-lane uniform with p's 64-bit code,
- * two steps per exit test, exit when p's remaining bits are 0 or no lane of A or B is undecided.
+ * three steps per exit test (STEPS in words.ts), exit when p's remaining bits are 0 or no lane of A or B is undecided.
  * Returns [lanes 0–63, lanes 64–127] and advances both states.
  */
 export function bernoulliWordReference(a: bigint[], b: bigint[], p: number): [bigint, bigint] {
@@ -65,7 +65,7 @@ export function bernoulliWordReference(a: bigint[], b: bigint[], p: number): [bi
   const und = [MASK, MASK];
   const states = [a, b];
   do {
-    for (let step = 0; step < 2; step++) {
+    for (let step = 0; step < 3; step++) {
       const bit = (rem >> 63n) & 1n;
       for (let h = 0; h < 2; h++) {
         const r = xoshiroNext(states[h]);
