@@ -44,9 +44,13 @@ let frameBytes: usize = 0;
 let variant: i32 = STANDARD;
 let leafCode: u64 = 0;
 let leafPlanes: usize = 0;
-/** Codes and words of the batched level-1 aggregator (7 × u64, 7 words). */
+/** Largest b whose level-1 aggregator draws all its words in one batch. */
+const MAX_BATCH_B: i32 = 15;
+/** Codes and words of the batched level-1 aggregator (up to 2·MAX_BATCH_B + 1 of each). */
 let batchCodes: usize = 0;
 let batchWords: usize = 0;
+/** Offset, inside each frame, of its batch of child, flip and shared-event words (§D1a frames). */
+let frameBatch: usize = 0;
 
 // @ts-ignore: decorator
 @inline function align(x: usize): usize {
@@ -131,6 +135,20 @@ function finishAggregator(f: usize, e: usize, out: usize): void {
   else bernoulliWord(out, leafCode);
 }
 
+/**
+ * out = S ? r_0 : majority(r_0 … r_{b−1}) for b received words at `received` + 16i (§B4): a bitwise
+ * majority for b = 3, the bit-sliced counter in frame f otherwise.
+ */
+function aggregate(out: usize, f: usize, S: usize, received: usize, b: i32, m: i32): void {
+  if (b == 3) {
+    majority3Select(out, S, received, received + 16, received + 32);
+    return;
+  }
+  counterInit(f + F_PLANES, m, b);
+  for (let i = 0; i < b; i++) counterAdd(f + F_PLANES, m, received + (<usize>i << 4));
+  selectWord(out, S, received, f + F_PLANES + (<usize>m << 4));
+}
+
 /** Writes the vote word of one node at `level` (0 = leaf) of the full tree, depth first. */
 function node(level: i32, out: usize): void {
   if (level == 0) {
@@ -142,35 +160,32 @@ function node(level: i32, out: usize): void {
   const b = load<i32>(e + T_B);
   const m = load<i32>(e + T_M);
   const f = frames + <usize>(level - 1) * frameBytes;
-  if (b == 3 && variant != CHANNEL_AFTER_COPY) {
-    if (level == 1 && variant == STANDARD) {
-      // The hot loop: leaf, flip, leaf, flip, leaf, flip, shared event in one pass of the generator
-      // (the same draws in the same order as the general path below).
-      store<u64>(batchCodes, leafCode);
-      store<u64>(batchCodes, flip, 8);
-      store<u64>(batchCodes, leafCode, 16);
-      store<u64>(batchCodes, flip, 24);
-      store<u64>(batchCodes, leafCode, 32);
-      store<u64>(batchCodes, flip, 40);
-      store<u64>(batchCodes, load<u64>(e + T_SHARED), 48);
-      bernoulliSequence(batchWords, batchCodes, 7);
-      xorWord(batchWords, batchWords, batchWords + 16);
-      xorWord(batchWords + 32, batchWords + 32, batchWords + 48);
-      xorWord(batchWords + 64, batchWords + 64, batchWords + 80);
-      majority3Select(out, batchWords + 96, batchWords, batchWords + 32, batchWords + 64);
-      return;
+  if (level == 1 && variant == STANDARD && b <= MAX_BATCH_B) {
+    // The hot loop: leaf, flip, leaf, flip, …, shared event drawn in one pass of the generator (the
+    // same draws in the same order as the general path below, so the same counts).
+    for (let i = 0; i < b; i++) {
+      store<u64>(batchCodes + (<usize>i << 4), leafCode);
+      store<u64>(batchCodes + (<usize>i << 4), flip, 8);
     }
-    // b = 3 without a counter: the three received words go to R1, TMP and RECV, then one bitwise
-    // majority-or-copy.
-    for (let i: usize = 0; i < 3; i++) {
-      const dst = f + (i == 0 ? F_R1 : i == 1 ? F_TMP : F_RECV);
-      if (level == 1) leafVote(f + F_CHILD);
-      else node(level - 1, f + F_CHILD);
-      bernoulliWord(dst, flip);
-      xorWord(dst, dst, f + F_CHILD);
-    }
-    bernoulliWord(f + F_S, load<u64>(e + T_SHARED));
-    majority3Select(out, f + F_S, f + F_R1, f + F_TMP, f + F_RECV);
+    store<u64>(batchCodes + (<usize>b << 4), load<u64>(e + T_SHARED));
+    bernoulliSequence(batchWords, batchCodes, 2 * b + 1);
+    // Received word i = leaf ⊕ flip, written over the leaf at word 2i.
+    for (let i = 0; i < b; i++) xorWord(batchWords + (<usize>i << 5), batchWords + (<usize>i << 5), batchWords + (<usize>i << 5) + 16);
+    // aggregate() reads received word i at stride 16: gather them (word 2i) to the front first.
+    for (let i = 1; i < b; i++) copyWord(batchWords + (<usize>i << 4), batchWords + (<usize>i << 5));
+    aggregate(out, f, batchWords + (<usize>b << 5), batchWords, b, m);
+    return;
+  }
+  if (level >= 2 && variant != CHANNEL_AFTER_COPY && b <= MAX_BATCH_B) {
+    // Children first (depth first), then their b flips and the shared event in one batch: child i
+    // at words + 16i, flip i at words + 16(b + i), the shared event at words + 32b.
+    const words = f + frameBatch;
+    for (let i = 0; i < b; i++) node(level - 1, words + (<usize>i << 4));
+    for (let i = 0; i < b; i++) store<u64>(batchCodes + (<usize>i << 3), flip);
+    store<u64>(batchCodes + (<usize>b << 3), load<u64>(e + T_SHARED));
+    bernoulliSequence(words + (<usize>b << 4), batchCodes, b + 1);
+    for (let i = 0; i < b; i++) xorWord(words + (<usize>i << 4), words + (<usize>i << 4), words + (<usize>(b + i) << 4));
+    aggregate(out, f, words + (<usize>b << 5), words, b, m);
     return;
   }
   counterInit(f + F_PLANES, m, b);
@@ -203,15 +218,16 @@ export function mcFullTree(
   const codes = root + 64;
   const planes = codes + 128 * 8;
   const batchAt = planes + 64 * WORD;
-  const framesAt = batchAt + 64 + 8 * WORD;
+  const framesAt = batchAt + 256 + 32 * WORD;
   // Tables first (they only read the caller's arrays), then the frames, whose size they determine.
   if (!claim(scratch, framesAt - scratch)) return -1;
   const mMax = buildTable(bPtr, gammaPtr, rhoPtr, levels, tableAt);
-  frameBytes = align(F_PLANES + 2 * <usize>(mMax + 1) * WORD);
+  frameBatch = F_PLANES + 2 * <usize>(mMax + 1) * WORD;
+  frameBytes = align(frameBatch + <usize>(2 * MAX_BATCH_B + 1) * WORD);
   if (!claim(scratch, framesAt - scratch + <usize>depth * frameBytes)) return -1;
   frames = framesAt;
   batchCodes = batchAt;
-  batchWords = batchAt + 64;
+  batchWords = batchAt + 256;
   variant = kind;
   leafCode = probabilityCode(0.5 * (1.0 + u0));
   leafPlanes = planes;
