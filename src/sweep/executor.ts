@@ -11,6 +11,62 @@ export interface RunOptions {
    * so state a failed worker may have corrupted cannot affect the retry.
    */
   fresh: boolean;
+  /**
+   * When it aborts, a task that has not started yet is dropped (the promise rejects with an
+   * AbortError); a running task finishes. The sweep aborts it when it stops for any reason.
+   */
+  signal?: AbortSignal;
+}
+
+export function abortError(): DOMException {
+  return new DOMException('The sweep was aborted', 'AbortError');
+}
+
+/**
+ * Tasks waiting for a free worker, started at most `limit` at a time. Keeping the queue here
+ * (rather than in the pool) is what lets a stopped sweep drop the tasks that have not started.
+ */
+export class TaskGate<T> {
+  private running = 0;
+  private readonly waiting: Array<{ start: () => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void; drop?: () => void }> = [];
+
+  constructor(private readonly limit: number) {}
+
+  submit(start: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const job: (typeof this.waiting)[number] = { start, resolve, reject };
+      if (signal) {
+        job.drop = () => {
+          const i = this.waiting.indexOf(job);
+          if (i >= 0) {
+            this.waiting.splice(i, 1);
+            reject(abortError());
+          }
+        };
+        signal.addEventListener('abort', job.drop, { once: true });
+        const settle = (): void => signal.removeEventListener('abort', job.drop!);
+        job.resolve = (v) => { settle(); resolve(v); };
+        job.reject = (e) => { settle(); reject(e); };
+      }
+      this.waiting.push(job);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length > 0) {
+      const job = this.waiting.shift()!;
+      this.running++;
+      job.start().then(job.resolve, job.reject).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
 }
 
 /** Runs sweep tasks somewhere. The WASM module is compiled once per worker, never per task. */
@@ -57,6 +113,7 @@ export class InThreadExecutor implements SweepExecutor {
       ? InThreadExecutor.contextFor(await PhaseGridKernel.create(), await instantiateKernel())
       : this.context;
     await yieldToEventLoop();
+    if (options.signal?.aborted) throw abortError();
     return runSweepTask(task, context);
   }
 

@@ -6,7 +6,7 @@ export {
   AXIS_ORDER, MAX_CELLS, resolveSweepSpec, cellParameters,
 } from './spec.ts';
 export { type MonteCarloMode, type MonteCarloVariant } from './montecarlo.ts';
-export { type SweepExecutor, type RunOptions, InThreadExecutor } from './executor.ts';
+export { type SweepExecutor, type RunOptions, InThreadExecutor, TaskGate } from './executor.ts';
 export {
   type SweepTask, type SweepTaskResult, type TheoryField, type FaultInjection, type WorkerStamp, THEORY_FIELDS,
 } from './task.ts';

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { checkInteger } from '../errors.ts';
-import type { RunOptions, SweepExecutor } from './executor.ts';
+import { TaskGate, type RunOptions, type SweepExecutor } from './executor.ts';
 import type { SweepTask, SweepTaskResult } from './task.ts';
 
 /**
@@ -26,6 +26,8 @@ export class PiscinaExecutor implements SweepExecutor {
   readonly concurrency: number;
   readonly pool: Piscina;
   private readonly owned: boolean;
+  /** Hands the pool only as many tasks as it has threads, so none waits in Piscina's own queue. */
+  private readonly gate: TaskGate<SweepTaskResult>;
 
   constructor(options: PiscinaExecutorOptions = {}) {
     if (options.pool) {
@@ -39,10 +41,11 @@ export class PiscinaExecutor implements SweepExecutor {
       this.owned = true;
       this.concurrency = workers;
     }
+    this.gate = new TaskGate(this.concurrency);
   }
 
   async run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
-    if (!options.fresh) return this.pool.run(task, { filename: SWEEP_WORKER_FILE });
+    if (!options.fresh) return this.gate.submit(() => this.pool.run(task, { filename: SWEEP_WORKER_FILE }), options.signal);
     // The retry gets a brand-new thread of its own; the main pool is untouched (Piscina replaces
     // a worker that died by itself).
     const single = new Piscina({ filename: SWEEP_WORKER_FILE, minThreads: 1, maxThreads: 1 });

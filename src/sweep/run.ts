@@ -3,7 +3,7 @@
 // output is byte-identical whatever the worker count or completion order (§D4).
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { MAX_SEED, summarizeCounts } from '../simulate/index.ts';
-import { InThreadExecutor, type SweepExecutor } from './executor.ts';
+import { abortError, InThreadExecutor, type SweepExecutor } from './executor.ts';
 import { leafVotesPerTrial } from './montecarlo.ts';
 import { planTasks, type PlannedTask } from './plan.ts';
 import { cellIndices, cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
@@ -133,10 +133,6 @@ function checkOptions(o: SweepOptions, cells: number): CheckedOptions {
   };
 }
 
-function abortError(): DOMException {
-  return new DOMException('The sweep was aborted', 'AbortError');
-}
-
 /** Sum over the cells [start, end) of trials × votes per trial. */
 function totalLeafVotes(r: ResolvedSweep, range: { start: number; end: number }): number {
   if (!r.montecarlo) return 0;
@@ -241,8 +237,11 @@ async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, 
   // Rejects on abort or on the first task that failed twice; raced against the oldest task.
   const interrupted = new Promise<never>((_, reject) => { interrupt = reject; });
   interrupted.catch(() => {});
+  // Aborted whenever the sweep stops: executors drop the tasks that have not started.
+  const halt = new AbortController();
   const stop = (error: unknown): void => {
     stopped = true;
+    halt.abort();
     interrupt(error);
   };
   const onAbort = (): void => stop(abortError());
@@ -278,7 +277,7 @@ async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, 
     for (let attempt = 0; attempt < 2; attempt++) {
       if (stopped) throw abortError();
       try {
-        const result = await executor.run({ ...p.task, attempt }, { fresh: attempt > 0 });
+        const result = await executor.run({ ...p.task, attempt }, { fresh: attempt > 0, signal: halt.signal });
         if (result.ok) return result;
         failure = `${result.name}: ${result.message}`;
         cell = result.cell;
@@ -332,6 +331,7 @@ async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, 
     }
   } finally {
     stopped = true;
+    halt.abort();
     signal?.removeEventListener('abort', onAbort);
     if (owned) await executor.close();
   }

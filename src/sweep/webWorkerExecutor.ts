@@ -1,6 +1,6 @@
 // Browser executor: a small pool of module Web Workers running dist/sweep/webWorker.js.
 import { checkInteger } from '../errors.ts';
-import type { RunOptions, SweepExecutor } from './executor.ts';
+import { abortError, type RunOptions, type SweepExecutor } from './executor.ts';
 import type { SweepTask, SweepTaskResult } from './task.ts';
 import type { WebWorkerMessage } from './webWorker.ts';
 
@@ -122,8 +122,29 @@ export class WebWorkerExecutor implements SweepExecutor {
       }
       if (this.idle.length === 0 && this.slots.length < this.concurrency) this.idle.push(this.spawn());
       const slot = this.idle.pop();
-      if (slot) void slot.start(job);
-      else this.queue.push(job);
+      if (slot) {
+        void slot.start(job);
+        return;
+      }
+      if (options.signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      this.queue.push(job);
+      // A queued job is dropped when the sweep stops; one that has started runs to the end.
+      const signal = options.signal;
+      if (signal) {
+        const drop = (): void => {
+          const i = this.queue.indexOf(job);
+          if (i >= 0) {
+            this.queue.splice(i, 1);
+            reject(abortError());
+          }
+        };
+        signal.addEventListener('abort', drop, { once: true });
+        job.resolve = (r) => { signal.removeEventListener('abort', drop); resolve(r); };
+        job.reject = (e) => { signal.removeEventListener('abort', drop); reject(e); };
+      }
     });
   }
 

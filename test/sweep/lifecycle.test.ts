@@ -16,7 +16,7 @@ const slowSpec: SweepSpec = { b: [3], gamma: { start: 0.6, stop: 0.99, count: 60
 
 /** Records every task handed to the inner executor, with the time and the options. */
 class RecordingExecutor implements SweepExecutor {
-  readonly calls: Array<{ at: number; doneAt?: number; task: SweepTask; options: RunOptions; result?: SweepTaskResult }> = [];
+  readonly calls: Array<{ at: number; doneAt?: number; task: SweepTask; options: RunOptions; result?: SweepTaskResult; error?: unknown }> = [];
   constructor(private readonly inner: SweepExecutor) {}
   get concurrency(): number {
     return this.inner.concurrency;
@@ -24,9 +24,15 @@ class RecordingExecutor implements SweepExecutor {
   async run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
     const call: (typeof this.calls)[number] = { at: performance.now(), task, options };
     this.calls.push(call);
-    call.result = await this.inner.run(task, options);
-    call.doneAt = performance.now();
-    return call.result;
+    try {
+      call.result = await this.inner.run(task, options);
+      return call.result;
+    } catch (e) {
+      call.error = e;
+      throw e;
+    } finally {
+      call.doneAt = performance.now();
+    }
   }
   close(): Promise<void> {
     return this.inner.close();
@@ -50,12 +56,13 @@ async function poolStillWorks(executor: SweepExecutor): Promise<void> {
 }
 
 describe('cancellation', () => {
-  it('abort stops dispatching at once, rejects with an AbortError, and the pool stays usable', async () => {
+  it('abort stops dispatching at once, drops tasks not yet started, rejects with an AbortError, and the pool stays usable', async () => {
     const recorder = new RecordingExecutor(pool);
     const controller = new AbortController();
     let abortedAt = 0;
+    // Six tasks in flight on two workers: at any moment some are waiting for a worker.
     const run = sweep(slowSpec, {
-      executor: recorder, signal: controller.signal, leafVotesPerTask: 1,
+      executor: recorder, signal: controller.signal, leafVotesPerTask: 1, maxTasksInFlight: 6,
       onProgress: (p) => {
         if (p.cellsDone >= 2 && !controller.signal.aborted) {
           abortedAt = performance.now();
@@ -70,12 +77,20 @@ describe('cancellation', () => {
     expect(abortedAt).toBeGreaterThan(0);
     // No task was handed out after the abort, and far fewer than the 60 were handed out at all.
     expect(recorder.calls.filter((c) => c.at >= abortedAt)).toEqual([]);
-    expect(recorder.calls.length).toBeLessThanOrEqual(2 + 2 * pool.concurrency);
+    expect(recorder.calls.length).toBeLessThanOrEqual(2 + 6);
     // The rejection does not wait for the chunks still running: it comes well before one chunk's
     // duration (each takes ~100 ms here; measured from the completed ones).
+    // Let the tasks still running finish, then look at what happened to each one handed out.
+    while (recorder.calls.some((c) => c.doneAt === undefined)) await new Promise((resolve) => setTimeout(resolve, 10));
     const finished = recorder.calls.filter((c) => c.result !== undefined);
     const chunkMs = Math.min(...finished.map((c) => c.doneAt! - c.at));
     expect(rejectedAfter).toBeLessThan(chunkMs / 2);
+    // Only the tasks running at the abort (one per worker) completed after it; those still
+    // waiting for a worker were dropped without starting.
+    expect(finished.filter((c) => c.doneAt! > abortedAt).length).toBeLessThanOrEqual(pool.concurrency);
+    const dropped = recorder.calls.filter((c) => (c.error as DOMException | undefined)?.name === 'AbortError');
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    expect(dropped.length + finished.length).toBe(recorder.calls.length);
     await poolStillWorks(pool);
   });
 
