@@ -1,8 +1,12 @@
 // SPEC §D1, §D2 — binary majority trees, simulated 128 trials at a time (one lane group).
 //
 // Full tree (§D1a): every leaf of every trial is drawn, depth first. A node at level ℓ needs only
-// its own frame (a few words plus the bit-sliced counter), so the memory is O(depth · log b) words
-// per lane group whatever b^L is.
+// its own frame (a few words, the bit-sliced counter and a batch of at most 31 words), so the
+// memory is O(depth · (log b + 31)) words per lane group whatever b^L is. Draw order (part of the
+// reproducible result): a level-1 aggregator with b ≤ 15 draws leaf, flip, leaf, flip, …, shared
+// event in one batch; a higher one with b ≤ 15 evaluates its children, then draws their flips and
+// its shared event in one batch; otherwise (larger b, channelAfterCopy, heterogeneous leaves at
+// level 1) each child is followed by its flip, then the shared event (and the copies' flips).
 // Level by level (§D1b): a population of n nodes per level (n = the chunk's trials); each parent
 // reads b members picked uniformly with replacement from the level below.
 //
