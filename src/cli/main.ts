@@ -9,7 +9,7 @@ import { parseInteger } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { reproduce, resultsTable, summaryLines } from './reproduce.ts';
 import { formatSimulation, parseMode, simulate } from './simulate.ts';
-import { registerSweepCommands } from './sweep.ts';
+import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { checkWritableDirectory } from './files.ts';
 
 function print(json: boolean, value: unknown, human: () => string): void {
@@ -119,6 +119,10 @@ export async function main(argv: string[]): Promise<number> {
         : error.code === 'commander.unknownCommand' ? `; commands: ${root.commands.map((c) => c.name()).join(', ')}` : '';
       process.stderr.write(`synergy: ${message}${allowed}\n`);
       return 2;
+    }
+    if (error instanceof InterruptedError) {
+      process.stderr.write(`\nsynergy: ${error.message}\n`);
+      return 130;
     }
     if (error instanceof InvalidParameterError) {
       process.stderr.write(`synergy: ${error.message}\n`);

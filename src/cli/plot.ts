@@ -29,6 +29,8 @@ export function phaseDiagram(p: {
     title: p.title,
     width: 480,
     height: 360,
+    config: { axis: { grid: false } },
+    resolve: { scale: { color: 'independent' } },
     layer: [
       {
         data: { values: p.cells.filter((c) => Number.isFinite(c.value)).map((c) => ({ ...c, x2: c.x + p.xStep, y2: c.y + p.yStep })) },
@@ -43,12 +45,12 @@ export function phaseDiagram(p: {
       },
       {
         data: { values: p.criticalLine.map((c, i) => ({ ...c, i, label: 'critical line α_ρ = 1' })) },
-        mark: { type: 'line', color: 'white', strokeWidth: 2, strokeDash: [6, 3] },
+        mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 3] },
         encoding: {
           x: { field: 'x', type: 'quantitative' },
           y: { field: 'y', type: 'quantitative' },
           order: { field: 'i' },
-          shape: { field: 'label', type: 'nominal', title: null, legend: { symbolType: 'stroke', symbolStrokeColor: 'black', symbolDash: [6, 3] } },
+          color: { field: 'label', type: 'nominal', title: null, scale: { range: ['#e4572e'] }, legend: { symbolType: 'stroke', symbolDash: [6, 3], labelLimit: 300 } },
         },
       },
     ],

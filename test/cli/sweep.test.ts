@@ -1,0 +1,103 @@
+// `synergy sweep` and `merge` end to end: formats, values vs the library, SIGINT + --resume identity,
+// shard/merge identity, the golden phase diagram, errors.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { phaseGrid } from '../../src/index.ts';
+import { BIN, synergy } from './run.ts';
+
+const theory = ['--b', '5', '--u0', '0.05', '--depth', '30', '--axis', 'rho=0:0.5:11', '--axis', 'gamma=0.4:1:13'];
+
+async function tmp(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'synergy-sweep-'));
+}
+
+describe('synergy sweep', () => {
+  it('writes NDJSON, CSV and JSON with the same values as the library', async () => {
+    const dir = await tmp();
+    for (const ext of ['ndjson', 'csv', 'json']) expect((await synergy(['sweep', ...theory, '--out', join(dir, `g.${ext}`)])).code).toBe(0);
+    const ndjson = (await readFile(join(dir, 'g.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const json = JSON.parse(await readFile(join(dir, 'g.json'), 'utf8'));
+    const csv = (await readFile(join(dir, 'g.csv'), 'utf8')).trim().split('\n');
+    expect(ndjson).toEqual(json);
+    expect(csv).toHaveLength(1 + 11 * 13);
+    // Cell order: γ outer, ρ inner (§ sweep axis order b, γ, ρ, u0, depth).
+    const gammas = [...new Set(json.map((r: { gamma: number }) => r.gamma))] as number[];
+    const rhos = [...new Set(json.map((r: { rho: number }) => r.rho))] as number[];
+    expect(gammas).toHaveLength(13);
+    expect(rhos).toHaveLength(11);
+    expect(gammas[0]).toBe(0.4);
+    expect(gammas[12]).toBe(1);
+    const grid = phaseGrid({ b: [5], gamma: gammas, rho: rhos, u0: [0.05], depths: [30] });
+    json.forEach((row: { uL: number; alpha: number; cell: number }, i: number) => {
+      expect(row.cell).toBe(i);
+      expect(row.uL).toBe(grid.uL[i]);
+      expect(row.alpha).toBe(grid.alpha[i]);
+    });
+    const header = csv[0].split(',');
+    const first = csv[1].split(',');
+    expect(Number(first[header.indexOf('uL')])).toBe(json[0].uL);
+  });
+
+  it('draws a byte-stable phase diagram with the critical line (golden SVG)', async () => {
+    const dir = await tmp();
+    const r = await synergy(['sweep', ...theory, '--out', join(dir, 'g.ndjson'), '--plot', join(dir, 'g.svg')]);
+    expect(r.code).toBe(0);
+    const svg = await readFile(join(dir, 'g.svg'), 'utf8');
+    expect(svg).toContain('critical line α_ρ = 1');
+    expect(svg).toBe(await readFile(new URL('./golden/phase-small.svg', import.meta.url), 'utf8'));
+  });
+
+  it('after a real SIGINT the file is valid, and --resume makes it identical to an uninterrupted run', async () => {
+    const dir = await tmp();
+    const args = ['sweep', '--b', '3', '--gamma', '0.9', '--u0', '0.2', '--depth', '6', '--axis', 'rho=0:0.5:24', '--trials', '300000', '--workers', '2', '--seed', '5'];
+    expect((await synergy([...args, '--out', join(dir, 'whole.json')])).code).toBe(0);
+    // Interrupt a second run once it has written its first rows.
+    const partial = join(dir, 'part.json');
+    const child = spawn(process.execPath, [BIN, ...args, '--out', partial], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted after \d+ of 24 cells/);
+    const cut = JSON.parse(await readFile(partial, 'utf8')); // valid JSON as left
+    expect(cut.length).toBeLessThan(24);
+    const resumed = await synergy([...args, '--out', partial, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(await readFile(partial, 'utf8')).toBe(await readFile(join(dir, 'whole.json'), 'utf8'));
+  });
+
+  it('shards merged (in any order) equal the single-process file', async () => {
+    const dir = await tmp();
+    const args = ['sweep', '--b', '5', '--u0', '0.05', '--depth', '10', '--axis', 'rho=0:0.5:7', '--axis', 'gamma=0.5,0.7,0.9', '--trials', '3000', '--mode', 'levels'];
+    expect((await synergy([...args, '--out', join(dir, 'one.csv')])).code).toBe(0);
+    for (const i of [1, 2, 3]) expect((await synergy([...args, '--shard', `${i}/3`, '--out', join(dir, `s${i}.csv`)])).code).toBe(0);
+    const m = await synergy(['merge', join(dir, 's2.csv'), join(dir, 's3.csv'), join(dir, 's1.csv'), '--out', join(dir, 'merged.csv')]);
+    expect(m.code).toBe(0);
+    expect(await readFile(join(dir, 'merged.csv'), 'utf8')).toBe(await readFile(join(dir, 'one.csv'), 'utf8'));
+    const missing = await synergy(['merge', join(dir, 's1.csv'), join(dir, 's3.csv'), '--out', join(dir, 'bad.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/covering every cell once/);
+  });
+
+  it('rejects malformed ranges, out-of-range values and unknown extensions with exit 2, naming the flag', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--axis', 'rho=0:0.5'], /^synergy: --axis must be name=start:stop:count/],
+      [['--axis', 'rho=0:0.5:0'], /^synergy: --axis rho must be a range start:stop:count with an integer count ≥ 1/],
+      [['--axis', 'rho=0:1.5:3'], /^synergy: --axis rho\[2\] must be a number in \[0, 1\]; got 1\.5/],
+      [['--rho', '-1'], /^synergy: --rho must be a number in \[0, 1\]/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await synergy(['sweep', '--b', '5', '--gamma', '0.6', '--u0', '0.05', '--depth', '3', ...extra, '--out', join(tmpdir(), 'never.csv')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const ext = await synergy(['sweep', ...theory, '--out', 'x.txt']);
+    expect(ext.stderr).toMatch(/^synergy: --out must be a file ending in \.ndjson, \.csv or \.json/);
+  });
+});
