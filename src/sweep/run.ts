@@ -2,9 +2,9 @@
 // retries a failed task once on a fresh worker, and emits results strictly in cell order, so the
 // output is byte-identical whatever the worker count or completion order (§D4).
 import { checkInteger, InvalidParameterError } from '../errors.ts';
-import { MAX_SEED, summarizeCounts } from '../simulate/index.ts';
+import { MAX_SEED } from '../simulate/index.ts';
 import { abortError, InThreadExecutor, type SweepExecutor } from './executor.ts';
-import { leafVotesPerTrial } from './montecarlo.ts';
+import { leafVotesPerTrial, summarizeCell } from './montecarlo.ts';
 import { planTasks, type PlannedTask } from './plan.ts';
 import { cellIndices, cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
 import { THEORY_FIELDS, type FaultInjection, type SweepTaskResult, type TheoryField } from './task.ts';
@@ -59,6 +59,7 @@ export interface SweepMonteCarlo {
   accuracy: number;
   /** Estimated bias of the root vote, 2·accuracy − 1 (§B1). */
   bias: number;
+  /** As simulateTree reports it: binomial in mode 'full', including level resampling in mode 'levels'. */
   stdError: number;
 }
 
@@ -219,7 +220,7 @@ export function blockCell(r: ResolvedSweep, block: SweepBlock, i: number): Sweep
       mixingDepthSmallSignal: t.mixingDepthSmallSignal[i], uL: t.uL[i], clipped: t.clipped[i],
     };
   }
-  if (block.montecarlo) out.montecarlo = summarizeCounts({ trials: block.montecarlo.trials[i], correct: block.montecarlo.correct[i] });
+  if (block.montecarlo) out.montecarlo = summarizeCell(out, r.mode, r.variant, block.montecarlo.trials[i], block.montecarlo.correct[i]);
   return out;
 }
 
