@@ -78,23 +78,22 @@ function logGamma(x: number): number {
  * of which the last term (ℓ = L) is the plain binomial variance. Amplifying levels make the
  * earlier terms dominate: the binomial standard error alone then understates the spread.
  */
-export function levelsStdError(p: { tree: Tree; u0: number; depth: number; trials: number }): number {
+export function levelsStdError(p: { tree: Tree; u0: number; depth: number; trials: number; variant?: ReferenceVariant }): number {
   const depth = checkInteger('depth', p.depth, 0, MAX_DEPTH);
   const trials = checkInteger('trials', p.trials, 1, Number.MAX_SAFE_INTEGER);
   const levels = treeLevels(p.tree, depth);
+  const afterCopy = p.variant?.kind === 'channelAfterCopy';
   const k = kernel.exports;
   const u: number[] = [checkBias('u0', p.u0)];
-  for (let l = 0; l < depth; l++) {
-    const { b, gamma, rho } = levels[l % levels.length];
-    u.push(k.levelMap(b, gamma, rho, u[l]));
-  }
+  for (let l = 0; l < depth; l++) u.push(composed([levels[l % levels.length]], u[l], 1, afterCopy));
   let variance = 0;
   let gain = 1; // Π T'(u_k) from level ℓ to the root, built from the root down
   for (let l = depth; l >= 0; l--) {
     variance += gain * gain * (1 - u[l] * u[l]);
     if (l > 0) {
       const { b, gamma, rho } = levels[(l - 1) % levels.length];
-      gain *= rho * gamma + (1 - rho) * gamma * k.majorityDerivative(b, gamma * u[l - 1]);
+      // T'(u) = ρ·γ + (1 − ρ)·γ·f_b'(γu); after the copy the shared term's slope is f_b(γ) instead of γ.
+      gain *= rho * (afterCopy ? k.majorityBias(b, gamma) : gamma) + (1 - rho) * gamma * k.majorityDerivative(b, gamma * u[l - 1]);
     }
   }
   // Trials run as independent populations of TRIALS_PER_CHUNK (the last one smaller), §D4: the

@@ -49,3 +49,19 @@ describe('levelsStdError (§D1b)', () => {
     expect(Math.abs(mean - trajectory(level, 0.05, depth)[depth])).toBeLessThan(6 * predicted / Math.sqrt(replicates) + 1 / trials);
   });
 });
+
+describe('library references agree with the Monte Carlo tests\' independent oracles', () => {
+  it('heterogeneity quadrature (tanh-sinh) vs composite Simpson; channel-after-copy map; levels error', async () => {
+    const oracle = await import('./simulate/reference.ts');
+    const { levelsStdError } = await import('../src/reference.ts');
+    const levels = [{ b: 5, gamma: 0.8, rho: 0.2 }, { b: 3, gamma: 0.9, rho: 0.1 }];
+    // Simpson converges like h^(b+1/2) when (1 − p)^(b−1) is not smooth: 1e-9 for integer a, b, 1e-5 for b = 1.5.
+    for (const [a, b, digits] of [[3, 3, 9], [1, 4, 9], [2, 2, 9], [2, 1.5, 5]]) {
+      const simpson = oracle.heterogeneousReference(levels, a, b, 4);
+      expect(expectedRootBias({ tree: levels.concat(levels), u0: 0, depth: 4, variant: { kind: 'heterogeneous', a, b } })).toBeCloseTo(simpson, digits);
+    }
+    expect(expectedRootBias({ tree: levels, u0: 0.1, depth: 2, variant: { kind: 'channelAfterCopy' } })).toBeCloseTo(oracle.channelAfterCopyTrajectory(levels, 0.1, 2), 15);
+    const traj = trajectory(levels, 0.05, 2);
+    expect(levelsStdError({ tree: levels, u0: 0.05, depth: 2, trials: 1000 })).toBeCloseTo(oracle.levelsSigma(levels, traj, 1000), 14);
+  });
+});

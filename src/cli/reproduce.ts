@@ -4,7 +4,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alpha, criticalRho } from '../level.ts';
-import { levelsStdError } from '../reference.ts';
 import { sweep } from '../node.ts';
 import type { SweepProgress } from '../sweep/index.ts';
 import { fmt, table } from './format.ts';
@@ -60,8 +59,8 @@ export async function reproduce(o: ReproduceOptions) {
     const level = { b, gamma, rho: cell.rho };
     const exact = cell.theory!.uL;
     const mc = cell.montecarlo!;
-    const stdError = o.mode === 'levels' ? levelsStdError({ tree: level, u0, depth: cell.depth, trials: mc.trials }) : mc.stdError;
-    rows.push({ rho: cell.rho, alpha: alpha(level), depth: cell.depth, exact, clipped: cell.theory!.clipped, simulated: mc.bias, stdError, z: (mc.bias - exact) / stdError });
+    // mc.stdError already includes each level's resampling in levels mode (levelsStdError).
+    rows.push({ rho: cell.rho, alpha: alpha(level), depth: cell.depth, exact, clipped: cell.theory!.clipped, simulated: mc.bias, stdError: mc.stdError, z: (mc.bias - exact) / mc.stdError });
   }
   const at = (depth: number) => rows.filter((r) => r.depth === depth);
   const deepest = at(depths[1]);

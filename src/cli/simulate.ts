@@ -1,6 +1,6 @@
 // `synergy simulate`: one design by Monte Carlo (§D), beside its exact value.
 import { InvalidParameterError } from '../errors.ts';
-import { expectedRootBias, levelsStdError, type ReferenceVariant } from '../reference.ts';
+import { expectedRootBias, type ReferenceVariant } from '../reference.ts';
 import { simulateTree } from '../simulate/index.ts';
 import { fmt, keyValues } from './format.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
@@ -34,8 +34,7 @@ export function simulate(flags: SimulateFlags) {
   const variant = parseVariant(flags.variant);
   const exact = expectedRootBias({ tree: level, u0, depth, variant });
   const sim = simulateTree({ tree: level, u0, depth, mode, variant, trials, seed });
-  // Levels mode: the binomial error ignores each level's population resampling (see levelsStdError).
-  const stdError = mode === 'levels' && variant.kind !== 'heterogeneous' ? levelsStdError({ tree: level, u0, depth, trials }) : sim.stdError;
+  const stdError = sim.stdError; // in levels mode it includes population resampling (levelsStdError)
   return {
     b: level.b, gamma: level.gamma, rho: level.rho, m, u0, depth, mode, variant, seed,
     trials: sim.trials, correct: sim.correct, accuracy: sim.accuracy, bias: sim.bias, stdError,

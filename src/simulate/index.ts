@@ -3,7 +3,7 @@
 export {
   type SimulationVariant, type TreeSimulationSpec, type Counts, type SimulationResult,
   TRIALS_PER_CHUNK, MAX_CHUNK_TRIALS, MAX_TRIALS, MAX_SEED, MAX_FULL_TREE_LEAVES,
-  simulateTreeChunk, simulateTreeScalarChunk, simulateTree, summarizeCounts, validateTreeSimulation,
+  simulateTreeChunk, simulateTreeScalarChunk, simulateTree, summarizeCounts, summarizeSimulation, validateTreeSimulation,
 } from './tree.ts';
 export {
   type ContinuousTopology, type ContinuousSimulationSpec, type ContinuousSums, type ContinuousSimulationResult,

@@ -6,6 +6,7 @@ import { checkBias, checkInteger, checkPositive, InvalidParameterError } from '.
 import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
+import { levelsStdError } from '../reference.ts';
 
 /** The model being simulated. */
 export type SimulationVariant =
@@ -50,7 +51,10 @@ export interface SimulationResult {
   accuracy: number;
   /** 2·accuracy − 1, the estimate of the root bias u_L (§B1). */
   bias: number;
-  /** Binomial standard error of `bias`: 2·√(accuracy·(1 − accuracy)/trials). */
+  /**
+   * Standard error of `bias`: binomial, 2·√(accuracy·(1 − accuracy)/trials), in mode 'full'; in mode
+   * 'levels' the delta-method error of levelsStdError, which includes each level's resampling.
+   */
   stdError: number;
 }
 
@@ -210,5 +214,18 @@ export function simulateTree(
     correct += run(using, p, entry, seed, cell, chunk, n);
     done += n;
   }
-  return summarizeCounts({ trials, correct });
+  return summarizeSimulation(spec, { trials, correct });
+}
+
+/**
+ * Accuracy, bias and standard error of a simulation's counts: the binomial error in mode 'full';
+ * in mode 'levels' levelsStdError, which includes each level's resampling (members of a population
+ * share ancestors, so the binomial error would understate the spread).
+ */
+export function summarizeSimulation(spec: TreeSimulationSpec, counts: Counts): SimulationResult {
+  const result = summarizeCounts(counts);
+  if (spec.mode === 'levels') {
+    result.stdError = levelsStdError({ tree: spec.tree, u0: spec.u0, depth: spec.depth, trials: result.trials, variant: spec.variant });
+  }
+  return result;
 }

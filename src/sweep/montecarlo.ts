@@ -1,9 +1,8 @@
 // Monte Carlo cells of a sweep: validation of every cell before work starts, and the §D4 split of a
 // cell's trials into chunks of TRIALS_PER_CHUNK (fixed, so results never depend on task grouping).
 import { InvalidParameterError } from '../errors.ts';
-import { levelsStdError } from '../reference.ts';
 import {
-  simulateTreeChunk, summarizeCounts, TRIALS_PER_CHUNK, validateTreeSimulation,
+  simulateTreeChunk, summarizeSimulation, TRIALS_PER_CHUNK, validateTreeSimulation,
   type SimulationResult, type SimulationVariant, type TreeSimulationSpec,
 } from '../simulate/index.ts';
 import type { Kernel } from '../wasm/kernel.ts';
@@ -72,22 +71,13 @@ function sweepAxisOf(parameter: string, gammaAxis: 'gamma' | 'm', at: Record<'ib
   }
 }
 
-/**
- * Accuracy, bias and standard error of a cell from its counts, as simulateTree reports them: the
- * binomial error in mode 'full'; in mode 'levels' the error that includes each level's resampling
- * (members of a population share ancestors, so the binomial error would understate it).
- */
+/** Accuracy, bias and standard error of a cell from its counts, exactly as simulateTree reports them. */
 export function summarizeCell(
   cell: { b: number; gamma: number; rho: number; u0: number; depth: number }, mode: MonteCarloMode, variant: MonteCarloVariant,
   trials: number, correct: number,
 ): SimulationResult {
-  const result = summarizeCounts({ trials, correct });
-  if (mode === 'levels') {
-    const { b, gamma, rho, u0, depth } = cell;
-    const reference = { tree: { b, gamma, rho }, u0, depth, trials, variant };
-    result.stdError = levelsStdError(reference);
-  }
-  return result;
+  const { b, gamma, rho, u0, depth } = cell;
+  return summarizeSimulation({ tree: { b, gamma, rho }, u0, depth, mode, variant }, { trials, correct });
 }
 
 /** A run of consecutive §D4 chunks of one cell, as sent to a worker. */
