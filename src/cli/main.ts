@@ -8,9 +8,11 @@ import { design, formatDesign } from './design.ts';
 import { parseInteger } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { reproduce, resultsTable, summaryLines } from './reproduce.ts';
-import { formatSimulation, parseMode, simulate } from './simulate.ts';
+import { formatSimulation, parseMode, simulate, trajectoryFigure } from './simulate.ts';
+import { resolveDesign } from './designFlags.ts';
+import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
-import { checkWritableDirectory } from './files.ts';
+import { checkWritableDirectory, checkWritableFile } from './files.ts';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(value, jsonNumbers, 2) + '\n' : human() + '\n');
@@ -41,9 +43,15 @@ export function program(): Command {
     .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
 
   designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ'))
+    .option('--plot <file.svg>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
-    .action((o) => {
+    .action(async (o) => {
+      if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const a = analyze(o);
+      if (o.plot !== undefined) {
+        const { level, u0, depth } = resolveDesign(o);
+        await writeFile(o.plot, await trajectoryFigure({ level, u0, depth }));
+      }
       print(!!o.json, a, () => formatAnalysis(a));
     });
 
@@ -52,9 +60,15 @@ export function program(): Command {
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
     .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--plot <file.svg>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
     .option('--json', 'machine-readable output')
-    .action((o) => {
+    .action(async (o) => {
+      if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const r = simulate(o);
+      if (o.plot !== undefined) {
+        const { level, u0, depth } = resolveDesign(o);
+        await writeFile(o.plot, await trajectoryFigure({ level, u0, depth, variant: r.variant, simulation: { trials: r.trials, seed: r.seed, mode: r.mode } }));
+      }
       print(!!o.json, r, () => formatSimulation(r));
     });
 

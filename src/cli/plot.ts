@@ -66,7 +66,9 @@ export interface SeriesPoint {
 }
 
 /** Lines (exact, clipped) and points with ±2σ error bars (simulated), with a legend; optional vertical rule. */
-export function seriesPlot(p: { title: string; points: SeriesPoint[]; xTitle: string; yTitle: string; rule?: { x: number; label: string } }): Promise<string> {
+export function seriesPlot(p: {
+  title: string; points: SeriesPoint[]; xTitle: string; yTitle: string; rule?: { x: number; label: string }; integerX?: boolean;
+}): Promise<string> {
   const lines = p.points.filter((q) => q.err === undefined);
   const dots = p.points.filter((q) => q.err !== undefined).map((q) => ({ ...q, lo: q.y - 2 * q.err!, hi: q.y + 2 * q.err! }));
   const color = { field: 'series', type: 'nominal' as const, title: null, legend: { labelLimit: 400 } };
@@ -75,7 +77,7 @@ export function seriesPlot(p: { title: string; points: SeriesPoint[]; xTitle: st
     {
       data: { values: lines },
       mark: { type: 'line', point: false },
-      encoding: { x: { field: 'x', type: 'quantitative', title: p.xTitle }, y: y('y'), color },
+      encoding: { x: { field: 'x', type: 'quantitative', title: p.xTitle, ...(p.integerX ? { axis: { format: 'd', tickMinStep: 1 } } : {}) }, y: y('y'), color },
     },
   ];
   if (dots.length > 0) {

@@ -2,7 +2,9 @@
 import { InvalidParameterError } from '../errors.ts';
 import { expectedRootBias, type ReferenceVariant } from '../reference.ts';
 import { simulateTree } from '../simulate/index.ts';
+import { clippedPredictor, type Level } from '../level.ts';
 import { fmt, keyValues } from './format.ts';
+import { seriesPlot, type SeriesPoint } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
 import { parseInteger, parseNumber } from './options.ts';
 
@@ -33,13 +35,37 @@ export function simulate(flags: SimulateFlags) {
   const mode = parseMode(flags.mode);
   const variant = parseVariant(flags.variant);
   const exact = expectedRootBias({ tree: level, u0, depth, variant });
-  const sim = simulateTree({ tree: level, u0, depth, mode, variant, trials, seed });
+  const sim = simulateTree({ tree: level, u0, depth, mode, variant, trials, seed, cell: depth });
   const stdError = sim.stdError; // in levels mode it includes population resampling (levelsStdError)
   return {
     b: level.b, gamma: level.gamma, rho: level.rho, m, u0, depth, mode, variant, seed,
     trials: sim.trials, correct: sim.correct, accuracy: sim.accuracy, bias: sim.bias, stdError,
     exact, differenceInStdErrors: stdError > 0 ? (sim.bias - exact) / stdError : null,
   };
+}
+
+/**
+ * The trajectory figure of one design: exact u_L and the clipped predictor û_L for L = 0 … depth,
+ * and — when simulated — one independent simulation per depth (cell = L, §D4) with ±2σ bars.
+ */
+export async function trajectoryFigure(p: {
+  level: Level; u0: number; depth: number; variant?: ReferenceVariant;
+  simulation?: { trials: number; seed: number; mode: 'full' | 'levels' };
+}): Promise<string> {
+  const { level, u0, depth, variant, simulation } = p;
+  const points: SeriesPoint[] = [];
+  for (let L = 0; L <= depth; L++) {
+    points.push({ x: L, y: expectedRootBias({ tree: level, u0, depth: L, variant }), series: 'exact u_L' });
+    if (!variant || variant.kind === 'standard') points.push({ x: L, y: clippedPredictor(level, u0, L), series: 'clipped û_L' });
+    if (simulation && L > 0) {
+      const r = simulateTree({ tree: level, u0, depth: L, variant, ...simulation, cell: L });
+      points.push({ x: L, y: r.bias, err: r.stdError, series: 'simulated u_L (±2σ)' });
+    }
+  }
+  return seriesPlot({
+    title: `b = ${level.b}, γ = ${fmt(level.gamma)}, ρ = ${level.rho}, u0 = ${u0}${variant && variant.kind !== 'standard' ? `, ${variant.kind}` : ''}`,
+    points, xTitle: 'depth L', yTitle: 'root bias u_L', integerX: true,
+  });
 }
 
 export function formatSimulation(r: ReturnType<typeof simulate>): string {

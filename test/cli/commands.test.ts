@@ -127,3 +127,19 @@ describe('errors and exit codes', () => {
     expect(Date.now() - started).toBeLessThan(10_000); // 10^9 trials per point would take hours: no work was done
   });
 });
+
+describe('trajectory figures (--plot)', () => {
+  it('analyze and simulate draw byte-stable trajectory plots (golden SVGs)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-plot-'));
+    const a = await synergy(['analyze', '--b', '5', '--gamma', '0.6', '--rho', '0.1', '--u0', '0.05', '--depth', '40', '--plot', join(dir, 'a.svg')]);
+    const s = await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.2', '--u0', '0.1', '--depth', '6', '--trials', '5000', '--seed', '4', '--plot', join(dir, 's.svg')]);
+    expect(a.code).toBe(0);
+    expect(s.code).toBe(0);
+    const svgA = await readFile(join(dir, 'a.svg'), 'utf8');
+    const svgS = await readFile(join(dir, 's.svg'), 'utf8');
+    expect(svgA).toContain('clipped û_L');
+    expect(svgS).toContain('simulated u_L (±2σ)');
+    expect(svgA).toBe(await readFile(new URL('./golden/analyze-trajectory.svg', import.meta.url), 'utf8'));
+    expect(svgS).toBe(await readFile(new URL('./golden/simulate-trajectory.svg', import.meta.url), 'utf8'));
+  });
+});
