@@ -24,3 +24,8 @@ export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } 
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
 export * from './simulate/index.ts';
+export {
+  type DesignRow, type DesignRegime, type Organization, type BinaryDesignProblem, type BinaryDesignResult,
+  type ContinuousDesignProblem, type FamilyVerdict, designBinary, designContinuous,
+} from './design.ts';
+export { type ReferenceVariant, expectedRootBias, levelsStdError } from './reference.ts';
