@@ -2,6 +2,10 @@
 // second of the full-tree simulator on one core, against a straightforward scalar TypeScript
 // simulator of the same model (below) and against the scalar WebAssembly reference, all measured in
 // this run; medians of several repetitions. Run with `npm run bench:simulate`.
+// Workload: b^depth leaf-votes per trial, whatever the simulator. In the standard model the
+// bit-parallel simulator draws each leaf's RECEIVED vote as one Bernoulli((1 + γ·u_0)/2) word (the
+// fused leaf draw of assembly/montecarlo/tree.ts, exact by §B4); the two scalar baselines draw the
+// vote and its channel flip separately, as one would write the model directly.
 import os from 'node:os';
 import {
   instantiateKernel, simulateTreeChunk, simulateTreeScalarChunk, simulateTree, trajectory,
@@ -120,7 +124,9 @@ fullTreeCase(5, 6, 32_768);
 
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores (all runs on one thread), medians of ${REPS} runs\n`);
-console.log('Full tree (§D1a), u0 = 0.2, γ = 0.9, ρ = 0.2, one thread; ratios from wall-clock medians:\n');
+console.log('Full tree (§D1a), u0 = 0.2, γ = 0.9, ρ = 0.2, one thread; ratios from wall-clock medians.');
+console.log('Leaf-votes = b^depth per trial. Bit-parallel: one word per leaf (its received vote, fused leaf draw);');
+console.log('scalar baselines: a vote draw and a flip draw per leaf.\n');
 console.log('| simulator | tree | leaf-votes/s (wall) | leaf-votes/s (CPU time) | vs TypeScript | vs scalar WASM |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -3,10 +3,24 @@
 // Full tree (§D1a): every leaf of every trial is drawn, depth first. A node at level ℓ needs only
 // its own frame (a few words, the bit-sliced counter and a batch of at most 31 words), so the
 // memory is O(depth · (log b + 31)) words per lane group whatever b^L is. Draw order (part of the
-// reproducible result): a level-1 aggregator with b ≤ 15 draws leaf, flip, leaf, flip, …, shared
-// event in one batch; a higher one with b ≤ 15 evaluates its children, then draws their flips and
-// its shared event in one batch; otherwise (larger b, channelAfterCopy, heterogeneous leaves at
-// level 1) each child is followed by its flip, then the shared event (and the copies' flips).
+// reproducible result): in the standard model a level-1 aggregator draws its b received leaf votes
+// (one word each: the fused leaf draw below), then its shared event (one batch of the generator
+// for b ≤ 15); a higher aggregator with b ≤ 15 (channelAfterCopy excepted) evaluates its children,
+// then draws their flips and its shared event in one batch; otherwise (b > 15 above level 1,
+// channelAfterCopy, heterogeneous leaves at level 1) each child is followed by its flip, then the
+// shared event (and the copies' flips).
+//
+// Fused leaf draw (standard model; §B3, §B4, §D1): a leaf's vote (bias u_0) and the independent
+// channel on its edge (fidelity γ of level index 0) are only ever used through the received vote,
+// which is Bernoulli((1 + γ·u_0)/2), independent across leaves and trials; on a shared event a
+// level-1 aggregator copies its first child's RECEIVED vote (§B4), so nothing needs the vote before
+// its channel. Drawing each received leaf vote as one word of that bias therefore gives exactly the
+// same distribution of every count, with one word per leaf instead of two (every leaf of every
+// trial still gets its own draw). Not for channelAfterCopy (§D2): there the shared event copies the
+// first leaf's vote BEFORE its channel and resends it through b fresh channels. Not for
+// heterogeneous leaves (§D2): the leaf bias differs per trial, so no single code applies (a per-lane
+// fused code would be exact given p, but is not implemented). Both keep a vote word and a flip word
+// per leaf.
 // Level by level (§D1b): a population of n nodes per level (n = the chunk's trials); each parent
 // reads b members picked uniformly with replacement from the level below.
 //
@@ -47,11 +61,15 @@ let frames: usize = 0;
 let frameBytes: usize = 0;
 let variant: i32 = STANDARD;
 let leafCode: u64 = 0;
+/** Code of a received leaf vote, (1 + γ·u_0)/2 with γ of level index 0 (standard model: fused leaf draw). */
+let receivedLeafCode: u64 = 0;
 let leafPlanes: usize = 0;
 /** Largest b whose level-1 aggregator draws all its words in one batch. */
 const MAX_BATCH_B: i32 = 15;
-/** Codes and words of the batched level-1 aggregator (up to 2·MAX_BATCH_B + 1 of each). */
+/** Codes and words of the batched level-1 aggregator (up to MAX_BATCH_B + 1 codes, 2·MAX_BATCH_B + 1 words). */
 let batchCodes: usize = 0;
+/** Per table entry (128 bytes each): its b flip codes and its shared-event code, for the batched levels ≥ 2. */
+let levelCodes: usize = 0;
 let batchWords: usize = 0;
 /** Offset, inside each frame, of its batch of child, flip and shared-event words (§D1a frames). */
 let frameBatch: usize = 0;
@@ -165,19 +183,10 @@ function node(level: i32, out: usize): void {
   const m = load<i32>(e + T_M);
   const f = frames + <usize>(level - 1) * frameBytes;
   if (level == 1 && variant == STANDARD && b <= MAX_BATCH_B) {
-    // The hot loop: leaf, flip, leaf, flip, …, shared event drawn in one pass of the generator (the
-    // same draws in the same order as the general path below, so the same counts).
-    for (let i = 0; i < b; i++) {
-      store<u64>(batchCodes + (<usize>i << 4), leafCode);
-      store<u64>(batchCodes + (<usize>i << 4), flip, 8);
-    }
-    store<u64>(batchCodes + (<usize>b << 4), load<u64>(e + T_SHARED));
-    bernoulliSequence(batchWords, batchCodes, 2 * b + 1);
-    // Received word i = leaf ⊕ flip, written over the leaf at word 2i.
-    for (let i = 0; i < b; i++) xorWord(batchWords + (<usize>i << 5), batchWords + (<usize>i << 5), batchWords + (<usize>i << 5) + 16);
-    // aggregate() reads received word i at stride 16: gather them (word 2i) to the front first.
-    for (let i = 1; i < b; i++) copyWord(batchWords + (<usize>i << 4), batchWords + (<usize>i << 5));
-    aggregate(out, f, batchWords + (<usize>b << 5), batchWords, b, m);
+    // The hot loop: b received leaf votes (fused leaf draw, see the top of this file) and the shared
+    // event in one pass of the generator; their codes were written once per chunk by mcFullTree.
+    bernoulliSequence(batchWords, batchCodes, b + 1);
+    aggregate(out, f, batchWords + (<usize>b << 4), batchWords, b, m);
     return;
   }
   if (level >= 2 && variant != CHANNEL_AFTER_COPY && b <= MAX_BATCH_B) {
@@ -185,15 +194,20 @@ function node(level: i32, out: usize): void {
     // at words + 16i, flip i at words + 16(b + i), the shared event at words + 32b.
     const words = f + frameBatch;
     for (let i = 0; i < b; i++) node(level - 1, words + (<usize>i << 4));
-    for (let i = 0; i < b; i++) store<u64>(batchCodes + (<usize>i << 3), flip);
-    store<u64>(batchCodes + (<usize>b << 3), load<u64>(e + T_SHARED));
-    bernoulliSequence(words + (<usize>b << 4), batchCodes, b + 1);
+    bernoulliSequence(words + (<usize>b << 4), levelCodes + ((e - table) << 2), b + 1);
     for (let i = 0; i < b; i++) xorWord(words + (<usize>i << 4), words + (<usize>i << 4), words + (<usize>(b + i) << 4));
     aggregate(out, f, words + (<usize>b << 5), words, b, m);
     return;
   }
   counterInit(f + F_PLANES, m, b);
-  if (level == 1) {
+  if (level == 1 && variant == STANDARD) {
+    // Fused leaf draw: one received word per leaf.
+    for (let i = 0; i < b; i++) {
+      bernoulliWord(f + F_RECV, receivedLeafCode);
+      if (i == 0) copyWord(f + F_R1, f + F_RECV);
+      counterAdd(f + F_PLANES, m, f + F_RECV);
+    }
+  } else if (level == 1) {
     for (let i = 0; i < b; i++) {
       leafVote(f + F_CHILD);
       receive(f, flip, m, i);
@@ -222,7 +236,8 @@ export function mcFullTree(
   const codes = root + 64;
   const planes = codes + 128 * 8;
   const batchAt = planes + 64 * WORD;
-  const framesAt = batchAt + 256 + 32 * WORD;
+  const levelCodesAt = batchAt + 256 + 32 * WORD;
+  const framesAt = align(levelCodesAt + <usize>levels * 128);
   // Tables first (they only read the caller's arrays), then the frames, whose size they determine.
   if (!claim(scratch, framesAt - scratch)) return -1;
   const mMax = buildTable(bPtr, gammaPtr, rhoPtr, levels, tableAt);
@@ -232,9 +247,28 @@ export function mcFullTree(
   frames = framesAt;
   batchCodes = batchAt;
   batchWords = batchAt + 256;
+  levelCodes = levelCodesAt;
+  for (let k = 0; k < levels; k++) {
+    const e = tableAt + <usize>k * T_BYTES;
+    const b = load<i32>(e + T_B);
+    if (b > MAX_BATCH_B) continue;
+    const at = levelCodesAt + <usize>k * 128;
+    for (let i = 0; i < b; i++) store<u64>(at + (<usize>i << 3), load<u64>(e + T_FLIP));
+    store<u64>(at + (<usize>b << 3), load<u64>(e + T_SHARED));
+  }
   variant = kind;
   leafCode = probabilityCode(0.5 * (1.0 + u0));
+  receivedLeafCode = probabilityCode(0.5 * (1.0 + load<f64>(gammaPtr) * u0));
   leafPlanes = planes;
+  if (kind == STANDARD && depth >= 1) {
+    // Codes of the batched level-1 aggregator: b received leaf votes, then the shared event.
+    const e1 = entry(1);
+    const b1 = load<i32>(e1 + T_B);
+    if (b1 <= MAX_BATCH_B) {
+      for (let i = 0; i < b1; i++) store<u64>(batchCodes + (<usize>i << 3), receivedLeafCode);
+      store<u64>(batchCodes + (<usize>b1 << 3), load<u64>(e1 + T_SHARED));
+    }
+  }
   seedStreams(chunkSeed(<u64>seed, <u64>cell, <u64>chunk), lanes);
 
   let correct = 0;

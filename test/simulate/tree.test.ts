@@ -63,6 +63,35 @@ describe('full tree (§D1a) agrees with the exact trajectory', () => {
   });
 });
 
+describe('fused leaf draw (standard model: one received-vote word per leaf, §B4, §D1)', () => {
+  it('a shared event at level 1 copies the first leaf\'s RECEIVED vote: ρ = 1, depth 1 has bias γ·u_0', () => {
+    // The vote before its channel would give u_0 = 0.6 instead; the channel after the copy (§D2)
+    // gives f_b(γ)·u_0. Both are far outside the tolerance.
+    for (const b of [3, 17]) {
+      const level = { b, gamma: 0.5, rho: 1 };
+      const trials = 40_000;
+      const r = simulateTree({ tree: level, u0: 0.6, depth: 1, mode: 'full', trials, seed: 5 });
+      expect(Math.abs(r.bias - 0.3)).toBeLessThanOrEqual(6 * biasSigma(0.3, trials) + 1 / trials);
+    }
+  });
+
+  it('the leaf edge uses the fidelity of level index 0, batched (b ≤ 15) and unbatched (b > 15) level 1', () => {
+    for (const levels of [
+      [{ b: 3, gamma: 0.4, rho: 0.3 }, { b: 5, gamma: 0.95, rho: 0.1 }],
+      [{ b: 17, gamma: 0.3, rho: 0.2 }, { b: 3, gamma: 0.95, rho: 0.1 }],
+    ]) {
+      const uL = trajectory(levels, 0.3, 2)[2];
+      // Leaf edges with the fidelity of level index 1 instead: what a wrong fused code would give.
+      const wrong = trajectory([{ ...levels[0], gamma: levels[1].gamma }, levels[1]], 0.3, 2)[2];
+      const trials = 40_000;
+      const r = simulateTree({ tree: levels, u0: 0.3, depth: 2, mode: 'full', trials, seed: 17 });
+      const tol = 6 * biasSigma(uL, trials) + 1 / trials;
+      expect(Math.abs(r.bias - uL)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(wrong - uL)).toBeGreaterThan(3 * tol); // the check can tell them apart
+    }
+  });
+});
+
 describe('level by level (§D1b) agrees with the exact trajectory', () => {
   it('over random (b ≤ 101, γ, ρ, u_0, depth ≤ 40, seed), with the propagated population noise', () => {
     const cases = fc.record({ b: oddB(101), gamma: unit, rho: unit, u0: bias, depth: fc.integer({ min: 0, max: 40 }), seed });
@@ -155,6 +184,7 @@ describe('determinism (§D4)', () => {
       { tree: { b: 7, gamma: 0.9, rho: 0.05 }, u0: -0.1, depth: 3, mode: 'full', variant: { kind: 'channelAfterCopy' } },
       { tree: { b: 3, gamma: 0.9, rho: 0.2 }, u0: 0, depth: 4, mode: 'full', variant: { kind: 'heterogeneous', a: 2, b: 1.5 } },
       { tree: [{ b: 3, gamma: 0.9, rho: 0.1 }, { b: 5, gamma: 0.8, rho: 0.3 }, { b: 11, gamma: 0.7, rho: 0 }], u0: 0.1, depth: 3, mode: 'full' },
+      { tree: [{ b: 17, gamma: 0.7, rho: 0.2 }, { b: 3, gamma: 0.9, rho: 0.1 }], u0: 0.1, depth: 2, mode: 'full' },
       { tree: { b: 5, gamma: 0.6, rho: 0.1 }, u0: 0.05, depth: 30, mode: 'levels' },
       { tree: { b: 101, gamma: 0.95, rho: 0.4 }, u0: 0.01, depth: 6, mode: 'levels', variant: { kind: 'channelAfterCopy' } },
     ];
