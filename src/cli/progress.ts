@@ -4,15 +4,19 @@ import type { SweepProgress } from '../sweep/index.ts';
 export function progressReporter(label: string): ((p: SweepProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   let last = 0;
+  let finished = false;
   return (p) => {
     const now = Date.now();
-    if (now - last < 100 && p.cellsDone < p.cellsTotal) return;
+    if (finished || (now - last < 100 && p.cellsDone < p.cellsTotal)) return;
     last = now;
     const width = 24;
     const done = Math.round((width * p.cellsDone) / p.cellsTotal);
     const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)} s` : '—';
     process.stderr.write(`\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.cellsDone}/${p.cellsTotal} cells, ${formatRate(p.rate)}, ETA ${eta}   `);
-    if (p.cellsDone >= p.cellsTotal) process.stderr.write('\n');
+    if (p.cellsDone >= p.cellsTotal) {
+      finished = true;
+      process.stderr.write('\n');
+    }
   };
 }
 

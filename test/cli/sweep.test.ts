@@ -101,3 +101,25 @@ describe('synergy sweep', () => {
     expect(ext.stderr).toMatch(/^synergy: --out must be a file ending in \.ndjson, \.csv or \.json/);
   });
 });
+
+describe('progress on stderr', () => {
+  it('shows cells, rate and ETA only when stderr is a terminal; stdout stays clean', async () => {
+    const dir = await tmp();
+    const args = ['sweep', '--b', '3', '--gamma', '0.9', '--u0', '0.2', '--depth', '5', '--axis', 'rho=0:0.5:6', '--trials', '20000', '--workers', '1'];
+    const piped = await synergy([...args, '--out', join(dir, 'p.csv')]);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe('');
+    // util-linux `script` runs the command on a pseudo-terminal and copies what it prints.
+    const command = [process.execPath, BIN, ...args, '--out', join(dir, 't.csv')].map((a) => `'${a}'`).join(' ');
+    const tty = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`script exited ${code}`))));
+    });
+    expect(tty).toMatch(/sweep \[#+\] 6\/6 cells, [\d.]+k? cells\/s, ETA \d+ s/);
+    expect(await readFile(join(dir, 't.csv'), 'utf8')).toBe(await readFile(join(dir, 'p.csv'), 'utf8'));
+  });
+});
