@@ -31,6 +31,8 @@ export interface DesignRow {
   /** Per-leaf compute x solved from the budget with the exact message count. */
   compute: number;
   feasible: boolean;
+  /** Binary: leaf bias g(x) of the organization's leaves. */
+  leafBias: number | null;
   /** Binary: root bias u_L (exact recursion). */
   bias: number | null;
   /** Binary: accuracy (1 + u_L)/2. */
@@ -109,7 +111,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
     rank: null, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true,
-    bias: singleBias, accuracy: (1 + singleBias) / 2, risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
+    leafBias: singleBias, bias: singleBias, accuracy: (1 + singleBias) / 2, risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
   };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
@@ -127,7 +129,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         const organization: Organization = depth === 1 ? 'star' : 'tree';
         if (!windowOk || !(x > 0)) {
           rows.push({
-            rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, bias: null, accuracy: null,
+            rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, leafBias: null, bias: null, accuracy: null,
             risk: null, regime: 'subcritical', s: organizationExponent(level),
             reason: !windowOk ? `window: b·m + W0 = ${b * m + overhead} > W = ${p.window}` : `budget: ${messages} messages cost ${2 * m * messages} ≥ B`,
           });
@@ -137,7 +139,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         const u0 = leafBias(p.leafLaw, x);
         const u = trajectory(level, u0, depth)[depth];
         rows.push({
-          rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, bias: u, accuracy: (1 + u) / 2,
+          rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: (1 + u) / 2,
           risk: null, regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
         });
       }
@@ -175,10 +177,13 @@ function binaryReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: num
       : `${prefix}: correlation floor (ρ = ${rho} ≥ ρ_c = ${criticalRho(r.b!, r.channel!).toFixed(4)}, votes wash out)`;
   }
   if (r.regime === 'saturated') {
-    return `${prefix}: saturated at u* = ${fixedPoint(level).toFixed(4)} (deeper trees only thin the budget)`;
+    return `${prefix}: saturated at u* = ${fixedPoint(level).toFixed(4)} (the ceiling set by ρ and γ(m); more leaves only thin the budget)`;
   }
-  if (r.bias! < single.bias!) return `${prefix}: budget spread thin (leaf bias ${r.compute > 0 ? 'g(x) small' : 'none'}; N^s gain too small)`;
-  return `${prefix}: growing (u_L = ${r.bias!.toFixed(4)})`;
+  const leaf = `leaves get x = ${r.compute.toFixed(1)} tokens (g(x) = ${r.leafBias!.toFixed(4)})`;
+  if (r.bias! < single.bias!) {
+    return `${prefix}: below the single agent (u_L = ${r.bias!.toFixed(4)} < g(B) = ${single.bias!.toFixed(4)}): ${leaf}, and N^s = ${(r.leaves ** r.s!).toFixed(2)} does not make up for it`;
+  }
+  return `${prefix}: growing, u_L = ${r.bias!.toFixed(4)} vs the single agent's g(B) = ${single.bias!.toFixed(4)}; ${leaf}`;
 }
 
 function binaryVerdicts(p: BinaryDesignProblem, rows: DesignRow[], single: DesignRow): FamilyVerdict[] | null {
@@ -226,7 +231,7 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
   const B = p.budget;
   const rho = p.rho;
   const v = (x: number) => v1 * Math.pow(x, -beta);
-  const base = { rank: null, bias: null, accuracy: null, regime: 'averaging' as const, s: null, reason: '' };
+  const base = { rank: null, leafBias: null, bias: null, accuracy: null, regime: 'averaging' as const, s: null, reason: '' };
   const single: DesignRow = { ...base, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true, risk: v(B) };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
