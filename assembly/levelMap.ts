@@ -125,6 +125,7 @@ export function mixingDepthSmallSignal(a: f64, uStar: f64, u0: f64): f64 {
  * (u* = 0 or NaN) there is no cap: α^L·u_0, still an upper envelope of |u_L| by concavity.
  */
 export function clippedPredictor(a: f64, uStar: f64, u0: f64, depth: i32): f64 {
+  if (u0 == 0.0) return u0; // α^L may overflow to ∞ at large L, and 0·∞ would be NaN
   const grown = u0 * Math.pow(a, <f64>depth);
   if (!(uStar > 0.0)) return grown;
   return u0 < 0.0 ? -min(-grown, uStar) : min(grown, uStar);

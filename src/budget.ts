@@ -1,11 +1,19 @@
 // SPEC §B10–§B11 — token accounting and context windows. Every message of m tokens is paid twice
 // (written and read). Functions return the exact count and, where the SPEC defines one, the c_0
 // approximation, under names that say which is which.
-import { checkFanIn, checkInteger, checkNonNegative, checkPositive, InvalidParameterError } from './errors.ts';
+import { checkInteger, checkNonNegative, checkPositive, InvalidParameterError, MAX_FAN_IN } from './errors.ts';
+
+/**
+ * Fan-in of a tree for budgeting: any integer b ≥ 2 (majority trees need odd b, §B4; the averaging
+ * trees of §C do not; the §B10 count is the same).
+ */
+function checkTreeFanIn(b: unknown): number {
+  return checkInteger('b', b, 2, MAX_FAN_IN);
+}
 
 /** Per-leaf communication cost c_0 = 2m·b/(b − 1) of a b-ary tree (§B10). */
 export function treeCommunicationCost(b: number, m: number): number {
-  checkFanIn('b', b);
+  checkTreeFanIn(b);
   return (2 * checkNonNegative('m', m) * b) / (b - 1);
 }
 
@@ -29,7 +37,7 @@ export interface BudgetBreakdown {
 
 /** A b-ary tree of depth L ≥ 1: N = b^L, E = b(b^L − 1)/(b − 1) (§B10). */
 export function treeBudget(p: { b: number; depth: number; compute: number; m: number }): BudgetBreakdown {
-  const b = checkFanIn('b', p.b);
+  const b = checkTreeFanIn(p.b);
   const depth = checkInteger('depth', p.depth, 1, 1024);
   const x = checkNonNegative('compute', p.compute);
   const m = checkNonNegative('m', p.m);

@@ -10,12 +10,12 @@ import {
 } from './level.ts';
 import { majoritySlope } from './majority.ts';
 import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
-import { treeCommunicationCost } from './budget.ts';
+import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
 import { chainRisk, checkNoiseCurve, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
 
 export type Organization = 'single' | 'star' | 'tree' | 'chain';
-/** Binary regimes (§B7–§B9); continuous rows use 'averaging'. */
-export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'saturated' | 'averaging';
+/** Binary regimes (§B7–§B9); continuous rows use 'averaging'; rows ruled out by window or budget 'infeasible'. */
+export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'saturated' | 'averaging' | 'infeasible';
 
 export interface DesignRow {
   rank: number | null; // 1 = best; null when infeasible
@@ -123,14 +123,14 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
       const windowOk = b <= bWindow;
       let anyFeasible = false;
       for (let depth = 1; depth <= maxDepth; depth++) {
-        const leaves = b ** depth;
-        const messages = (b * (leaves - 1)) / (b - 1);
-        const x = (B - 2 * m * messages) / leaves;
+        const cost = treeBudget({ b, depth, compute: 0, m }); // §B10, exact message count
+        const { leaves, messages } = cost;
+        const x = leafComputeForBudget(cost, B);
         const organization: Organization = depth === 1 ? 'star' : 'tree';
         if (!windowOk || !(x > 0)) {
           rows.push({
             rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, leafBias: null, bias: null, accuracy: null,
-            risk: null, regime: 'subcritical', s: organizationExponent(level),
+            risk: null, regime: 'infeasible', s: organizationExponent(level),
             reason: !windowOk ? `window: b·m + W0 = ${b * m + overhead} > W = ${p.window}` : `budget: ${messages} messages cost ${2 * m * messages} ≥ B`,
           });
           break; // deeper trees only cost more
@@ -192,7 +192,8 @@ function binaryVerdicts(p: BinaryDesignProblem, rows: DesignRow[], single: Desig
   const out: FamilyVerdict[] = [];
   const seen = new Set<string>();
   for (const r of rows) {
-    if (r.organization !== 'tree' && r.organization !== 'star') continue;
+    // Families the window or budget rule out have no exact answer to compare with.
+    if ((r.organization !== 'tree' && r.organization !== 'star') || !r.feasible) continue;
     const key = `${r.b}/${r.m}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -239,7 +240,7 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     const limit = windowFanIn(p.window, overhead, m);
     // Stars: N leaves, N messages; N ≤ window limit.
     for (let n = 2; n <= Math.max(2, Math.min(limit + 1, 100_000)); n++) {
-      const x = (B - 2 * m * n) / n;
+      const x = leafComputeForBudget(starBudget({ leaves: n, compute: 0, m }), B);
       const feasible = n <= limit && x > 0;
       rows.push({
         ...base, organization: 'star', b: n, depth: 1, leaves: n, m, channel: sigma2, compute: x, feasible,
@@ -251,9 +252,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     // Trees: fan-in b ≤ window, depth ≥ 2 while leaves get compute.
     for (let b = 2; b <= Math.min(limit, maxFanIn); b++) {
       for (let depth = 2; depth <= maxDepth; depth++) {
-        const leaves = b ** depth;
-        const messages = (b * (leaves - 1)) / (b - 1);
-        const x = (B - 2 * m * messages) / leaves;
+        const cost = treeBudget({ b, depth, compute: 0, m });
+        const leaves = cost.leaves;
+        const x = leafComputeForBudget(cost, B);
         if (!(x > 0)) break;
         const r = treeRisk({ v: v(x), rho, sigma2, b, depth });
         rows.push({ ...base, organization: 'tree', b, depth, leaves, m, channel: sigma2, compute: x, feasible: true, risk: r.risk,
@@ -263,7 +264,7 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     // Chains: each agent reads one message (m + W0 ≤ W); N − 1 messages.
     if (m + overhead <= p.window) {
       for (let n = 2; n <= 100_000; n++) {
-        const x = (B - 2 * m * (n - 1)) / n;
+        const x = leafComputeForBudget(chainBudget({ leaves: n, compute: 0, m }), B);
         if (!(x > 0)) break;
         rows.push({ ...base, organization: 'chain', b: 1, depth: n - 1, leaves: n, m, channel: sigma2, compute: x, feasible: true,
           risk: chainRisk({ v: v(x), rho, sigma2, leaves: n }).risk, reason: '' });

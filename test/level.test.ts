@@ -172,6 +172,13 @@ describe('trajectory (§B6) and saturation (§B9)', () => {
   });
 });
 
+describe('edge cases', () => {
+  it('clipped predictor of u_0 = 0 is 0 even where α^L overflows', () => {
+    expect(clippedPredictor({ b: 5, gamma: 0.6, rho: 0 }, 0, 10_000)).toBe(0);
+    expect(Math.pow(1.125, 10_000)).toBe(Infinity);
+  });
+});
+
 describe('bad input (§B4 domains)', () => {
   const ok: Level = { b: 5, gamma: 0.6, rho: 0.1 };
   const cases: [string, () => unknown, RegExp][] = [

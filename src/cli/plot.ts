@@ -10,9 +10,12 @@ async function render(spec: vegaLite.TopLevelSpec): Promise<string> {
   return svg + '\n';
 }
 
+/** One rectangle [x, x2) × [y, y2) of a heatmap. */
 export interface HeatmapCell {
   x: number;
+  x2: number;
   y: number;
+  y2: number;
   value: number;
 }
 
@@ -22,7 +25,7 @@ export interface HeatmapCell {
  */
 export function phaseDiagram(p: {
   title: string; cells: HeatmapCell[]; xTitle: string; yTitle: string; valueTitle: string;
-  criticalLine: { x: number; y: number }[]; xStep: number; yStep: number;
+  criticalLine: { x: number; y: number }[];
 }): Promise<string> {
   return render({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -33,7 +36,7 @@ export function phaseDiagram(p: {
     resolve: { scale: { color: 'independent' } },
     layer: [
       {
-        data: { values: p.cells.filter((c) => Number.isFinite(c.value)).map((c) => ({ ...c, x2: c.x + p.xStep, y2: c.y + p.yStep })) },
+        data: { values: p.cells.filter((c) => Number.isFinite(c.value)) },
         mark: { type: 'rect' },
         encoding: {
           x: { field: 'x', type: 'quantitative', title: p.xTitle, scale: { zero: false, nice: false } },

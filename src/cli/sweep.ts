@@ -6,7 +6,7 @@ import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
-import { criticalGamma, criticalRho } from '../level.ts';
+import { criticalGamma } from '../level.ts';
 import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import { checkWritableFile } from './files.ts';
@@ -242,6 +242,17 @@ const AXIS_LABELS: Record<string, string> = {
   rho: 'shared-failure correlation ρ', gamma: 'message fidelity γ', m: 'message length m (tokens)', u0: 'leaf bias u₀', b: 'fan-in b', depth: 'depth L',
 };
 
+/** Each value's cell [lo, hi): halfway to its neighbours (so uneven axes tile without overlap). */
+function edges(values: readonly number[]): Map<number, [number, number]> {
+  const out = new Map<number, [number, number]>();
+  values.forEach((v, i) => {
+    const lo = i > 0 ? (values[i - 1] + v) / 2 : values.length > 1 ? v - (values[1] - v) / 2 : v - 0.5;
+    const hi = i + 1 < values.length ? (v + values[i + 1]) / 2 : values.length > 1 ? v + (v - values[i - 1]) / 2 : v + 0.5;
+    out.set(v, [lo, hi]);
+  });
+  return out;
+}
+
 /** The phase diagram of one field over the first two swept axes (others at their first value). */
 async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, field: string): Promise<string> {
   const { cols, rows } = await readRows(path, format);
@@ -258,19 +269,23 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   const xs = [...new Set(slice.map((r) => r[xi]!))].sort((a, b) => a - b);
   const ys = [...new Set(slice.map((r) => r[yi]!))].sort((a, b) => a - b);
   // At most 200 × 200 rectangles: a figure, not a data dump.
-  const keepX = new Set(xs.filter((_, i) => i % Math.ceil(xs.length / 200) === 0));
-  const keepY = new Set(ys.filter((_, i) => i % Math.ceil(ys.length / 200) === 0));
-  const step = (v: number[]) => (v.length > 1 ? (v[v.length - 1] - v[0]) / (v.length - 1) : 1);
-  const cells = slice.filter((r) => keepX.has(r[xi]!) && keepY.has(r[yi]!)).map((r) => ({ x: r[xi]! - step(xs) / 2, y: r[yi]! - step(ys) / 2, value: r[fi] ?? NaN }));
+  const keptX = xs.filter((_, i) => i % Math.ceil(xs.length / 200) === 0);
+  const keptY = ys.filter((_, i) => i % Math.ceil(ys.length / 200) === 0);
+  const xEdges = edges(keptX);
+  const yEdges = edges(keptY);
+  const cells = slice.filter((r) => xEdges.has(r[xi]!) && yEdges.has(r[yi]!)).map((r) => {
+    const [x, x2] = xEdges.get(r[xi]!)!;
+    const [y, y2] = yEdges.get(r[yi]!)!;
+    return { x, x2, y, y2, value: r[fi] ?? NaN };
+  });
   const b = first[cols.indexOf('b')]!;
-  let criticalLine: { x: number; y: number }[] = [];
-  if (xName === 'rho' && yName === 'gamma') criticalLine = xs.map((x) => ({ x, y: criticalGamma(b, x) }));
-  if (xName === 'gamma' && yName === 'rho') criticalLine = xs.map((x) => ({ x, y: criticalRho(b, x) })).filter((p) => p.y >= ys[0] && p.y <= ys[ys.length - 1]);
+  // The critical line α_ρ = 1 where it is a curve in these axes: γ_c(ρ) over the (ρ, γ) plane.
+  const criticalLine = xName === 'rho' && yName === 'gamma' ? keptX.map((x) => ({ x, y: criticalGamma(b, x) })) : [];
   const fixed = others.map((c) => `${c} = ${first[cols.indexOf(c)]}`).join(', ');
   const label = (c: string) => AXIS_LABELS[c] ?? c;
   return phaseDiagram({
     title: `${field}${fixed ? ` at ${fixed}` : ''}`, cells, xTitle: label(xName), yTitle: label(yName), valueTitle: field,
-    criticalLine, xStep: step(xs) * Math.ceil(xs.length / 200), yStep: step(ys) * Math.ceil(ys.length / 200),
+    criticalLine,
   });
 }
 
@@ -290,6 +305,8 @@ async function merge(files: string[], out: string): Promise<void> {
     if (p.meta.range.start !== expected) throw new InvalidParameterError('merge', `shards covering every cell once (cells ${expected}… are missing or doubled)`, p.file);
     expected = p.meta.range.end;
   }
+  const cells = sweep(parts[0].meta.spec).cells;
+  if (expected !== cells) throw new InvalidParameterError('merge', `shards covering every cell once (cells ${expected}…${cells - 1} are missing)`, files.join(' '));
   await checkWritableFile('--out', out);
   const cols = columns(parts[0].meta.spec);
   const tmp = `${out}.partial`;

@@ -231,7 +231,12 @@ interface InFlight {
   settled: Promise<void>;
 }
 
-async function* runBlocks(r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, executor: SweepExecutor, owned: boolean): AsyncGenerator<SweepBlock> {
+async function* runBlocks(
+  r: ResolvedSweep, o: SweepOptions, c: CheckedOptions, makeExecutor: () => SweepExecutor, owned: boolean,
+): AsyncGenerator<SweepBlock> {
+  // Created on the first next(), not when blocks() is called: a generator that is dropped or
+  // returned before it starts never runs its finally, and an owned pool would leak its threads.
+  const executor = makeExecutor();
   const signal = o.signal;
   let stopped = false;
   let interrupt!: (error: unknown) => void;
@@ -373,8 +378,8 @@ export class SweepRun implements AsyncIterable<SweepCell> {
     if (this.used) throw new Error('a SweepRun can be consumed once; call sweep() again');
     this.used = true;
     const owned = this.options.executor === undefined;
-    const executor = this.options.executor ?? this.defaultExecutor(this.options.workers);
-    return runBlocks(this.resolved, this.options, this.checked, executor, owned);
+    const makeExecutor = () => this.options.executor ?? this.defaultExecutor(this.options.workers);
+    return runBlocks(this.resolved, this.options, this.checked, makeExecutor, owned);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<SweepCell> {

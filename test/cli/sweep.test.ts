@@ -82,6 +82,9 @@ describe('synergy sweep', () => {
     const missing = await synergy(['merge', join(dir, 's1.csv'), join(dir, 's3.csv'), '--out', join(dir, 'bad.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/covering every cell once/);
+    const lastMissing = await synergy(['merge', join(dir, 's1.csv'), join(dir, 's2.csv'), '--out', join(dir, 'bad2.csv')]);
+    expect(lastMissing.code).toBe(2);
+    expect(lastMissing.stderr).toMatch(/cells 14…20 are missing/);
   });
 
   it('rejects malformed ranges, out-of-range values and unknown extensions with exit 2, naming the flag', async () => {
