@@ -71,6 +71,8 @@ export class WebWorkerExecutor implements SweepExecutor {
   private slots: Slot[] = [];
   private idle: Slot[] = [];
   private queue: Job[] = [];
+  /** One-off workers of retries (options.fresh), so close() can end them too. */
+  private fresh = new Set<Slot>();
   private closed = false;
 
   constructor(options: WebWorkerExecutorOptions = {}) {
@@ -94,8 +96,8 @@ export class WebWorkerExecutor implements SweepExecutor {
 
   /**
    * A worker that died after loading is replaced at once, so the pool keeps its size. One that never
-   * loaded (bad URL, WASM not served) is not: respawning would fail forever. Its error goes to the
-   * queued jobs, and later runs spawn workers again on demand.
+   * loaded (bad URL, WASM not served) is not: respawning would fail forever. When no worker is left,
+   * its error goes to the queued jobs, and later runs spawn workers again on demand.
    */
   private replace(slot: Slot, error: Error): void {
     this.slots = this.slots.filter((s) => s !== slot);
@@ -105,6 +107,8 @@ export class WebWorkerExecutor implements SweepExecutor {
       this.free(this.spawn());
       return;
     }
+    // Other workers may still load and serve the queue; fail it only when none is left.
+    if (this.slots.length > 0) return;
     const queued = this.queue;
     this.queue = [];
     for (const job of queued) job.reject(error);
@@ -112,11 +116,16 @@ export class WebWorkerExecutor implements SweepExecutor {
 
   run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
     if (this.closed) return Promise.reject(new Error('the WebWorkerExecutor is closed'));
+    if (options.signal?.aborted) return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
       const job: Job = { task, resolve, reject };
       if (options.fresh) {
         // A one-off worker that has run nothing before; it is discarded afterwards.
-        const once = new Slot(this.url, (s) => s.worker.terminate(), () => {});
+        const once = new Slot(this.url, (s) => {
+          s.worker.terminate();
+          this.fresh.delete(s);
+        }, (s) => this.fresh.delete(s));
+        this.fresh.add(once);
         void once.start(job);
         return;
       }
@@ -124,10 +133,6 @@ export class WebWorkerExecutor implements SweepExecutor {
       const slot = this.idle.pop();
       if (slot) {
         void slot.start(job);
-        return;
-      }
-      if (options.signal?.aborted) {
-        reject(abortError());
         return;
       }
       this.queue.push(job);
@@ -152,6 +157,6 @@ export class WebWorkerExecutor implements SweepExecutor {
     this.closed = true;
     for (const job of this.queue) job.reject(new Error('the WebWorkerExecutor was closed'));
     this.queue = [];
-    for (const slot of this.slots) slot.die(new Error('the WebWorkerExecutor was closed'));
+    for (const slot of [...this.slots, ...this.fresh]) slot.die(new Error('the WebWorkerExecutor was closed'));
   }
 }
