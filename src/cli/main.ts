@@ -94,7 +94,7 @@ export function program(): Command {
 
   root.command('reproduce').description("rerun the paper's synthetic check (SPEC §F) and write a report")
     .option('--trials <n>', 'trials per point', '50000')
-    .addOption(new Option('--mode <mode>', "'levels' (default; depth 30 has 5^30 leaves) or 'full'").default('levels'))
+    .addOption(new Option('--mode <mode>', "'levels', or 'full' for full trees at depth 10 (depth 30 has 5^30 leaves: always levels)").default('levels'))
     .option('--axis <rho=0:0.5:count>', 'number of ρ points from 0 to 0.5', 'rho=0:0.5:51')
     .option('--seed <n>', 'master seed (§D4)', '1')
     .option('--workers <n>', 'worker threads (default: all cores)')

@@ -96,6 +96,18 @@ describe('synergy reproduce (§F)', () => {
   });
 });
 
+describe('synergy reproduce --mode full', () => {
+  it('simulates depth 10 with full trees and depth 30 level by level', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-'));
+    const r = await synergy(['reproduce', '--mode', 'full', '--trials', '64', '--axis', 'rho=0:0.5:2', '--out', dir, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.rows.map((x: { depth: number }) => x.depth)).toEqual([10, 30, 10, 30]);
+    expect(s.maxAbsZ).toBeLessThan(6);
+    expect(await readFile(join(dir, 'report.md'), 'utf8')).toContain('full trees at depth 10, level by level at depth 30');
+  });
+});
+
 describe('errors and exit codes', () => {
   it('an unknown flag prints one line naming it and the allowed flags, exit 2', async () => {
     const r = await synergy(['analyze', '--bogus', '1']);
