@@ -1,6 +1,6 @@
 // Browser executor: a small pool of module Web Workers running dist/sweep/webWorker.js.
 import { checkInteger } from '../errors.ts';
-import { abortError, type RunOptions, type SweepExecutor } from './executor.ts';
+import { abortError, TaskGate, type RunOptions, type SweepExecutor } from './executor.ts';
 import type { SweepTask, SweepTaskResult } from './task.ts';
 import type { WebWorkerMessage } from './webWorker.ts';
 
@@ -17,7 +17,7 @@ interface Job {
   reject: (error: Error) => void;
 }
 
-/** One worker; it runs one job at a time and is replaced when it dies. */
+/** One worker; it runs one job at a time. */
 class Slot {
   readonly worker: Worker;
   readonly ready: Promise<void>;
@@ -70,7 +70,8 @@ export class WebWorkerExecutor implements SweepExecutor {
   private readonly url: URL | string;
   private slots: Slot[] = [];
   private idle: Slot[] = [];
-  private queue: Job[] = [];
+  /** Queueing and abort of waiting tasks, shared with PiscinaExecutor. */
+  private readonly gate: TaskGate<SweepTaskResult>;
   /** One-off workers of retries (options.fresh), so close() can end them too. */
   private fresh = new Set<Slot>();
   private closed = false;
@@ -79,84 +80,52 @@ export class WebWorkerExecutor implements SweepExecutor {
     const fallback = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
     this.concurrency = checkInteger('workers', options.workers ?? fallback, 1, 1024);
     this.url = options.workerUrl ?? new URL('./webWorker.js', import.meta.url);
+    this.gate = new TaskGate(this.concurrency);
     for (let i = 0; i < this.concurrency; i++) this.idle.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const slot = new Slot(this.url, (s) => this.free(s), (s, error) => this.replace(s, error));
+    const slot = new Slot(this.url, (s) => this.idle.push(s), (s) => this.remove(s));
     this.slots.push(slot);
     return slot;
   }
 
-  private free(slot: Slot): void {
-    const next = this.queue.shift();
-    if (next) void slot.start(next);
-    else this.idle.push(slot);
-  }
-
   /**
-   * A worker that died after loading is replaced at once, so the pool keeps its size. One that never
-   * loaded (bad URL, WASM not served) is not: respawning would fail forever. When no worker is left,
-   * its error goes to the queued jobs, and later runs spawn workers again on demand.
+   * A dead worker leaves the pool; the next task spawns a new one on demand. So a worker that dies
+   * after loading is replaced when needed, and one that never loads (bad URL, WASM not served) fails
+   * only the tasks that reach it rather than respawning forever.
    */
-  private replace(slot: Slot, error: Error): void {
+  private remove(slot: Slot): void {
     this.slots = this.slots.filter((s) => s !== slot);
     this.idle = this.idle.filter((s) => s !== slot);
-    if (this.closed) return;
-    if (slot.loaded) {
-      this.free(this.spawn());
-      return;
-    }
-    // Other workers may still load and serve the queue; fail it only when none is left.
-    if (this.slots.length > 0) return;
-    const queued = this.queue;
-    this.queue = [];
-    for (const job of queued) job.reject(error);
   }
 
   run(task: SweepTask, options: RunOptions): Promise<SweepTaskResult> {
     if (this.closed) return Promise.reject(new Error('the WebWorkerExecutor is closed'));
-    if (options.signal?.aborted) return Promise.reject(abortError());
-    return new Promise((resolve, reject) => {
-      const job: Job = { task, resolve, reject };
-      if (options.fresh) {
-        // A one-off worker that has run nothing before; it is discarded afterwards.
+    if (options.fresh) {
+      if (options.signal?.aborted) return Promise.reject(abortError());
+      // A one-off worker that has run nothing before; it is discarded afterwards.
+      return new Promise((resolve, reject) => {
         const once = new Slot(this.url, (s) => {
           s.worker.terminate();
           this.fresh.delete(s);
         }, (s) => this.fresh.delete(s));
         this.fresh.add(once);
-        void once.start(job);
+        void once.start({ task, resolve, reject });
+      });
+    }
+    // The gate admits at most `concurrency` tasks, so an idle worker exists or one may be spawned.
+    return this.gate.submit(() => new Promise<SweepTaskResult>((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error('the WebWorkerExecutor was closed'));
         return;
       }
-      if (this.idle.length === 0 && this.slots.length < this.concurrency) this.idle.push(this.spawn());
-      const slot = this.idle.pop();
-      if (slot) {
-        void slot.start(job);
-        return;
-      }
-      this.queue.push(job);
-      // A queued job is dropped when the sweep stops; one that has started runs to the end.
-      const signal = options.signal;
-      if (signal) {
-        const drop = (): void => {
-          const i = this.queue.indexOf(job);
-          if (i >= 0) {
-            this.queue.splice(i, 1);
-            reject(abortError());
-          }
-        };
-        signal.addEventListener('abort', drop, { once: true });
-        job.resolve = (r) => { signal.removeEventListener('abort', drop); resolve(r); };
-        job.reject = (e) => { signal.removeEventListener('abort', drop); reject(e); };
-      }
-    });
+      void (this.idle.pop() ?? this.spawn()).start({ task, resolve, reject });
+    }), options.signal);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue) job.reject(new Error('the WebWorkerExecutor was closed'));
-    this.queue = [];
     for (const slot of [...this.slots, ...this.fresh]) slot.die(new Error('the WebWorkerExecutor was closed'));
   }
 }
