@@ -116,8 +116,13 @@ export function mixingDepth(b: i32, gamma: f64, rho: f64, uStar: f64, u0: f64, e
 
 /** Small-signal mixing depth ln(u* / |u_0|)/ln α_ρ, floored at 0; NaN when not amplifying or u_0 = 0 (§B9). */
 export function mixingDepthSmallSignal(a: f64, uStar: f64, u0: f64): f64 {
+  return mixingDepthSmallSignalLn(Math.log(a), uStar, u0);
+}
+
+/** The same from ln α_ρ, which the grid kernel computes once per (b, γ, ρ). */
+export function mixingDepthSmallSignalLn(lnA: f64, uStar: f64, u0: f64): f64 {
   const au0 = Math.abs(u0);
-  return uStar > 0.0 && au0 > 0.0 ? max(0.0, Math.log(uStar / au0) / Math.log(a)) : NaN;
+  return uStar > 0.0 && au0 > 0.0 ? max(0.0, Math.log(uStar / au0) / lnA) : NaN;
 }
 
 /**

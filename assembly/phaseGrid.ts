@@ -5,7 +5,7 @@
 // of the work — runs one cell at a time in the plain build and two ρ-neighbours per v128 in the
 // SIMD build; both perform the same IEEE operations per cell, so their results are bit-identical.
 import { majorityBiasPair, PAIR_MAX_FAN_IN } from './majority';
-import { alpha, clippedPredictor, fixedPoint, levelMap, mixingDepthSmallSignal, organizationExponent } from './levelMap';
+import { alpha, clippedPredictor, fixedPoint, levelMap, mixingDepthSmallSignalLn } from './levelMap';
 
 const LOOKING: i32 = -2; // mixing depth not reached yet
 const NONE: i32 = -1; // no mixing depth (not amplifying, u_0 = 0, or beyond the cap)
@@ -92,13 +92,17 @@ export function phaseGrid(
   for (let k = 0; k < nd; k++) deepest = max(deepest, load<i32>(depthPtr + (<usize>k << 2)));
   for (let ib = 0; ib < nb; ib++) {
     const b = load<i32>(bPtr + (<usize>ib << 2));
+    const lnB = Math.log(<f64>b);
     for (let ig = 0; ig < ng; ig++) {
       const gamma = load<f64>(gammaPtr + (<usize>ig << 3));
       const row = (<usize>(ib * ng + ig)) * <usize>nr;
       for (let ir = 0; ir < nr; ir++) {
         const rho = load<f64>(rhoPtr + (<usize>ir << 3));
         const a = alpha(b, gamma, rho);
-        const s = organizationExponent(b, gamma, rho);
+        // ln α once per (b, γ, ρ); the same operations as organizationExponent and friends, so the
+        // same bits as the scalar API.
+        const lnA = Math.log(a);
+        const s = lnA / lnB;
         const uStar = fixedPoint(b, gamma, rho);
         for (let iu = 0; iu < nu; iu++) {
           const u0 = load<f64>(u0Ptr + (<usize>iu << 3));
@@ -107,7 +111,7 @@ export function phaseGrid(
           store<f64>(alphaOut + off, a);
           store<f64>(sOut + off, s);
           store<f64>(uStarOut + off, uStar);
-          store<f64>(mixSmallOut + off, mixingDepthSmallSignal(a, uStar, u0));
+          store<f64>(mixSmallOut + off, mixingDepthSmallSignalLn(lnA, uStar, u0));
           for (let k = 0; k < nd; k++) {
             const L = load<i32>(depthPtr + (<usize>k << 2));
             store<f64>(clippedOut + ((cell * <usize>nd + <usize>k) << 3), clippedPredictor(a, uStar, u0, L));

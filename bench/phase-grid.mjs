@@ -61,12 +61,13 @@ function baseline(s) {
   let cell = 0;
   for (const b of s.b) for (const g of s.gamma) for (const r of s.rho) {
     const alpha = g * (r + (1 - r) * slope(b));
+    const lnA = Math.log(alpha);
     const uStar = fixedPoint(b, g, r, alpha);
     for (const u0 of s.u0) {
       out.alpha[cell] = alpha;
-      out.s[cell] = Math.log(alpha) / Math.log(b);
+      out.s[cell] = lnA / Math.log(b);
       out.uStar[cell] = uStar;
-      out.mixSmall[cell] = uStar > 0 ? Math.max(0, Math.log(uStar / Math.abs(u0)) / Math.log(alpha)) : NaN;
+      out.mixSmall[cell] = uStar > 0 ? Math.max(0, Math.log(uStar / Math.abs(u0)) / lnA) : NaN;
       let mix = uStar > 0 ? -2 : -1, u = u0;
       for (let l = 0; ; l++) {
         if (mix === -2 && Math.abs(Math.abs(u) - uStar) <= s.epsilon * uStar) mix = l;
