@@ -37,70 +37,13 @@ export function probabilityCode(p: f64): u64 {
  * log2(128) + 1.3 random words, rounded up to a multiple of STEPS.
  */
 export function bernoulliWord(dst: usize, P: u64): void {
-  if (ASC_FEATURE_SIMD) {
-    if (P == 0) { v128.store(dst, i64x2.splat(0)); return; }
-    if (P == ONE) { v128.store(dst, i64x2.splat(-1)); return; }
-    const st = laneState;
-    let s0 = v128.load(st), s1 = v128.load(st, 16), s2 = v128.load(st, 32), s3 = v128.load(st, 48);
-    let res = i64x2.splat(0);
-    let und = i64x2.splat(-1);
-    let rem = P;
-    do {
-      for (let step = 0; step < STEPS; step++) {
-        // xoshiro256** on both streams: r = rotl(s1·5, 7)·9 with the multiplications as shift-adds.
-        const x = i64x2.add(s1, i64x2.shl(s1, 2));
-        const y = rotlPair(x, 7);
-        const r = i64x2.add(y, i64x2.shl(y, 3));
-        const t = i64x2.shl(s1, 17);
-        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
-        s2 = v128.xor(s2, t); s3 = rotlPair(s3, 45);
-        if (<i64>rem < 0) {
-          res = v128.or(res, v128.andnot(und, r)); // r = 0 < p's bit 1: success
-          und = v128.and(und, r);
-        } else {
-          und = v128.andnot(und, r); // r = 1 > p's bit 0: failure
-        }
-        rem <<= 1;
-      }
-    } while (rem != 0 && v128.any_true(und));
-    v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
-    v128.store(dst, res);
-  } else {
-    if (P == 0) { store<u64>(dst, 0); store<u64>(dst, 0, 8); return; }
-    if (P == ONE) { store<u64>(dst, ONE); store<u64>(dst, ONE, 8); return; }
-    const st = laneState;
-    let a0 = load<u64>(st), a1 = load<u64>(st, 16), a2 = load<u64>(st, 32), a3 = load<u64>(st, 48);
-    let b0 = load<u64>(st, 8), b1 = load<u64>(st, 24), b2 = load<u64>(st, 40), b3 = load<u64>(st, 56);
-    let resA: u64 = 0, resB: u64 = 0;
-    let undA: u64 = ONE, undB: u64 = ONE;
-    let rem = P;
-    do {
-      // The same STEPS steps per exit test as the SIMD build (both must consume the same words).
-      for (let step = 0; step < STEPS; step++) {
-        const rA = rotl<u64>(a1 * 5, 7) * 9;
-        const tA = a1 << 17;
-        a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
-        const rB = rotl<u64>(b1 * 5, 7) * 9;
-        const tB = b1 << 17;
-        b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
-        if (<i64>rem < 0) {
-          resA |= undA & ~rA;
-          resB |= undB & ~rB;
-          undA &= rA;
-          undB &= rB;
-        } else {
-          undA &= ~rA;
-          undB &= ~rB;
-        }
-        rem <<= 1;
-      }
-    } while (rem != 0 && (undA | undB) != 0);
-    store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
-    store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
-    store<u64>(dst, resA);
-    store<u64>(dst, resB, 8);
-  }
+  // One word is a sequence of one: the same draws, with the loop written once (bernoulliSequence).
+  store<u64>(oneCode, P);
+  bernoulliSequence(dst, oneCode, 1);
 }
+
+/** The code of the word bernoulliWord draws, for bernoulliSequence to read. */
+const oneCode: usize = memory.data(8, 8);
 
 /**
  * `count` Bernoulli words, word i ~ Bernoulli(code i) (u64 codes at `codes`, words written to
