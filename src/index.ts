@@ -29,3 +29,4 @@ export {
   type ContinuousDesignProblem, type FamilyVerdict, designBinary, designContinuous,
 } from './design.ts';
 export { type ReferenceVariant, expectedRootBias, levelsStdError } from './reference.ts';
+export * from './calibrate/index.ts';

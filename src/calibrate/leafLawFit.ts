@@ -1,0 +1,428 @@
+// SPEC §G3 — the leaf law g(x) = min(g_max, k·x^β) (§B2) from (compute x, right, trials) counts or
+// (x, accuracy) points. Skill above chance: u = (p − p_c)/(1 − p_c), so p(x) = p_c + (1 − p_c)·g(x);
+// p_c = 1/2 for binary decisions (then u is the §B1 bias 2p − 1), 0 for open answers (§G4).
+//
+// The fit is segmented: either no point saturates (g = k·x^β on every point; g_max is "not
+// reached" and the law uses g_max = 1), or the smallest j distinct budgets follow the power law and
+// the rest sit at g_max (at least two distinct budgets in each segment; a single high point cannot
+// tell saturation from noise). A split is admissible only if it is what the min() says: the power
+// law lies below g_max at the last power point and above it at the first saturated one. Among the
+// admissible candidates the lowest AIC wins (ties to fewer parameters):
+// - counts: binomial maximum likelihood (Fisher scoring on ln k, β; g_max = the pooled skill of the
+//   saturated points), AIC = 2q − 2·ln L;
+// - accuracies only: least squares on ln u against ln x (g_max = exp(mean ln u) of the saturated
+//   points), AIC = N·ln(SSE/N) + 2q with SSE floored at N·1e-30 so exact fits tie.
+// q = 2 without saturation, 3 with. Intervals: seeded percentile bootstrap — parametric for counts
+// (right* ~ Binomial(trials, p̂(x)) at the fitted law), residual for accuracies (ln-scale residuals,
+// centred and inflated by √(N/(N − q)), added to the fitted values); every resample is refitted with
+// the whole procedure, including the choice of split. With 3–4 points the residual bootstrap is
+// rough: it can only reuse the few residuals there are.
+import { InvalidParameterError } from '../errors.ts';
+import type { LeafLawSpec } from '../leafLaw.ts';
+import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
+import { columnIndex, CsvError, type CsvTable, numberCell } from './csv.ts';
+import { binomial, STREAMS, uniforms } from './random.ts';
+
+export type LeafObservation = { x: number; right: number; trials: number } | { x: number; accuracy: number };
+
+export interface LeafFitOptions extends BootstrapOptions {
+  /** Chance accuracy p_c in [0, 1): 1/2 for binary decisions (default), 0 for open answers. */
+  chance?: number;
+  /** How errors name this data set (e.g. `leaf.csv group "gemini-2.5-pro"`). */
+  name?: string;
+}
+
+export interface LeafPoint {
+  x: number;
+  accuracy: number;
+  /** u = (p − p_c)/(1 − p_c). */
+  skill: number;
+  /** Binomial standard error of u (counts only). */
+  stdError: number | null;
+  /** The fitted g(x). */
+  fitted: number;
+  saturated: boolean;
+}
+
+export interface LeafLawEstimate {
+  data: 'counts' | 'accuracies';
+  method: 'binomial maximum likelihood' | 'least squares on ln u';
+  chance: number;
+  k: number;
+  beta: number;
+  /** g_max when reached; 1 (the §B2 default) when no point saturates. */
+  gMax: number;
+  gMaxReached: boolean;
+  /** The compute at which k·x^β reaches g_max (null when not reached). */
+  saturationCompute: number | null;
+  /** The fitted law as a §B2 LeafLawSpec (usable by leafBias, design). */
+  law: LeafLawSpec;
+  points: LeafPoint[];
+  /** ln L (counts) or the ln-scale SSE (accuracies), and the AIC of the chosen candidate. */
+  objective: number;
+  aic: number;
+  intervals: { k: Interval | null; beta: Interval | null; gMax: Interval | null };
+  /** Share of the resamples whose fit chose a saturated law; resamples whose fit failed. */
+  saturatedShare: number | null;
+  failedResamples: number;
+  level: number;
+  seed: number;
+  resamples: number;
+}
+
+/** Column names for reading leaf data from CSV. */
+export interface LeafColumns {
+  /** Compute column (default `x`). */
+  x?: string;
+  /** Count columns (defaults `right`, `trials`); used when both exist. */
+  right?: string;
+  trials?: string;
+  /** Accuracy column (default `accuracy`), used when the count columns are absent. */
+  accuracy?: string;
+  /** Accuracies are percentages in [0, 100]. */
+  percent?: boolean;
+  /** Fit one law per value of this column. */
+  group?: string;
+}
+
+export interface LeafGroup {
+  group: string | null;
+  observations: LeafObservation[];
+}
+
+/** Reads leaf data from CSV: (x, right, trials) counts or (x, accuracy), optionally grouped. */
+export function leafObservationsFromCsv(table: CsvTable, columns: LeafColumns = {}): LeafGroup[] {
+  const xc = columnIndex(table, columns.x ?? 'x', 'compute per leaf');
+  const rightName = columns.right ?? 'right';
+  const trialsName = columns.trials ?? 'trials';
+  const counts = columns.accuracy === undefined && table.header.includes(rightName) && table.header.includes(trialsName);
+  const rc = counts ? columnIndex(table, rightName, 'right answers') : -1;
+  const tc = counts ? columnIndex(table, trialsName, 'trials') : -1;
+  const ac = counts ? -1 : columnIndex(table, columns.accuracy ?? 'accuracy',
+    `accuracy, or columns ${JSON.stringify(rightName)} and ${JSON.stringify(trialsName)} with counts`);
+  const gc = columns.group === undefined ? -1 : columnIndex(table, columns.group, 'group');
+  const scale = columns.percent ? 100 : 1;
+  const groups = new Map<string | null, LeafObservation[]>();
+  if (table.rows.length === 0) throw new CsvError(table.file, table.headerLine, 0, 'data rows after the header', 'none');
+  for (const row of table.rows) {
+    const x = numberCell(table, row, xc, 'a compute x > 0');
+    if (!(x > 0)) throw new CsvError(table.file, row.line, xc + 1, 'a compute x > 0', row.cells[xc], table.header[xc]);
+    let obs: LeafObservation;
+    if (counts) {
+      const trials = numberCell(table, row, tc, 'an integer ≥ 1');
+      if (!Number.isInteger(trials) || trials < 1) throw new CsvError(table.file, row.line, tc + 1, 'an integer ≥ 1', row.cells[tc], table.header[tc]);
+      const right = numberCell(table, row, rc, 'an integer in [0, trials]');
+      if (!Number.isInteger(right) || right < 0 || right > trials) {
+        throw new CsvError(table.file, row.line, rc + 1, `an integer in [0, ${trials}] (trials on this line)`, row.cells[rc], table.header[rc]);
+      }
+      obs = { x, right, trials };
+    } else {
+      const allowed = columns.percent ? 'an accuracy in [0, 100] (percent)' : 'an accuracy in [0, 1] (use --leaf-percent for percentages)';
+      const a = numberCell(table, row, ac, allowed);
+      if (!(a >= 0 && a <= scale)) throw new CsvError(table.file, row.line, ac + 1, allowed, row.cells[ac], table.header[ac]);
+      obs = { x, accuracy: a / scale };
+    }
+    const key = gc < 0 ? null : row.cells[gc];
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(obs);
+  }
+  return [...groups.entries()].map(([group, observations]) => ({ group, observations }));
+}
+
+/** The data of one fit, sorted by x (counts with equal x pooled). */
+interface Data {
+  counts: boolean;
+  chance: number;
+  /** ln x per point, and the index of each point's distinct budget. */
+  t: number[];
+  x: number[];
+  level: number[];
+  distinct: number;
+  right: number[];
+  trials: number[];
+  /** ln u per point (accuracies only). */
+  y: number[];
+}
+
+interface Candidate {
+  a: number; // ln k
+  beta: number;
+  gMax: number;
+  reached: boolean;
+  objective: number;
+  aic: number;
+  q: number;
+}
+
+const FLOOR_SSE = 1e-30;
+
+function g(c: { a: number; beta: number; gMax: number }, t: number): number {
+  return Math.min(c.gMax, Math.exp(c.a + c.beta * t));
+}
+
+function binomialLogLikelihood(d: Data, p: (i: number) => number): number {
+  let ll = 0;
+  for (let i = 0; i < d.t.length; i++) {
+    const pi = p(i);
+    if (!(pi >= 0 && pi <= 1)) return -Infinity;
+    const r = d.right[i];
+    const f = d.trials[i] - r;
+    if (r > 0) ll += r * Math.log(pi);
+    if (f > 0) ll += f * Math.log1p(-pi);
+  }
+  return ll;
+}
+
+/** Ordinary least squares of y on t over the points `idx`. */
+function ols(t: readonly number[], y: readonly number[], idx: readonly number[]): { a: number; beta: number } {
+  let st = 0, sy = 0;
+  for (const i of idx) {
+    st += t[i];
+    sy += y[i];
+  }
+  const tm = st / idx.length, ym = sy / idx.length;
+  let stt = 0, sty = 0;
+  for (const i of idx) {
+    stt += (t[i] - tm) ** 2;
+    sty += (t[i] - tm) * (y[i] - ym);
+  }
+  const beta = sty / stt;
+  return { a: ym - beta * tm, beta };
+}
+
+/**
+ * Binomial maximum likelihood of p = p_c + (1 − p_c)·e^(a + β·t) over the points `idx`, by Fisher
+ * scoring with step halving from a least-squares start; null if no feasible start exists.
+ */
+function powerMle(d: Data, idx: readonly number[]): { a: number; beta: number } | null {
+  const c = d.chance;
+  const yStart = idx.map((i) => Math.log(Math.max((d.right[i] / d.trials[i] - c) / (1 - c), 0.5 / d.trials[i] / (1 - c), 1e-9)));
+  const tIdx = idx.map((i) => d.t[i]);
+  let { a, beta } = ols(tIdx, yStart, tIdx.map((_, j) => j));
+  const ll = (a: number, beta: number) => {
+    let s = 0;
+    for (const i of idx) {
+      const gi = Math.exp(a + beta * d.t[i]);
+      if (!(gi <= 1)) return -Infinity;
+      const p = c + (1 - c) * gi;
+      const r = d.right[i], f = d.trials[i] - r;
+      if (r > 0) s += r * Math.log(p);
+      if (f > 0) {
+        if (p >= 1) return -Infinity;
+        s += f * Math.log1p(-p);
+      }
+    }
+    return s;
+  };
+  for (let shrink = 0; shrink < 200 && !Number.isFinite(ll(a, beta)); shrink++) a -= 0.1;
+  let current = ll(a, beta);
+  if (!Number.isFinite(current)) return null;
+  for (let it = 0; it < 500; it++) {
+    let sa = 0, sb = 0, iaa = 0, iab = 0, ibb = 0;
+    for (const i of idx) {
+      const gi = Math.exp(a + beta * d.t[i]);
+      const p = c + (1 - c) * gi;
+      const r = d.right[i], n = d.trials[i];
+      const dp = (1 - c) * gi;
+      const q = Math.max(p * (1 - p), 1e-300);
+      const score = (r - n * p) / q; // d ln L / dp
+      sa += score * dp;
+      sb += score * dp * d.t[i];
+      const info = (n / q) * dp * dp;
+      iaa += info;
+      iab += info * d.t[i];
+      ibb += info * d.t[i] * d.t[i];
+    }
+    const det = iaa * ibb - iab * iab;
+    if (!(det > 0)) break;
+    const da = (ibb * sa - iab * sb) / det;
+    const db = (iaa * sb - iab * sa) / det;
+    let lambda = 1;
+    let next = -Infinity;
+    for (let h = 0; h < 60; h++, lambda /= 2) {
+      next = ll(a + lambda * da, beta + lambda * db);
+      if (next >= current) break;
+    }
+    if (!(next >= current)) break;
+    a += lambda * da;
+    beta += lambda * db;
+    const moved = Math.abs(lambda * da) + Math.abs(lambda * db);
+    current = next;
+    if (moved < 1e-15 * (1 + Math.abs(a) + Math.abs(beta))) break;
+  }
+  return { a, beta };
+}
+
+/** The power-law segment of split j (the first j distinct budgets), and the saturated rest. */
+function segments(d: Data, j: number): { power: number[]; saturated: number[] } {
+  const power: number[] = [];
+  const saturated: number[] = [];
+  d.level.forEach((l, i) => (l < j ? power : saturated).push(i));
+  return { power, saturated };
+}
+
+/** Fits the data once (no bootstrap); throws when no candidate can be fitted. */
+function fitOnce(d: Data, name: string): Candidate {
+  const n = d.t.length;
+  const candidates: Candidate[] = [];
+  for (let j = d.distinct; j >= 2; j--) {
+    if (j !== d.distinct && d.distinct - j < 2) continue;
+    const { power, saturated } = segments(d, j);
+    let law: { a: number; beta: number } | null;
+    let gMax = 1;
+    if (d.counts) {
+      law = powerMle(d, power);
+      if (saturated.length > 0) {
+        let r = 0, tr = 0;
+        for (const i of saturated) {
+          r += d.right[i];
+          tr += d.trials[i];
+        }
+        gMax = (r / tr - d.chance) / (1 - d.chance);
+      }
+    } else {
+      law = ols(d.t, d.y, power);
+      if (saturated.length > 0) gMax = Math.exp(saturated.reduce((s, i) => s + d.y[i], 0) / saturated.length);
+    }
+    if (law === null || !Number.isFinite(law.a) || !Number.isFinite(law.beta)) continue;
+    const reached = saturated.length > 0;
+    if (reached) {
+      if (!(gMax > 0)) continue;
+      gMax = Math.min(gMax, 1);
+      const below = law.a + law.beta * d.t[power[power.length - 1]];
+      const above = law.a + law.beta * d.t[saturated[0]];
+      const tol = 1e-12;
+      if (!(below <= Math.log(gMax) + tol && above >= Math.log(gMax) - tol)) continue;
+    }
+    const c = { ...law, gMax };
+    const q = reached ? 3 : 2;
+    if (d.counts) {
+      const ll = binomialLogLikelihood(d, (i) => d.chance + (1 - d.chance) * g(c, d.t[i]));
+      if (!Number.isFinite(ll)) continue;
+      candidates.push({ ...c, reached, objective: ll, aic: 2 * q - 2 * ll, q });
+    } else {
+      let sse = 0;
+      for (let i = 0; i < n; i++) sse += (d.y[i] - Math.log(g(c, d.t[i]))) ** 2;
+      candidates.push({ ...c, reached, objective: sse, aic: n * Math.log(Math.max(sse, n * FLOOR_SSE) / n) + 2 * q, q });
+    }
+  }
+  if (candidates.length === 0) throw new InvalidParameterError(name, 'data a power law k·x^β can be fitted to', 'no feasible fit');
+  return candidates.sort((x, y) => x.aic - y.aic || x.q - y.q)[0];
+}
+
+function prepare(observations: readonly LeafObservation[], chance: number, name: string): Data {
+  if (!Array.isArray(observations) || observations.length === 0) throw new InvalidParameterError(name, 'a non-empty array of leaf observations', observations);
+  const hasCounts = observations.map((o) => typeof o === 'object' && o !== null && 'right' in o);
+  const counts = hasCounts[0];
+  observations.forEach((o, i) => {
+    if (hasCounts[i] !== counts) throw new InvalidParameterError(`${name}[${i}]`, 'the same kind of row as the first ({ x, right, trials } or { x, accuracy })', o);
+    if (!(o.x > 0) || !Number.isFinite(o.x)) throw new InvalidParameterError(`${name}[${i}].x`, 'a finite compute x > 0', o.x);
+    if ('right' in o) {
+      if (!Number.isInteger(o.trials) || o.trials < 1) throw new InvalidParameterError(`${name}[${i}].trials`, 'an integer ≥ 1', o.trials);
+      if (!Number.isInteger(o.right) || o.right < 0 || o.right > o.trials) throw new InvalidParameterError(`${name}[${i}].right`, `an integer in [0, ${o.trials}]`, o.right);
+    } else if (!(o.accuracy >= 0 && o.accuracy <= 1)) {
+      throw new InvalidParameterError(`${name}[${i}].accuracy`, 'an accuracy in [0, 1]', o.accuracy);
+    }
+  });
+  const sorted = observations.map((o, i) => ({ o, i })).sort((p, q) => p.o.x - q.o.x || p.i - q.i).map((p) => p.o);
+  const xs = [...new Set(sorted.map((o) => o.x))];
+  if (xs.length < 3) {
+    throw new InvalidParameterError(name, 'at least three distinct budget points (two parameters need a third point to be tested)', `${xs.length} distinct x`);
+  }
+  const d: Data = { counts, chance, t: [], x: [], level: [], distinct: xs.length, right: [], trials: [], y: [] };
+  if (counts) {
+    for (const [l, x] of xs.entries()) {
+      let right = 0, trials = 0;
+      for (const o of sorted) if (o.x === x && 'right' in o) {
+        right += o.right;
+        trials += o.trials;
+      }
+      d.t.push(Math.log(x)); d.x.push(x); d.level.push(l); d.right.push(right); d.trials.push(trials);
+    }
+    if (d.right.every((r, i) => r / d.trials[i] <= chance)) {
+      throw new InvalidParameterError(name, `some point above chance p_c = ${chance}`, 'every accuracy at or below chance');
+    }
+  } else {
+    for (const o of sorted) {
+      const p = (o as { accuracy: number }).accuracy;
+      const u = (p - chance) / (1 - chance);
+      if (!(u > 0)) {
+        throw new InvalidParameterError(`${name} at x = ${o.x}`, `an accuracy above chance p_c = ${chance} (ln u needs skill u > 0; give counts to fit by maximum likelihood)`, p);
+      }
+      d.t.push(Math.log(o.x)); d.x.push(o.x); d.level.push(xs.indexOf(o.x)); d.y.push(Math.log(u));
+    }
+  }
+  return d;
+}
+
+/**
+ * Fits the §B2 leaf law to leaf data (§G3) with bootstrap intervals. Throws InvalidParameterError
+ * for fewer than three distinct budgets, accuracies outside [0, 1], accuracies at or below chance
+ * without counts, and for data whose fitted exponent is not positive (a §B2 law needs β > 0).
+ */
+export function fitLeafLaw(observations: readonly LeafObservation[], options: LeafFitOptions = {}): LeafLawEstimate {
+  const name = options.name ?? 'observations';
+  const chance = options.chance ?? 0.5;
+  if (typeof chance !== 'number' || !(chance >= 0 && chance < 1)) throw new InvalidParameterError('chance', 'a chance accuracy in [0, 1)', chance);
+  const { bootstrap, level, seed } = resolveBootstrap(options);
+  const d = prepare(observations, chance, name);
+  const fit = fitOnce(d, name);
+  if (!(fit.beta > 0)) {
+    throw new InvalidParameterError(name, 'accuracies that rise with compute (a §B2 leaf law needs β > 0)', `fitted β = ${fit.beta}`);
+  }
+  const k = Math.exp(fit.a);
+  const fitted = d.t.map((t) => g(fit, t));
+
+  const ks: number[] = [], betas: number[] = [], gMaxes: number[] = [];
+  let saturated = 0, failed = 0;
+  const n = d.t.length;
+  let residuals: number[] = [];
+  if (!d.counts) {
+    const raw = d.y.map((y, i) => y - Math.log(fitted[i]));
+    const centre = raw.reduce((s, x) => s + x, 0) / n;
+    const inflate = Math.sqrt(n / Math.max(1, n - fit.q));
+    residuals = raw.map((e) => (e - centre) * inflate);
+  }
+  for (let r = 0; r < bootstrap; r++) {
+    const rd: Data = { ...d };
+    if (d.counts) {
+      rd.right = d.trials.map((tr, i) => binomial(tr, chance + (1 - chance) * fitted[i], seed, STREAMS.leafBootstrap, r * n + i));
+    } else {
+      // Residual bootstrap: point i gets residual ⌊U·N⌋ (U from stream (seed, leafBootstrap, r)).
+      const picks = uniforms(seed, STREAMS.leafBootstrap, r, n);
+      rd.y = d.y.map((_, i) => Math.log(fitted[i]) + residuals[Math.min(n - 1, Math.floor(picks[i] * n))]);
+    }
+    try {
+      const c = fitOnce(rd, name);
+      ks.push(Math.exp(c.a));
+      betas.push(c.beta);
+      gMaxes.push(c.gMax);
+      if (c.reached) saturated++;
+    } catch {
+      failed++;
+    }
+  }
+  const gMax = fit.reached ? fit.gMax : 1;
+  return {
+    data: d.counts ? 'counts' : 'accuracies',
+    method: d.counts ? 'binomial maximum likelihood' : 'least squares on ln u',
+    chance, k, beta: fit.beta, gMax, gMaxReached: fit.reached,
+    saturationCompute: fit.reached ? Math.exp((Math.log(gMax) - fit.a) / fit.beta) : null,
+    law: { kind: 'power', k, beta: fit.beta, gMax },
+    points: d.t.map((_, i) => {
+      const accuracy = d.counts ? d.right[i] / d.trials[i] : chance + (1 - chance) * Math.exp(d.y[i]);
+      return {
+        x: d.x[i], accuracy, skill: (accuracy - chance) / (1 - chance),
+        stdError: d.counts ? Math.sqrt((accuracy * (1 - accuracy)) / d.trials[i]) / (1 - chance) : null,
+        fitted: fitted[i], saturated: fit.reached && Math.exp(fit.a + fit.beta * d.t[i]) >= gMax,
+      };
+    }),
+    objective: fit.objective, aic: fit.aic,
+    intervals: {
+      k: percentileInterval(ks, level), beta: percentileInterval(betas, level),
+      gMax: fit.reached ? percentileInterval(gMaxes, level) : null,
+    },
+    saturatedShare: bootstrap - failed > 0 ? saturated / (bootstrap - failed) : null,
+    failedResamples: failed, level, seed, resamples: bootstrap,
+  };
+}
