@@ -56,7 +56,7 @@ export interface LeafLawEstimate {
   /** The compute at which k·x^β reaches g_max (null when not reached). */
   saturationCompute: number | null;
   /** The fitted law as a §B2 LeafLawSpec (usable by leafBias, design). */
-  law: LeafLawSpec;
+  law: Extract<LeafLawSpec, { kind: 'power' }> & { gMax: number };
   points: LeafPoint[];
   /** ln L (counts) or the ln-scale SSE (accuracies), and the AIC of the chosen candidate. */
   objective: number;

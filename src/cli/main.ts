@@ -13,6 +13,7 @@ import { resolveDesign } from './designFlags.ts';
 import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
+import { calibrate, formatCalibration } from './calibrate.ts';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(value, jsonNumbers, 2) + '\n' : human() + '\n');
@@ -110,6 +111,33 @@ export function program(): Command {
         rhoPoints: Number(match[1]), out: o.out, onProgress: progressReporter('reproduce'),
       });
       print(!!o.json, s, () => [resultsTable(s.rows), '', ...summaryLines(s), `report: ${o.out}/report.md, figure: ${o.out}/figure.svg`].join('\n'));
+    });
+
+  root.command('calibrate').description('SPEC §G: fit the leaf law (β), message fidelity γ(m) and shared failure ρ from data, with intervals')
+    .option('--leaf <file.csv>', 'leaf data: x,right,trials (counts) or x,accuracy (§G3)')
+    .option('--correlation <file.csv>', 'correctness matrix: a header of agent names, one row per task, cells 1/0/empty (§G1)')
+    .option('--fidelity <file.csv>', 'fidelity counts: m,agree,total (§G2)')
+    .option('--chance <p>', 'chance accuracy p_c of the leaf data: 0.5 binary decisions, 0 open answers', '0.5')
+    .option('--leaf-x <column>', 'leaf compute column', 'x')
+    .option('--leaf-accuracy <column>', 'leaf accuracy column (default accuracy, when there are no right/trials columns)')
+    .option('--leaf-right <column>', 'leaf right-count column', 'right')
+    .option('--leaf-trials <column>', 'leaf trial-count column', 'trials')
+    .option('--leaf-percent', 'leaf accuracies are percentages (0–100)')
+    .option('--leaf-group <column>', 'fit one leaf law per value of this column')
+    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--bootstrap <n>', 'bootstrap resamples (0: no intervals)', '1000')
+    .option('--level <q>', 'interval level', '0.95')
+    .option('--out <dir>', 'folder for the diagnostic figures', './synergy-calibrate')
+    .option('--no-plots', 'write no figures')
+    .option('--b <b>', 'fan-in for the printed analyze command', '5')
+    .option('--depth <L>', 'depth for the printed analyze command', '10')
+    .option('--m <tokens>', 'message length for the printed commands (default: measured lengths)')
+    .option('--budget <B>', 'budget for the printed design command')
+    .option('--window <W>', 'context window for the printed design command')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      const c = await calibrate(o);
+      print(!!o.json, c, () => formatCalibration(c));
     });
 
   registerSweepCommands(root);

@@ -3,7 +3,8 @@
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 
-async function render(spec: vegaLite.TopLevelSpec): Promise<string> {
+/** Renders a Vega-Lite spec to SVG (deterministic bytes for fixed input). */
+export async function render(spec: vegaLite.TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -1,0 +1,32 @@
+// Regenerates the synthetic example inputs of `synergy calibrate` (SPEC §G) from known parameters,
+// with the package's own seeded generators (src/calibrate/synthetic.ts). Run `npm run examples`
+// (it builds first); the output is identical on every run.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { syntheticCorrectnessMatrix, syntheticFidelityCounts, syntheticLeafCounts } from '../dist/index.js';
+
+const here = (name) => fileURLToPath(new URL(name, import.meta.url));
+const comment = (lines) => lines.map((l) => `# ${l}`).join('\n') + '\n';
+
+// §G1: 5 agents of bias 0.3, 400 tasks, shared failure ρ = 0.25 (§B4), 5% of the cells unanswered.
+const corr = { biases: [0.3, 0.3, 0.3, 0.3, 0.3], tasks: 400, rho: 0.25, missing: 0.05, seed: 7 };
+const { matrix } = syntheticCorrectnessMatrix(corr);
+writeFileSync(here('correlation.csv'), comment([
+  'Synthetic correctness matrix (examples/generate.mjs): 5 agents of bias u = 0.3, 400 tasks,',
+  'shared failure rho = 0.25 (SPEC §B4), 5% of cells missing, seed 7. 1 = right, 0 = wrong, empty = not answered.',
+]) + matrix.agents.join(',') + '\n' + matrix.tasks.map((row) => row.map((z) => (z === null ? '' : z)).join(',')).join('\n') + '\n');
+
+// §G2: saturating fidelity γ(m) = 0.9·(1 − e^(−m/60)), 500 messages per length.
+const fid = syntheticFidelityCounts({ curve: { kind: 'saturating', gammaInf: 0.9, m0: 60 }, lengths: [10, 25, 50, 100, 200, 400], total: 500, seed: 7 });
+writeFileSync(here('fidelity.csv'), comment([
+  'Synthetic fidelity counts (examples/generate.mjs): gamma(m) = 0.9*(1 - exp(-m/60)) (SPEC §B3 saturating),',
+  '500 votes sent per length through the simulated channel, seed 7. agree = received vote equal to the sent one.',
+]) + 'm,agree,total\n' + fid.map((r) => `${r.m},${r.agree},${r.total}`).join('\n') + '\n');
+
+// §G3: binary leaf law g(x) = min(0.7, 0.01·x^0.45), chance 1/2, 400 trials per budget.
+const leaf = syntheticLeafCounts({ law: { kind: 'power', k: 0.01, beta: 0.45, gMax: 0.7 }, chance: 0.5, budgets: [100, 300, 1000, 3000, 10000, 30000, 100000], trials: 400, seed: 7 });
+writeFileSync(here('leaf.csv'), comment([
+  'Synthetic leaf counts (examples/generate.mjs): g(x) = min(0.7, 0.01*x^0.45) (SPEC §B2), binary task (chance 1/2),',
+  '400 trials per compute budget x (tokens), seed 7.',
+]) + 'x,right,trials\n' + leaf.map((r) => `${r.x},${r.right},${r.trials}`).join('\n') + '\n');
+console.log('wrote examples/correlation.csv, examples/fidelity.csv, examples/leaf.csv');
