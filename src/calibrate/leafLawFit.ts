@@ -5,9 +5,10 @@
 // The fit is segmented: either no point saturates (g = k·x^β on every point; g_max is "not
 // reached" and the law uses g_max = 1), or the smallest j distinct budgets follow the power law and
 // the rest sit at g_max (at least two distinct budgets in each segment; a single high point cannot
-// tell saturation from noise). A split is admissible only if it is what the min() says: the power
-// law lies below g_max at the last power point and above it at the first saturated one. Among the
-// admissible candidates the lowest AIC wins (ties to fewer parameters):
+// tell saturation from noise). Each split's separate fits (power law on its points, g_max on the
+// rest) start a Nelder–Mead search of the whole min() model, which moves the kink where the data
+// want it; the result counts as saturated only if at least two distinct budgets sit at g_max.
+// Among the candidates the lowest AIC wins (ties to fewer parameters):
 // - counts: binomial maximum likelihood (Fisher scoring on ln k, β; g_max = the pooled skill of the
 //   saturated points), AIC = 2q − 2·ln L;
 // - accuracies only: least squares on ln u against ln x (g_max = exp(mean ln u) of the saturated
@@ -261,50 +262,99 @@ function segments(d: Data, j: number): { power: number[]; saturated: number[] } 
   return { power, saturated };
 }
 
+/** The min-model's objective to minimise: −ln L (counts) or the ln-scale SSE (accuracies). */
+function loss(d: Data, c: { a: number; beta: number; gMax: number }): number {
+  if (!(c.gMax > 0 && c.gMax <= 1) || !Number.isFinite(c.a) || !Number.isFinite(c.beta)) return Infinity;
+  if (d.counts) return -binomialLogLikelihood(d, (i) => d.chance + (1 - d.chance) * g(c, d.t[i]));
+  let sse = 0;
+  for (let i = 0; i < d.t.length; i++) sse += (d.y[i] - Math.log(g(c, d.t[i]))) ** 2;
+  return sse;
+}
+
+/**
+ * Nelder–Mead on (ln k, β, g_max) from a start, for the full min() model: when a split's separate
+ * fits contradict the min() (the kink falls between other points), the best law with that
+ * saturation pattern has its kink pinned near a data point, which this search finds. It only ever
+ * accepts improvements, so a start that is already optimal (noiseless data) is returned unchanged.
+ */
+function polish(d: Data, start: { a: number; beta: number; gMax: number }): { a: number; beta: number; gMax: number; value: number } {
+  const f = (v: number[]) => loss(d, { a: v[0], beta: v[1], gMax: v[2] });
+  const s0 = [start.a, start.beta, start.gMax];
+  const simplex = [s0, [s0[0] + 0.2, s0[1], s0[2]], [s0[0], s0[1] + 0.05, s0[2]], [s0[0], s0[1], s0[2] * 0.95]];
+  let values = simplex.map(f);
+  for (let it = 0; it < 600; it++) {
+    const order = [0, 1, 2, 3].sort((i, j) => values[i] - values[j]);
+    const pts = order.map((i) => simplex[i]);
+    const vals = order.map((i) => values[i]);
+    simplex.splice(0, 4, ...pts);
+    values = vals;
+    if (Math.abs(values[3] - values[0]) <= 1e-13 * (1 + Math.abs(values[0]))) break;
+    const centroid = [0, 1, 2].map((k) => (simplex[0][k] + simplex[1][k] + simplex[2][k]) / 3);
+    const along = (t: number) => centroid.map((c, k) => c + t * (simplex[3][k] - c));
+    const reflected = along(-1);
+    const fr = f(reflected);
+    if (fr < values[0]) {
+      const expanded = along(-2);
+      const fe = f(expanded);
+      [simplex[3], values[3]] = fe < fr ? [expanded, fe] : [reflected, fr];
+    } else if (fr < values[2]) {
+      [simplex[3], values[3]] = [reflected, fr];
+    } else {
+      const contracted = fr < values[3] ? along(-0.5) : along(0.5);
+      const fc = f(contracted);
+      if (fc < Math.min(fr, values[3])) {
+        [simplex[3], values[3]] = [contracted, fc];
+      } else {
+        for (let i = 1; i < 4; i++) {
+          simplex[i] = simplex[i].map((x, k) => simplex[0][k] + 0.5 * (x - simplex[0][k]));
+          values[i] = f(simplex[i]);
+        }
+      }
+    }
+  }
+  const best = values.indexOf(Math.min(...values));
+  const v = simplex[best];
+  return { a: v[0], beta: v[1], gMax: v[2], value: values[best] };
+}
+
 /** Fits the data once (no bootstrap); throws when no candidate can be fitted. */
 function fitOnce(d: Data, name: string): Candidate {
   const n = d.t.length;
   const candidates: Candidate[] = [];
+  const score = (c: { a: number; beta: number; gMax: number }, value: number, reached: boolean) => {
+    const q = reached ? 3 : 2;
+    if (!Number.isFinite(value)) return;
+    const aic = d.counts ? 2 * q + 2 * value : n * Math.log(Math.max(value, n * FLOOR_SSE) / n) + 2 * q;
+    candidates.push({ a: c.a, beta: c.beta, gMax: reached ? c.gMax : 1, reached, objective: d.counts ? -value : value, aic, q });
+  };
   for (let j = d.distinct; j >= 2; j--) {
     if (j !== d.distinct && d.distinct - j < 2) continue;
     const { power, saturated } = segments(d, j);
-    let law: { a: number; beta: number } | null;
-    let gMax = 1;
-    if (d.counts) {
-      law = powerMle(d, power);
-      if (saturated.length > 0) {
-        let r = 0, tr = 0;
-        for (const i of saturated) {
-          r += d.right[i];
-          tr += d.trials[i];
-        }
-        gMax = (r / tr - d.chance) / (1 - d.chance);
-      }
-    } else {
-      law = ols(d.t, d.y, power);
-      if (saturated.length > 0) gMax = Math.exp(saturated.reduce((s, i) => s + d.y[i], 0) / saturated.length);
-    }
+    const law = d.counts ? powerMle(d, power) : ols(d.t, d.y, power);
     if (law === null || !Number.isFinite(law.a) || !Number.isFinite(law.beta)) continue;
-    const reached = saturated.length > 0;
-    if (reached) {
-      if (!(gMax > 0)) continue;
-      gMax = Math.min(gMax, 1);
-      const below = law.a + law.beta * d.t[power[power.length - 1]];
-      const above = law.a + law.beta * d.t[saturated[0]];
-      const tol = 1e-12;
-      if (!(below <= Math.log(gMax) + tol && above >= Math.log(gMax) - tol)) continue;
+    if (saturated.length === 0) {
+      score({ ...law, gMax: 1 }, loss(d, { ...law, gMax: 1 }), false);
+      continue;
     }
-    const c = { ...law, gMax };
-    const q = reached ? 3 : 2;
+    let gMax: number;
     if (d.counts) {
-      const ll = binomialLogLikelihood(d, (i) => d.chance + (1 - d.chance) * g(c, d.t[i]));
-      if (!Number.isFinite(ll)) continue;
-      candidates.push({ ...c, reached, objective: ll, aic: 2 * q - 2 * ll, q });
+      let r = 0, tr = 0;
+      for (const i of saturated) {
+        r += d.right[i];
+        tr += d.trials[i];
+      }
+      gMax = (r / tr - d.chance) / (1 - d.chance);
     } else {
-      let sse = 0;
-      for (let i = 0; i < n; i++) sse += (d.y[i] - Math.log(g(c, d.t[i]))) ** 2;
-      candidates.push({ ...c, reached, objective: sse, aic: n * Math.log(Math.max(sse, n * FLOOR_SSE) / n) + 2 * q, q });
+      gMax = Math.exp(saturated.reduce((s, i) => s + d.y[i], 0) / saturated.length);
     }
+    if (!(gMax > 0)) continue;
+    const start = { ...law, gMax: Math.min(gMax, 1) };
+    const startValue = loss(d, start);
+    const p = polish(d, start);
+    const c = p.value < startValue ? p : { ...start, value: startValue };
+    // A saturated law must saturate at least two distinct budgets (one high point is not evidence).
+    const flat = new Set(d.level.filter((_, i) => c.a + c.beta * d.t[i] >= Math.log(c.gMax))).size;
+    if (flat >= 2) score(c, c.value, true);
   }
   if (candidates.length === 0) throw new InvalidParameterError(name, 'data a power law k·x^β can be fitted to', 'no feasible fit');
   return candidates.sort((x, y) => x.aic - y.aic || x.q - y.q)[0];
