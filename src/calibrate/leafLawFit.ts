@@ -141,8 +141,9 @@ interface Data {
   distinct: number;
   right: number[];
   trials: number[];
-  /** ln u per point (accuracies only). */
+  /** ln u and the accuracy as given, per point (accuracies only). */
   y: number[];
+  accuracy: number[];
 }
 
 interface Candidate {
@@ -379,7 +380,7 @@ function prepare(observations: readonly LeafObservation[], chance: number, name:
   if (xs.length < 3) {
     throw new InvalidParameterError(name, 'at least three distinct budget points (two parameters need a third point to be tested)', `${xs.length} distinct x`);
   }
-  const d: Data = { counts, chance, t: [], x: [], level: [], distinct: xs.length, right: [], trials: [], y: [] };
+  const d: Data = { counts, chance, t: [], x: [], level: [], distinct: xs.length, right: [], trials: [], y: [], accuracy: [] };
   if (counts) {
     for (const [l, x] of xs.entries()) {
       let right = 0, trials = 0;
@@ -399,7 +400,7 @@ function prepare(observations: readonly LeafObservation[], chance: number, name:
       if (!(u > 0)) {
         throw new InvalidParameterError(`${name} at x = ${o.x}`, `an accuracy above chance p_c = ${chance} (ln u needs skill u > 0; give counts to fit by maximum likelihood)`, p);
       }
-      d.t.push(Math.log(o.x)); d.x.push(o.x); d.level.push(xs.indexOf(o.x)); d.y.push(Math.log(u));
+      d.t.push(Math.log(o.x)); d.x.push(o.x); d.level.push(xs.indexOf(o.x)); d.y.push(Math.log(u)); d.accuracy.push(p);
     }
   }
   return d;
@@ -460,7 +461,7 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
     saturationCompute: fit.reached ? Math.exp((Math.log(gMax) - fit.a) / fit.beta) : null,
     law: { kind: 'power', k, beta: fit.beta, gMax },
     points: d.t.map((_, i) => {
-      const accuracy = d.counts ? d.right[i] / d.trials[i] : chance + (1 - chance) * Math.exp(d.y[i]);
+      const accuracy = d.counts ? d.right[i] / d.trials[i] : d.accuracy[i];
       return {
         x: d.x[i], accuracy, skill: (accuracy - chance) / (1 - chance),
         stdError: d.counts ? Math.sqrt((accuracy * (1 - accuracy)) / d.trials[i]) / (1 - chance) : null,

@@ -210,7 +210,7 @@ export function formatCalibration(c: Calibration): string {
       ])));
     for (const l of c.leaf) {
       if (l.failedResamples > 0) out.push(`  ${l.group ?? l.file}: ${l.failedResamples} resamples could not be fitted and were dropped.`);
-      if (l.saturationCompute !== null) out.push(`  ${l.group ?? l.file}: saturates at x ≈ ${fmt(l.saturationCompute, 4)}.`);
+      if (l.saturationCompute !== null) out.push(`  ${l.group ?? l.file}: saturates at x ≈ ${Number(l.saturationCompute.toPrecision(4))}.`);
     }
     out.push('');
   }
