@@ -62,6 +62,18 @@ describe('§G2 recovery from simulated channels', () => {
         expect(r.families.find((f) => f.family === 'constant')!.deltaAic).toBeGreaterThan(10);
       }), { numRuns: 12 });
   });
+  it('the 90% intervals of γ∞ and m0 each cover the truth in at least 22 of 30 data sets (expected 27)', () => {
+    let gInf = 0, m0 = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const curve: FidelityCurve = { kind: 'saturating', gammaInf: 0.85, m0: 50 };
+      const r = fitFidelity(syntheticFidelityCounts({ curve, lengths: LENGTHS, total: 1000, seed: 900 + seed }), { bootstrap: 200, level: 0.9, seed });
+      const f = r.families.find((x) => x.family === 'saturating')!;
+      if (f.intervals.gammaInf!.lower <= 0.85 && 0.85 <= f.intervals.gammaInf!.upper) gInf++;
+      if (f.intervals.m0!.lower <= 50 && 50 <= f.intervals.m0!.upper) m0++;
+    }
+    expect(gInf).toBeGreaterThanOrEqual(22);
+    expect(m0).toBeGreaterThanOrEqual(22);
+  });
   it('AIC picks the true family in most data sets (≥ 8 of 10 each, at 20,000 votes per length)', () => {
     for (const kind of ['saturating', 'rational'] as const) {
       let right = 0;

@@ -51,6 +51,7 @@ describe('§G3 noiseless laws are recovered to 1e-9', () => {
 
 describe('§G3 recovery from simulated leaves', () => {
   it('k and β within 5 bootstrap standard errors (random law, chance 0 or 1/2; fixed seeds)', () => {
+    let checked = 0, unsaturated = 0;
     fc.assert(fc.property(
       fc.double({ min: 0.005, max: 0.05, noNaN: true }), fc.double({ min: 0.2, max: 0.6, noNaN: true }), fc.constantFrom(0, 0.5), fc.integer({ min: 0, max: 10_000 }),
       (k, beta, chance, seed) => {
@@ -59,10 +60,27 @@ describe('§G3 recovery from simulated leaves', () => {
         fc.pre(budgets.length >= 4);
         const data = syntheticLeafCounts({ law, chance, budgets, trials: 3000, seed });
         const r = fitLeafLaw(data, { chance, bootstrap: 150, seed });
+        checked++;
         if (r.gMaxReached) return; // a saturated fit of unsaturated data: its k, β describe fewer points
+        unsaturated++;
         expect(Math.abs(Math.log(r.k / k))).toBeLessThan(5 * r.intervals.k!.stdError / r.k + 1e-9);
         expect(Math.abs(r.beta - beta)).toBeLessThan(5 * r.intervals.beta!.stdError);
       }), { numRuns: 12 });
+    // Unsaturated data are rarely fitted as saturated (AIC): nearly every case is checked.
+    expect(unsaturated).toBeGreaterThanOrEqual(checked - 1);
+    expect(checked).toBeGreaterThanOrEqual(8);
+  });
+  it('the 90% intervals of k and β each cover the truth in at least 22 of 30 data sets (expected 27)', () => {
+    let beta = 0, k = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const law = { kind: 'power' as const, k: 0.01, beta: 0.4, gMax: 1 };
+      const r = fitLeafLaw(syntheticLeafCounts({ law, chance: 0.5, budgets: BUDGETS, trials: 2000, seed: 900 + seed }), { bootstrap: 200, level: 0.9, seed });
+      expect(r.gMaxReached).toBe(false);
+      if (r.intervals.beta!.lower <= 0.4 && 0.4 <= r.intervals.beta!.upper) beta++;
+      if (r.intervals.k!.lower <= 0.01 && 0.01 <= r.intervals.k!.upper) k++;
+    }
+    expect(beta).toBeGreaterThanOrEqual(22);
+    expect(k).toBeGreaterThanOrEqual(22);
   });
   it('g_max within 5 bootstrap standard errors when the law saturates', () => {
     for (let seed = 0; seed < 4; seed++) {
