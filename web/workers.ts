@@ -1,0 +1,99 @@
+// The page's side of the two workers. Theory requests are coalesced (cheap: the latest input is sent
+// when the worker is free); a Monte Carlo request cancels the run in flight by terminating its worker
+// — a simulation is one synchronous WASM call per depth, so terminating is the only prompt way to
+// stop it — and starts a fresh one (which fetches the kernel from the HTTP cache and compiles it).
+import type { MonteCarloReply, TheoryReply, WorkerRequest } from './protocol.ts';
+
+type Ready = { type: 'ready' };
+
+class Handle<Reply> {
+  private worker!: Worker;
+  private ready!: Promise<void>;
+
+  constructor(private readonly create: () => Worker, private readonly onReply: (reply: Reply) => void, private readonly onFailure: (message: string) => void) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const worker = this.create();
+    this.worker = worker;
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => { markReady = resolve; });
+    worker.onmessage = (event: MessageEvent<Reply | Ready>) => {
+      if (worker !== this.worker) return;
+      if ((event.data as Ready).type === 'ready') markReady();
+      else this.onReply(event.data as Reply);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (worker === this.worker) this.onFailure(event.message || 'the worker failed to load');
+    };
+  }
+
+  post(request: WorkerRequest): void {
+    const worker = this.worker;
+    void this.ready.then(() => { if (worker === this.worker) worker.postMessage(request); });
+  }
+
+  restart(): void {
+    this.worker.terminate();
+    this.spawn();
+  }
+}
+
+export class TheoryWorker {
+  private readonly handle: Handle<TheoryReply>;
+  private busy = false;
+  private pending: WorkerRequest | null = null;
+
+  constructor(onReply: (reply: TheoryReply) => void, onFailure: (message: string) => void) {
+    this.handle = new Handle<TheoryReply>(
+      () => new Worker(new URL('./theory.worker.ts', import.meta.url), { type: 'module', name: 'theory' }),
+      (reply) => {
+        this.busy = false;
+        onReply(reply);
+        this.flush();
+      },
+      onFailure,
+    );
+  }
+
+  request(request: WorkerRequest): void {
+    this.pending = request;
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.busy || !this.pending) return;
+    this.busy = true;
+    this.handle.post(this.pending);
+    this.pending = null;
+  }
+}
+
+export class MonteCarloWorker {
+  private readonly handle: Handle<MonteCarloReply>;
+  private running = false;
+  /** Runs cancelled by a newer input (shown on the page). */
+  cancelled = 0;
+
+  constructor(onReply: (reply: MonteCarloReply) => void, onFailure: (message: string) => void) {
+    this.handle = new Handle<MonteCarloReply>(
+      () => new Worker(new URL('./montecarlo.worker.ts', import.meta.url), { type: 'module', name: 'montecarlo' }),
+      (reply) => {
+        if (reply.type === 'done' || reply.type === 'error') this.running = false;
+        onReply(reply);
+      },
+      onFailure,
+    );
+  }
+
+  request(request: WorkerRequest): void {
+    if (this.running) {
+      this.handle.restart();
+      this.cancelled++;
+    }
+    this.running = true;
+    this.handle.post(request);
+  }
+}
