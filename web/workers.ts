@@ -8,7 +8,9 @@ type Ready = { type: 'ready' };
 
 class Handle<Reply> {
   private worker!: Worker;
-  private ready!: Promise<void>;
+  /** Whether the worker has loaded (sent 'ready'); until then requests wait in `pending`. */
+  loaded = false;
+  private pending: WorkerRequest | null = null;
 
   constructor(private readonly create: () => Worker, private readonly onReply: (reply: Reply) => void, private readonly onFailure: (message: string) => void) {
     this.spawn();
@@ -17,12 +19,17 @@ class Handle<Reply> {
   private spawn(): void {
     const worker = this.create();
     this.worker = worker;
-    let markReady!: () => void;
-    this.ready = new Promise((resolve) => { markReady = resolve; });
+    this.loaded = false;
+    this.pending = null;
     worker.onmessage = (event: MessageEvent<Reply | Ready>) => {
       if (worker !== this.worker) return;
-      if ((event.data as Ready).type === 'ready') markReady();
-      else this.onReply(event.data as Reply);
+      if ((event.data as Ready).type === 'ready') {
+        this.loaded = true;
+        if (this.pending) worker.postMessage(this.pending);
+        this.pending = null;
+      } else {
+        this.onReply(event.data as Reply);
+      }
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -30,9 +37,10 @@ class Handle<Reply> {
     };
   }
 
+  /** Sends now, or (while the worker loads) replaces any request still waiting. */
   post(request: WorkerRequest): void {
-    const worker = this.worker;
-    void this.ready.then(() => { if (worker === this.worker) worker.postMessage(request); });
+    if (this.loaded) this.worker.postMessage(request);
+    else this.pending = request;
   }
 
   restart(): void {
@@ -90,7 +98,8 @@ export class MonteCarloWorker {
 
   request(request: WorkerRequest): void {
     if (this.running) {
-      this.handle.restart();
+      // A worker still loading has not started the old request: replacing it is enough.
+      if (this.handle.loaded) this.handle.restart();
       this.cancelled++;
     }
     this.running = true;
