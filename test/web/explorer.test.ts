@@ -94,6 +94,12 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.inputValue('#rho-range')).toBe('0.05');
     expect(await page.isHidden('#notes')).toBe(true);
     await expectNodeNumbers(page, state, range(1, 12));
+    // Every control has an accessible name (a <label>, aria-label or aria-labelledby).
+    const unnamed = await page.$$eval('input, select, button, textarea', (els) => els
+      .filter((e) => !((e as HTMLInputElement).labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent?.trim())))
+      .map((e) => e.outerHTML));
+    expect(unnamed).toEqual([]);
+    expect(await page.locator('input, select').count()).toBeGreaterThanOrEqual(25);
 
     // Move a few controls: ρ, leaf quality as an accuracy, the seed.
     await page.fill('#rho', '0.12');
