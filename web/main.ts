@@ -1,7 +1,7 @@
 // The explorer page: controls ↔ state ↔ URL, requests to the two workers, and drawing of whatever
 // comes back for the latest input (older replies are dropped by request id).
 import { fidelity } from 'budgeted-synergy';
-import { fidelityCurve, type DesignResult, type MonteCarloPoint, type TheoryResult } from './compute.ts';
+import { fidelityCurve, GRID_SIZE, type DesignResult, type MonteCarloPoint, type TheoryResult } from './compute.ts';
 import { drawDesign } from './designTable.ts';
 import { fmt, show } from './format.ts';
 import { Heatmap } from './heatmap.ts';
@@ -135,6 +135,7 @@ function onTheory(reply: TheoryReply): void {
   const designError = $('#design-error');
   designError.hidden = reply.designError === null;
   designError.textContent = reply.designError ?? '';
+  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker).`;
   renderTheory();
   renderDesign();
   renderMonteCarlo();

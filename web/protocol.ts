@@ -9,7 +9,7 @@ export interface WorkerRequest {
 }
 
 export type TheoryReply =
-  | { id: number; type: 'theory'; theory: TheoryResult | null; theoryError: string | null; design: DesignResult | null; designError: string | null };
+  | { id: number; type: 'theory'; theory: TheoryResult | null; theoryError: string | null; design: DesignResult | null; designError: string | null; milliseconds: number };
 
 export type MonteCarloReply =
   | { id: number; type: 'plan'; depths: number[]; skipped: number }

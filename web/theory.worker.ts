@@ -5,7 +5,8 @@ import { messageOf, type TheoryReply, type WorkerRequest } from './protocol.ts';
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const { id, state } = event.data;
-  const reply: TheoryReply = { id, type: 'theory', theory: null, theoryError: null, design: null, designError: null };
+  const started = performance.now();
+  const reply: TheoryReply = { id, type: 'theory', theory: null, theoryError: null, design: null, designError: null, milliseconds: 0 };
   try {
     reply.theory = computeTheory(state);
   } catch (e) {
@@ -16,6 +17,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   } catch (e) {
     reply.designError = messageOf(e);
   }
+  reply.milliseconds = performance.now() - started;
   const g = reply.theory?.grid;
   self.postMessage(reply, g ? { transfer: [g.alpha.buffer, g.s.buffer, g.uStar.buffer, g.uL.buffer] } : undefined);
 };
