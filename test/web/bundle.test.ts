@@ -2,12 +2,12 @@
 // package name, and as plain ESM from a static server with an import map. Both run in headless
 // Chromium and must give Node's numbers exactly (same WASM kernel, same seed, §D4), with no Node
 // built-in anywhere in the bundle.
-import { mkdtemp, readdir, readFile, rm, symlink, copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { build } from 'vite';
+import { build, createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alpha, fixedPoint, InThreadExecutor, simulateTree, sweep, trajectory } from '../../src/node.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
@@ -22,9 +22,12 @@ let work: string;
 beforeAll(async () => {
   browser = await launchChromium();
   work = await mkdtemp(join(tmpdir(), 'synergy-bundle-'));
-  // A consumer project: its node_modules/budgeted-synergy is this package (as `npm link` would make it).
-  await mkdir(join(work, 'app', 'node_modules'), { recursive: true });
-  await symlink(ROOT, join(work, 'app', 'node_modules', 'budgeted-synergy'), 'dir');
+  // A consumer project with this package installed: the files `npm pack` would publish (package.json
+  // "files"), copied into its node_modules, so Vite treats it as a dependency (pre-bundled in dev).
+  const installed = join(work, 'app', 'node_modules', 'budgeted-synergy');
+  await mkdir(join(installed, 'build'), { recursive: true });
+  await cp(join(ROOT, 'dist'), join(installed, 'dist'), { recursive: true });
+  for (const file of ['package.json', 'build/plain.wasm', 'build/simd.wasm']) await copyFile(join(ROOT, file), join(installed, file));
   await copyFile(join(APP, 'vite.html'), join(work, 'app', 'index.html'));
   await copyFile(join(APP, 'main.js'), join(work, 'app', 'main.js'));
 });
@@ -107,6 +110,34 @@ describe('the browser entry, bundled by Vite', () => {
     expect(run.errors).toEqual([]);
     expect(run.result).toEqual(await expected());
     expect(run.requests.filter((r) => r.endsWith('.wasm'))).toEqual([]);
+  });
+});
+
+describe('the browser entry under the Vite dev server', () => {
+  it('serves the app in development mode (the package pre-bundled as a dependency) with Node\'s numbers', async () => {
+    const dev = await createServer({
+      root: join(work, 'app'),
+      configFile: false,
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port: 0 },
+      worker: { format: 'es' },
+    });
+    await dev.listen();
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    try {
+      await page.goto(dev.resolvedUrls!.local[0]);
+      await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 });
+      expect(errors).toEqual([]);
+      expect(await page.evaluate(() => (window as { result?: unknown }).result)).toEqual(await expected());
+      expect(requests.some((r) => r.includes('/.vite/deps/budgeted-synergy'))).toBe(true);
+      expect(requests.filter((r) => r.endsWith('.wasm')).every((r) => r.endsWith('/simd.wasm'))).toBe(true);
+    } finally {
+      await page.close();
+      await dev.close();
+    }
   });
 });
 
