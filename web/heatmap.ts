@@ -30,10 +30,27 @@ export class Heatmap {
   private view: HeatmapView | null = null;
   private readonly ctx: CanvasRenderingContext2D;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly tooltip: HTMLElement, onPick: (gamma: number, rho: number) => void) {
+  /** `current` gives the design's (γ, ρ) now — it may be ahead of the last drawn view while keys repeat. */
+  constructor(
+    private readonly canvas: HTMLCanvasElement, private readonly tooltip: HTMLElement,
+    onPick: (gamma: number, rho: number) => void, current: () => [number, number],
+  ) {
     this.ctx = canvas.getContext('2d')!;
     canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX, e.offsetY));
     canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+    // Keyboard: arrow keys move the design one cell in γ (left/right) or ρ (up/down).
+    canvas.addEventListener('keydown', (e) => {
+      const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowDown: [0, -1], ArrowUp: [0, 1] }[e.key];
+      if (!step || !this.view) return;
+      e.preventDefault();
+      const { axis } = this.view.theory.grid;
+      const n = axis.length;
+      const index = (v: number) => Math.min(n - 1, Math.max(0, Math.floor(v * n)));
+      const [gamma, rho] = current();
+      const ig = Math.min(n - 1, Math.max(0, index(gamma) + step[0]));
+      const ir = Math.min(n - 1, Math.max(0, index(rho) + step[1]));
+      onPick(axis[ig], axis[ir]);
+    });
     canvas.addEventListener('click', (e) => {
       const cell = this.cellAt(e.offsetX, e.offsetY);
       if (cell && this.view) onPick(this.view.theory.grid.axis[cell.ig], this.view.theory.grid.axis[cell.ir]);

@@ -30,7 +30,7 @@ showNotes(parsed.notes);
 const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), (gamma, rho) => {
   // Picking a cell sets γ directly (the cell is a γ, whatever the channel control said).
   update({ channel: 'gamma', gamma, rho });
-});
+}, () => [state.channel === 'gamma' ? state.gamma : theory?.level.gamma ?? state.gamma, state.rho]);
 (window as unknown as { explorer: unknown }).explorer = { heatmap };
 
 const theoryWorker = new TheoryWorker(onTheory, (message) => fail('theory', message));

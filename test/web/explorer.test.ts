@@ -161,6 +161,15 @@ describe('the explorer in headless Chromium', () => {
     await settled(page, state);
     expect(await page.inputValue('#gamma')).toBe(String(axis[90]));
     await expectNodeNumbers(page, state, range(1, 8));
+
+    // The keyboard does the same: the arrow keys step one cell.
+    await page.focus('#heatmap');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    state = { ...state, gamma: axis[91], rho: axis[22] };
+    await settled(page, state);
+    await expectNodeNumbers(page, state, range(1, 8));
   });
 
   it('invalid URL values fall back to defaults with a visible note; a shared URL reproduces the view', async () => {
@@ -207,6 +216,19 @@ describe('the explorer in headless Chromium', () => {
     await settled(page, light, 20_000);
     expect(Number(await page.getAttribute('#mc-status', 'data-cancelled'))).toBeGreaterThan(cancelledBefore);
     await expectNodeNumbers(page, light, range(1, 12));
+  });
+
+  it('edge states render without errors: identity level, γ = 0, u0 = 0 and −1, b = 1001, depth 200, γ(m) ≈ 0', async () => {
+    for (const query of ['gamma=1&rho=1&trials=500', 'gamma=0&trials=500', 'q=0&trials=500', 'leaf=p0&q=0&trials=500&field=uStar',
+      'b=1001&depth=3&trials=500', 'b=1001&depth=2&mode=full&trials=100', 'depth=200&trials=500', 'channel=m&m=1&m0=1000000000&trials=500']) {
+      const state = parseState(query).state;
+      await page.goto(`${server.origin}/?${query}`);
+      await settled(page, state);
+      expect(await page.isHidden('#theory-error'), query).toBe(true);
+      const depths = (await monteCarloRows(page)).map((r) => r.depth);
+      expect(depths.at(-1), query).toBe(state.depth);
+    }
+    expect(errors).toEqual([]);
   });
 
   it('logged no console errors, and the screenshot is saved', async () => {
