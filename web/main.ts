@@ -23,6 +23,11 @@ let design: DesignResult | null = null;
 let points: MonteCarloPoint[] = [];
 let plan: { depths: number[]; skipped: number } | null = null;
 let mcStarted = 0;
+let mcTimer: ReturnType<typeof setTimeout> | undefined;
+/** Quiet time before a Monte Carlo run starts, and before the URL is rewritten. */
+const MC_DELAY_MS = 150;
+const URL_DELAY_MS = 250;
+let urlTimer: ReturnType<typeof setTimeout> | undefined;
 const results = $('#results');
 
 showNotes(parsed.notes);
@@ -102,8 +107,13 @@ function syncControls(source?: Element): void {
   $('#q-label').textContent = p0 ? 'leaf accuracy p₀' : 'leaf bias u₀';
   for (const id of ['#q', '#q-range']) $<HTMLInputElement>(id).min = p0 ? '0' : '-1';
   for (const group of document.querySelectorAll<HTMLElement>('[data-show]')) group.hidden = group.dataset.show !== state.channel;
-  const query = stateToQuery(state);
-  history.replaceState(null, '', query ? `?${query}` : location.pathname);
+  // Browsers throttle (and warn about) more than ~100 history updates in 10 s: a dragged slider
+  // rewrites the URL once it stops.
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => {
+    const query = stateToQuery(state);
+    history.replaceState(null, '', query ? `?${query}` : location.pathname);
+  }, URL_DELAY_MS);
 }
 
 function compute(): void {
@@ -114,14 +124,21 @@ function compute(): void {
   results.dataset.mc = 'running';
   points = [];
   plan = null;
-  mcStarted = performance.now();
   try {
     show($('#gamma-of-m'), fidelity(fidelityCurve(state), state.m));
   } catch {
     show($('#gamma-of-m'), null, '—');
   }
   theoryWorker.request({ id, state });
-  mcWorker.request({ id, state });
+  // The simulation in flight stops now; the next one starts once the input has been still for a
+  // moment, so dragging a slider does not start (and kill) a worker per input event.
+  mcWorker.cancel();
+  clearTimeout(mcTimer);
+  const request = { id, state };
+  mcTimer = setTimeout(() => {
+    mcStarted = performance.now();
+    mcWorker.request(request);
+  }, MC_DELAY_MS);
   renderMonteCarlo();
 }
 

@@ -43,6 +43,11 @@ class Handle<Reply> {
     else this.pending = request;
   }
 
+  /** Forgets a request still waiting for the worker to load. */
+  drop(): void {
+    this.pending = null;
+  }
+
   restart(): void {
     this.worker.terminate();
     this.spawn();
@@ -96,12 +101,17 @@ export class MonteCarloWorker {
     );
   }
 
+  /** Stops the run in flight, if any (a worker still loading has not started it: dropping it is enough). */
+  cancel(): void {
+    if (!this.running) return;
+    if (this.handle.loaded) this.handle.restart();
+    else this.handle.drop();
+    this.running = false;
+    this.cancelled++;
+  }
+
   request(request: WorkerRequest): void {
-    if (this.running) {
-      // A worker still loading has not started the old request: replacing it is enough.
-      if (this.handle.loaded) this.handle.restart();
-      this.cancelled++;
-    }
+    this.cancel();
     this.running = true;
     this.handle.post(request);
   }

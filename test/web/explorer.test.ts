@@ -46,9 +46,8 @@ async function settled(p: Page, state: ExplorerState, timeout = 30_000): Promise
   const query = stateToQuery(state);
   await p.waitForFunction((q) => {
     const r = document.querySelector<HTMLElement>('#results')!;
-    return r.dataset.query === q && r.dataset.theory === 'done' && r.dataset.mc === 'done';
+    return r.dataset.query === q && r.dataset.theory === 'done' && r.dataset.mc === 'done' && location.search === (q ? `?${q}` : '');
   }, query, { timeout });
-  expect(new URL(p.url()).search).toBe(query ? `?${query}` : '');
 }
 
 async function value(p: Page, testId: string): Promise<number> {
@@ -216,6 +215,26 @@ describe('the explorer in headless Chromium', () => {
     await settled(page, light, 20_000);
     expect(Number(await page.getAttribute('#mc-status', 'data-cancelled'))).toBeGreaterThan(cancelledBefore);
     await expectNodeNumbers(page, light, range(1, 12));
+  });
+
+  it('a burst of slider input (a drag) updates the view once it stops, without a worker per event', async () => {
+    const start = parseState('depth=10&trials=2000').state;
+    await page.goto(`${server.origin}/?${stateToQuery(start)}`);
+    await settled(page, start);
+    const cancelledBefore = Number(await page.getAttribute('#mc-status', 'data-cancelled'));
+    // 150 input events in one task, as a fast drag of the ρ slider would send.
+    await page.$eval('#rho-range', (slider) => {
+      const input = slider as HTMLInputElement;
+      for (let i = 0; i < 150; i++) {
+        input.value = String(0.05 + i * 0.001);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    const end = { ...start, rho: 0.199 };
+    await settled(page, end);
+    expect(await page.inputValue('#rho')).toBe('0.199');
+    expect(Number(await page.getAttribute('#mc-status', 'data-cancelled')) - cancelledBefore).toBeLessThanOrEqual(1);
+    await expectNodeNumbers(page, end, range(1, 10));
   });
 
   it('edge states render without errors: identity level, γ = 0, u0 = 0 and −1, b = 1001, depth 200, γ(m) ≈ 0', async () => {
