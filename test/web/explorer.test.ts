@@ -2,7 +2,7 @@
 // it on 127.0.0.1, drive Debian's Chromium, and check every number the page shows against the Node
 // library for the same inputs and seed — exactly, since both run the same WASM kernel and Monte Carlo
 // is a pure function of (seed, cell, chunk) (§D4). Saves test-artifacts/explorer.png.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,6 +248,14 @@ describe('the explorer in headless Chromium', () => {
       expect(depths.at(-1), query).toBe(state.depth);
     }
     expect(errors).toEqual([]);
+  });
+
+  it('the built site holds both kernels, its two workers\' scripts and no Node built-in', async () => {
+    const files = (await readdir(site, { recursive: true })).map(String);
+    expect(files.filter((f) => f.endsWith('.wasm')).length).toBe(2);
+    const scripts = files.filter((f) => f.endsWith('.js'));
+    expect(scripts.some((f) => /theory\.worker/.test(f)) && scripts.some((f) => /montecarlo\.worker/.test(f))).toBe(true);
+    for (const f of scripts) expect(await readFile(join(site, f), 'utf8'), f).not.toMatch(/node:|\brequire\(|piscina/);
   });
 
   it('logged no console errors, and the screenshot is saved', async () => {
