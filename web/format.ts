@@ -21,7 +21,9 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? raw;
+  // Integer multiples of the step, rounded to its decimals (so 5·0.2 − 1 prints as 0, not 5.6e-17).
+  const decimals = Math.max(0, 2 - Math.floor(Math.log10(step)));
   const out: number[] = [];
-  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toFixed(decimals)) || 0);
   return out;
 }

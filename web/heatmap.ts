@@ -175,7 +175,7 @@ export class Heatmap {
       ctx.fillText(fmt(t, 3), LEGEND.left + LEGEND.width + 4, y + 4);
     }
     ctx.save();
-    ctx.translate(LEGEND.left + LEGEND.width + 38, PLOT.top + PLOT.size / 2);
+    ctx.translate(LEGEND.left + LEGEND.width + 45, PLOT.top + PLOT.size / 2);
     ctx.rotate(Math.PI / 2);
     ctx.textAlign = 'center';
     ctx.fillText(this.view!.field === 'uL' ? 'u_L' : 'u*', 0, 0);

@@ -19,7 +19,10 @@ export function drawTrajectory(svg: SVGSVGElement, theory: TheoryResult, points:
   svg.replaceChildren();
   const depth = theory.exact.length - 1;
   const ys = [0, ...theory.exact, ...theory.clipped.filter(Number.isFinite)];
-  if (Number.isFinite(theory.uStar) && theory.uStar > 0) ys.push(theory.uStar);
+  // T is odd (§B6): from a negative u_0 the trajectory heads to −u*.
+  const target = theory.u0 < 0 ? -theory.uStar : theory.uStar;
+  const hasTarget = Number.isFinite(theory.uStar) && theory.uStar > 0;
+  if (hasTarget) ys.push(target);
   for (const p of points) ys.push(p.bias - 2 * p.stdError, p.bias + 2 * p.stdError);
   let lo = Math.max(-1, Math.min(...ys));
   let hi = Math.min(1, Math.max(...ys));
@@ -41,8 +44,8 @@ export function drawTrajectory(svg: SVGSVGElement, theory: TheoryResult, points:
   svg.append(el('text', { x: (M.left + W - M.right) / 2, y: H - M.bottom + 32, 'text-anchor': 'middle' }, 'depth ℓ'));
   svg.append(el('text', { x: 14, y: (M.top + H - M.bottom) / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${(M.top + H - M.bottom) / 2})` }, 'bias u_ℓ'));
 
-  if (Number.isFinite(theory.uStar) && theory.uStar > 0) {
-    svg.append(el('line', { x1: M.left, x2: W - M.right, y1: y(theory.uStar), y2: y(theory.uStar), stroke: '#8e24aa', 'stroke-dasharray': '2 3' }));
+  if (hasTarget) {
+    svg.append(el('line', { x1: M.left, x2: W - M.right, y1: y(target), y2: y(target), stroke: '#8e24aa', 'stroke-dasharray': '2 3' }));
   }
   const path = (values: number[]) => values.map((u, l) => `${l === 0 ? 'M' : 'L'}${x(l).toFixed(2)},${y(u).toFixed(2)}`).join('');
   const clipped = theory.clipped.map((u) => Math.max(lo, Math.min(hi, u)));
@@ -61,8 +64,8 @@ export function drawTrajectory(svg: SVGSVGElement, theory: TheoryResult, points:
 
   const legend: [string, Record<string, string | number>][] = [
     ['exact u_ℓ', { stroke: '#1565c0', 'stroke-width': 2 }],
-    ['clipped min(α^ℓu₀, u*)', { stroke: '#ef6c00', 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }],
-    ['u*', { stroke: '#8e24aa', 'stroke-dasharray': '2 3' }],
+    [theory.u0 < 0 ? 'clipped max(α^ℓu₀, −u*)' : 'clipped min(α^ℓu₀, u*)', { stroke: '#ef6c00', 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }],
+    [theory.u0 < 0 ? '−u*' : 'u*', { stroke: '#8e24aa', 'stroke-dasharray': '2 3' }],
     ['Monte Carlo ± 2σ', { stroke: '#2e7d32', 'stroke-width': 3 }],
   ];
   legend.forEach(([label, style], i) => {
