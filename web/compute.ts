@@ -16,9 +16,9 @@ export function gridAxis(n = GRID_SIZE): number[] {
 
 /** The fidelity curve the state describes (§B3): constant γ, or the curve evaluated at m. */
 export function fidelityCurve(state: ExplorerState): FidelityCurve {
-  return state.channel === 'gamma'
-    ? { kind: 'constant', gamma: state.gamma }
-    : { kind: state.curve, gammaInf: state.gammaInf, m0: state.m0 };
+  if (state.channel === 'gamma') return { kind: 'constant', gamma: state.gamma };
+  if (state.curve === 'table') return { kind: 'table', m: state.table.map(([m]) => m), gamma: state.table.map(([, g]) => g) };
+  return { kind: state.curve, gammaInf: state.gammaInf, m0: state.m0 };
 }
 
 /** The tree level of the current design (§B6). */

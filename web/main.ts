@@ -6,7 +6,7 @@ import { drawDesign } from './designTable.ts';
 import { fmt, show } from './format.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
-import { defaultState, parseState, RULES, stateToQuery, type ExplorerState } from './state.ts';
+import { defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState } from './state.ts';
 import { drawTrajectory } from './trajectoryPlot.ts';
 import { MonteCarloWorker, TheoryWorker } from './workers.ts';
 
@@ -82,7 +82,7 @@ function onControl(control: HTMLInputElement | HTMLSelectElement): void {
   control.setAttribute('aria-invalid', String(!valid));
   control.title = valid ? '' : `${RULES[field].key} must be ${RULES[field].allowed}`;
   if (!valid) return;
-  if (Object.is(value, state[field]) || (field === 'lengths' && String(value) === String(state.lengths))) return;
+  if (sameValue(value, state[field])) return;
   const patch: Partial<ExplorerState> = { [field]: value };
   // Switching between bias and accuracy keeps the same leaves: p0 = (1 + u0)/2 (§B1).
   if (field === 'leaf') patch.leafValue = value === 'p0' ? (1 + state.leafValue) / 2 : 2 * state.leafValue - 1;
@@ -107,6 +107,7 @@ function syncControls(source?: Element): void {
   $('#q-label').textContent = p0 ? 'leaf accuracy p₀' : 'leaf bias u₀';
   for (const id of ['#q', '#q-range']) $<HTMLInputElement>(id).min = p0 ? '0' : '-1';
   for (const group of document.querySelectorAll<HTMLElement>('[data-show]')) group.hidden = group.dataset.show !== state.channel;
+  for (const row of document.querySelectorAll<HTMLElement>('[data-curve]')) row.hidden = (row.dataset.curve === 'table') !== (state.curve === 'table');
   // Browsers throttle (and warn about) more than ~100 history updates in 10 s: a dragged slider
   // rewrites the URL once it stops.
   clearTimeout(urlTimer);

@@ -3,7 +3,7 @@
 // fall back to the default and produce a note the page shows; parsing never throws.
 
 export type Channel = 'gamma' | 'm';
-export type CurveKind = 'saturating' | 'rational';
+export type CurveKind = 'saturating' | 'rational' | 'table';
 export type LeafQuality = 'u0' | 'p0';
 export type HeatField = 'uL' | 'uStar';
 export type SimulationMode = 'levels' | 'full';
@@ -18,6 +18,8 @@ export interface ExplorerState {
   curve: CurveKind;
   gammaInf: number;
   m0: number;
+  /** Points (m, γ) of a tabulated curve: m strictly increasing, γ non-decreasing (monotone interpolation). */
+  table: [number, number][];
   /** Shared-failure probability ρ, §B4. */
   rho: number;
   /** Whether `leaf` is a bias u_0 or an accuracy p_0 (§B1: never mixed silently). */
@@ -47,6 +49,7 @@ export const DEFAULT_STATE: Readonly<ExplorerState> = Object.freeze({
   curve: 'saturating',
   gammaInf: 0.95,
   m0: 40,
+  table: Object.freeze([[0, 0], [40, 0.6], [200, 0.9]]) as unknown as [number, number][],
   rho: 0.1,
   leaf: 'u0',
   leafValue: 0.05,
@@ -71,6 +74,7 @@ export const LIMITS = {
   trialsMax: 1_000_000,
   seedMax: 2 ** 53 - 1,
   lengthsMax: 12,
+  tableMax: 32,
 } as const;
 
 type Field = keyof ExplorerState;
@@ -114,9 +118,22 @@ export const RULES: Record<Field, Rule> = {
   channel: { key: 'channel', allowed: "'gamma' or 'm'", parse: oneOf('gamma', 'm'), format: plain },
   gamma: { key: 'gamma', allowed: 'a number in [0, 1]', parse: real(0, 1), format: plain },
   m: { key: 'm', allowed: 'a number of tokens in (0, 1e9]', parse: real(0, 1e9, { openMin: true }), format: plain },
-  curve: { key: 'curve', allowed: "'saturating' or 'rational'", parse: oneOf('saturating', 'rational'), format: plain },
+  curve: { key: 'curve', allowed: "'saturating', 'rational' or 'table'", parse: oneOf('saturating', 'rational', 'table'), format: plain },
   gammaInf: { key: 'ginf', allowed: 'a number in [0, 1]', parse: real(0, 1), format: plain },
   m0: { key: 'm0', allowed: 'a number in (0, 1e9]', parse: real(0, 1e9, { openMin: true }), format: plain },
+  table: {
+    key: 'table',
+    allowed: `2 to ${LIMITS.tableMax} points m:γ, comma-separated, m in [0, 1e9] strictly increasing, γ in [0, 1] non-decreasing`,
+    parse: (text) => {
+      const parts = text.split(',');
+      if (parts.length < 2 || parts.length > LIMITS.tableMax) return undefined;
+      const points = parts.map((p) => p.split(':')).map(([m, g, extra]) => [extra === undefined && g !== undefined ? real(0, 1e9)(m) : undefined, real(0, 1)(g ?? '')]);
+      if (!points.every(([m, g]) => m !== undefined && g !== undefined)) return undefined;
+      const table = points as [number, number][];
+      return table.every(([m, g], i) => i === 0 || (m > table[i - 1][0] && g >= table[i - 1][1])) ? table : undefined;
+    },
+    format: (v) => (v as [number, number][]).map(([m, g]) => `${m}:${g}`).join(','),
+  },
   rho: { key: 'rho', allowed: 'a number in [0, 1]', parse: real(0, 1), format: plain },
   leaf: { key: 'leaf', allowed: "'u0' (bias) or 'p0' (accuracy)", parse: oneOf('u0', 'p0'), format: plain },
   leafValue: { key: 'q', allowed: 'a bias in [-1, 1] (leaf=u0) or an accuracy in [0, 1] (leaf=p0)', parse: real(-1, 1), format: plain },
@@ -152,12 +169,17 @@ export interface ParsedState {
   notes: string[];
 }
 
-function same(a: ExplorerState[Field], b: ExplorerState[Field]): boolean {
-  return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => Object.is(x, b[i])) : Object.is(a, b);
+function same(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => same(x, b[i])) : Object.is(a, b);
+}
+
+/** Whether two values of a field are equal (arrays element by element). */
+export function sameValue(a: ExplorerState[keyof ExplorerState], b: ExplorerState[keyof ExplorerState]): boolean {
+  return same(a, b);
 }
 
 export function defaultState(): ExplorerState {
-  return { ...DEFAULT_STATE, lengths: [...DEFAULT_STATE.lengths] };
+  return { ...DEFAULT_STATE, lengths: [...DEFAULT_STATE.lengths], table: DEFAULT_STATE.table.map(([m, g]) => [m, g] as [number, number]) };
 }
 
 /** The state a query string describes; anything invalid keeps its default and adds a note. */

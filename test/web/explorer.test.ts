@@ -63,7 +63,10 @@ async function monteCarloRows(p: Page) {
 
 /** The theory and Monte Carlo numbers the page shows must be Node's, bit for bit. */
 async function expectNodeNumbers(p: Page, state: ExplorerState, depths: number[]): Promise<void> {
-  const gamma = state.channel === 'gamma' ? state.gamma : fidelity({ kind: state.curve, gammaInf: state.gammaInf, m0: state.m0 }, state.m);
+  const curve = state.curve === 'table'
+    ? { kind: 'table' as const, m: state.table.map(([m]) => m), gamma: state.table.map(([, g]) => g) }
+    : { kind: state.curve, gammaInf: state.gammaInf, m0: state.m0 };
+  const gamma = state.channel === 'gamma' ? state.gamma : fidelity(curve, state.m);
   const level = { b: state.b, gamma, rho: state.rho };
   const u0 = leafBias(state);
   expect(await value(p, 'gamma-used')).toBe(gamma);
@@ -151,6 +154,15 @@ describe('the explorer in headless Chromium', () => {
     state = { ...state, channel: 'm', m: 120, curve: 'rational' };
     await settled(page, state);
     expect(await value(page, 'gamma-of-m')).toBe(fidelity({ kind: 'rational', gammaInf: 0.95, m0: 40 }, 120));
+    await expectNodeNumbers(page, state, range(1, 8));
+
+    // A tabulated curve: its points replace γ∞ and m0.
+    await page.selectOption('#curve', 'table');
+    expect(await page.isHidden('#ginf')).toBe(true);
+    await page.fill('#table', '0:0,50:0.7,300:0.95');
+    state = { ...state, curve: 'table', table: [[0, 0], [50, 0.7], [300, 0.95]] };
+    await settled(page, state);
+    expect(await value(page, 'gamma-of-m')).toBe(fidelity({ kind: 'table', m: [0, 50, 300], gamma: [0, 0.7, 0.95] }, 120));
     await expectNodeNumbers(page, state, range(1, 8));
 
     const box = (await page.locator('#heatmap').boundingBox())!;

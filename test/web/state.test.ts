@@ -12,9 +12,16 @@ const arbitraryState: fc.Arbitrary<ExplorerState> = fc.record({
   channel: fc.constantFrom('gamma' as const, 'm' as const),
   gamma: unit,
   m: positive(1e9),
-  curve: fc.constantFrom('saturating' as const, 'rational' as const),
+  curve: fc.constantFrom('saturating' as const, 'rational' as const, 'table' as const),
   gammaInf: unit,
   m0: positive(1e9),
+  // Strictly increasing m (distinct values, sorted), non-decreasing γ (sorted).
+  table: fc.uniqueArray(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 2, maxLength: LIMITS.tableMax })
+    .chain((ms) => fc.array(unit, { minLength: ms.length, maxLength: ms.length }).map((gs) => {
+      const sortedM = [...ms].sort((a, b) => a - b);
+      const sortedG = [...gs].sort((a, b) => a - b);
+      return sortedM.map((m, i) => [m, sortedG[i]] as [number, number]);
+    })),
   rho: unit,
   leaf: fc.constantFrom('u0' as const, 'p0' as const),
   leafValue: unit,
@@ -68,6 +75,12 @@ describe('explorer state ↔ URL', () => {
     ['m=0', 'm', 'a number of tokens in (0, 1e9]'],
     ['mode=fast', 'mode', "'levels' or 'full'"],
     ['channel=', 'channel', "'gamma' or 'm'"],
+    ['table=10:0.5', 'table', '2 to 32 points m:γ'],
+    ['table=10:0.5,5:0.6', 'table', 'strictly increasing'],
+    ['table=10:0.5,20:0.4', 'table', 'non-decreasing'],
+    ['table=10:0.5,20:1.5', 'table', 'γ in [0, 1]'],
+    ['table=10:0.5:1,20:0.6', 'table', '2 to 32 points m:γ'],
+    ['table=10,20', 'table', '2 to 32 points m:γ'],
   ])('%s keeps the default and says why', (query, key, allowed) => {
     const { state, notes } = parseState(query);
     expect(state).toEqual(defaultState());
