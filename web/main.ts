@@ -173,10 +173,16 @@ function onMonteCarlo(reply: MonteCarloReply): void {
   renderMonteCarlo();
 }
 
-function fail(worker: string, message: string): void {
-  results.dataset[worker === 'theory' ? 'theory' : 'mc'] = 'error';
-  $(worker === 'theory' ? '#theory-error' : '#mc-status').textContent = `The ${worker} worker failed: ${message}`;
-  $('#theory-error').hidden = worker !== 'theory';
+function fail(worker: 'theory' | 'montecarlo', message: string): void {
+  const text = `The ${worker} worker failed: ${message}`;
+  if (worker === 'theory') {
+    results.dataset.theory = 'error';
+    $('#theory-error').textContent = text;
+    $('#theory-error').hidden = false;
+  } else {
+    results.dataset.mc = 'error';
+    $('#mc-status').textContent = text;
+  }
 }
 
 function renderTheory(): void {
