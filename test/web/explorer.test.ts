@@ -2,7 +2,7 @@
 // it on 127.0.0.1, drive Debian's Chromium, and check every number the page shows against the Node
 // library for the same inputs and seed — exactly, since both run the same WASM kernel and Monte Carlo
 // is a pure function of (seed, cell, chunk) (§D4). Saves test-artifacts/explorer.png.
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -268,6 +268,22 @@ describe('the explorer in headless Chromium', () => {
     const scripts = files.filter((f) => f.endsWith('.js'));
     expect(scripts.some((f) => /theory\.worker/.test(f)) && scripts.some((f) => /montecarlo\.worker/.test(f))).toBe(true);
     for (const f of scripts) expect(await readFile(join(site, f), 'utf8'), f).not.toMatch(/node:|\brequire\(|piscina/);
+  });
+
+  it('a server that does not serve the WASM files gets a visible message, not a dead page', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'synergy-broken-'));
+    await cp(site, broken, { recursive: true, filter: (f) => !f.endsWith('.wasm') });
+    const brokenServer = await serveStatic({ '/': broken });
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${brokenServer.origin}/`);
+      await other.waitForSelector('#fatal:not([hidden])', { timeout: 20_000 });
+      expect(await other.textContent('#fatal')).toMatch(/^The explorer could not start: cannot load http:\/\/127\.0\.0\.1:\d+\/assets\/simd-[\w-]+\.wasm: HTTP 404$/);
+    } finally {
+      await other.close();
+      await brokenServer.close();
+      await rm(broken, { recursive: true, force: true });
+    }
   });
 
   it('logged no console errors, and the screenshot is saved', async () => {
