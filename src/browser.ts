@@ -1,5 +1,6 @@
 // Browser entry ("browser" export condition): the whole API, with sweeps on a Web Worker pool by
-// default. The WASM files are fetched from build/ next to dist/ (serve both).
+// default. No Node built-in is reachable from here. The WASM file is fetched from build/ next to
+// dist/ (serve both), or from wherever a bundler put it (README "In the browser").
 import { createSweep } from './sweep/run.ts';
 import { WebWorkerExecutor } from './sweep/webWorkerExecutor.ts';
 

@@ -26,8 +26,8 @@ class Slot {
   /** Whether the worker ever loaded (sent 'ready'). */
   loaded = false;
 
-  constructor(url: URL | string, private readonly onFree: (slot: Slot) => void, private readonly onDeath: (slot: Slot, error: Error) => void) {
-    this.worker = new Worker(url, { type: 'module' });
+  constructor(spawnWorker: () => Worker, private readonly onFree: (slot: Slot) => void, private readonly onDeath: (slot: Slot, error: Error) => void) {
+    this.worker = spawnWorker();
     let markReady!: () => void;
     this.ready = new Promise((resolve) => { markReady = resolve; });
     this.worker.onmessage = (event: MessageEvent<WebWorkerMessage>) => {
@@ -67,7 +67,7 @@ class Slot {
 
 export class WebWorkerExecutor implements SweepExecutor {
   readonly concurrency: number;
-  private readonly url: URL | string;
+  private readonly spawnWorker: () => Worker;
   private slots: Slot[] = [];
   private idle: Slot[] = [];
   /** Queueing and abort of waiting tasks, shared with PiscinaExecutor. */
@@ -79,13 +79,18 @@ export class WebWorkerExecutor implements SweepExecutor {
   constructor(options: WebWorkerExecutorOptions = {}) {
     const fallback = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
     this.concurrency = checkInteger('workers', options.workers ?? fallback, 1, 1024);
-    this.url = options.workerUrl ?? new URL('./webWorker.js', import.meta.url);
+    const url = options.workerUrl;
+    // The default is spelled `new Worker(new URL('./webWorker.js', import.meta.url), …)` on purpose:
+    // that exact form is what bundlers (Vite, webpack 5) recognise to bundle the worker script.
+    this.spawnWorker = url === undefined
+      ? () => new Worker(new URL('./webWorker.js', import.meta.url), { type: 'module' })
+      : () => new Worker(url, { type: 'module' });
     this.gate = new TaskGate(this.concurrency);
     for (let i = 0; i < this.concurrency; i++) this.idle.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const slot = new Slot(this.url, (s) => this.idle.push(s), (s) => this.remove(s));
+    const slot = new Slot(this.spawnWorker, (s) => this.idle.push(s), (s) => this.remove(s));
     this.slots.push(slot);
     return slot;
   }
@@ -106,7 +111,7 @@ export class WebWorkerExecutor implements SweepExecutor {
       if (options.signal?.aborted) return Promise.reject(abortError());
       // A one-off worker that has run nothing before; it is discarded afterwards.
       return new Promise((resolve, reject) => {
-        const once = new Slot(this.url, (s) => {
+        const once = new Slot(this.spawnWorker, (s) => {
           s.worker.terminate();
           this.fresh.delete(s);
         }, (s) => this.fresh.delete(s));

@@ -45,15 +45,31 @@ export function simdSupported(): boolean {
 }
 
 function wasmUrl(flavour: Flavour): URL {
-  // src/wasm/kernel.ts and dist/wasm/kernel.js both sit two levels below the package root.
-  return new URL(`../../build/${flavour}.wasm`, import.meta.url);
+  // src/wasm/kernel.ts and dist/wasm/kernel.js both sit two levels below the package root. Each URL
+  // is a literal `new URL('…', import.meta.url)` so bundlers (Vite, Rollup, webpack 5, esbuild with
+  // its file loader) see both files, emit them as assets and rewrite the path.
+  return flavour === 'simd'
+    ? new URL('../../build/simd.wasm', import.meta.url)
+    : new URL('../../build/plain.wasm', import.meta.url);
+}
+
+/** Node's fs, reached at run time only: no import statement names a Node built-in (see below). */
+interface FileReader {
+  promises: { readFile(url: URL): Promise<Uint8Array> };
 }
 
 async function readBytes(url: URL): Promise<Uint8Array> {
   if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+    // Node reads file: URLs (fetch cannot). process.getBuiltinModule (Node ≥ 20.16) looks fs up at
+    // run time, so this module's import graph names no Node built-in and a browser bundle stays free
+    // of them; a split per environment via a `#wasm-bytes` import condition would instead leave a
+    // bare specifier that plain ESM served from a static server cannot resolve.
+    const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+    const fs = process?.getBuiltinModule?.('fs') as FileReader | undefined;
+    if (!fs) throw new Error(`cannot read ${url.href}: file: URLs need Node ≥ 20.16 (process.getBuiltinModule)`);
+    return fs.promises.readFile(url);
   }
+  // http(s): in browsers and workers; data: when a bundler inlined the file (assetsInlineLimit).
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url.href}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
@@ -61,7 +77,12 @@ async function readBytes(url: URL): Promise<Uint8Array> {
 
 const modules = new Map<Flavour, Promise<WebAssembly.Module>>();
 
-/** The compiled module of one flavour, compiled once per thread and cached. */
+/**
+ * The compiled module of one flavour, fetched and compiled once per thread (page or worker) and
+ * cached. Each Web Worker fetches the file itself (from the browser's HTTP cache after the first
+ * time) rather than being posted a compiled module: the kernel is ready when its module finishes
+ * evaluating (top-level await below), before any message could arrive.
+ */
 export function compileKernel(flavour: Flavour): Promise<WebAssembly.Module> {
   let module = modules.get(flavour);
   if (!module) {

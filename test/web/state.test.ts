@@ -1,0 +1,114 @@
+// The explorer's state ↔ URL mapping (web/state.ts): round trips exactly, keeps defaults out of the
+// URL, and turns anything invalid into the default plus a visible note instead of throwing.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STATE, defaultState, LIMITS, leafBias, parseState, RULES, stateToQuery, type ExplorerState } from '../../web/state.ts';
+
+const unit = fc.double({ min: 0, max: 1, noNaN: true });
+const positive = (max: number) => fc.double({ min: 1e-300, max, noNaN: true });
+
+const arbitraryState: fc.Arbitrary<ExplorerState> = fc.record({
+  b: fc.integer({ min: 1, max: (LIMITS.bMax - 1) / 2 }).map((k) => 2 * k + 1),
+  channel: fc.constantFrom('gamma' as const, 'm' as const),
+  gamma: unit,
+  m: positive(1e9),
+  curve: fc.constantFrom('saturating' as const, 'rational' as const, 'table' as const),
+  gammaInf: unit,
+  m0: positive(1e9),
+  // Strictly increasing m (distinct values, sorted), non-decreasing γ (sorted).
+  table: fc.uniqueArray(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 2, maxLength: LIMITS.tableMax })
+    .chain((ms) => fc.array(unit, { minLength: ms.length, maxLength: ms.length }).map((gs) => {
+      const sortedM = [...ms].sort((a, b) => a - b);
+      const sortedG = [...gs].sort((a, b) => a - b);
+      return sortedM.map((m, i) => [m, sortedG[i]] as [number, number]);
+    })),
+  rho: unit,
+  leaf: fc.constantFrom('u0' as const, 'p0' as const),
+  leafValue: unit,
+  depth: fc.integer({ min: 1, max: LIMITS.depthMax }),
+  field: fc.constantFrom('uL' as const, 'uStar' as const),
+  trials: fc.integer({ min: LIMITS.trialsMin, max: LIMITS.trialsMax }),
+  seed: fc.maxSafeNat(),
+  mode: fc.constantFrom('levels' as const, 'full' as const),
+  budget: positive(1e15),
+  window: positive(1e9),
+  overhead: fc.double({ min: 0, max: 1e9, noNaN: true }),
+  lengths: fc.array(positive(1e9), { minLength: 1, maxLength: LIMITS.lengthsMax }),
+  k: positive(1e6),
+  beta: positive(10),
+  gMax: fc.double({ min: 1e-300, max: 1, noNaN: true }),
+}).chain((s) => (s.leaf === 'u0' ? fc.double({ min: -1, max: 1, noNaN: true }) : unit).map((leafValue) => ({ ...s, leafValue })));
+
+describe('explorer state ↔ URL', () => {
+  it('the empty query is the default state, and the default state writes an empty query', () => {
+    expect(parseState('')).toEqual({ state: defaultState(), notes: [] });
+    expect(stateToQuery(defaultState())).toBe('');
+  });
+
+  it('round trip: parse(stateToQuery(s)) gives s back exactly, with no notes (property)', () => {
+    fc.assert(fc.property(arbitraryState, (s) => {
+      const parsed = parseState(`?${stateToQuery(s)}`);
+      expect(parsed.notes).toEqual([]);
+      expect(parsed.state).toEqual(s);
+    }));
+  });
+
+  it('only fields that differ from the defaults reach the URL, under their short keys', () => {
+    const s = { ...defaultState(), rho: 0.25, lengths: [50, 100, 400], leaf: 'p0' as const, leafValue: 0.6 };
+    expect(stateToQuery(s)).toBe('rho=0.25&leaf=p0&q=0.6&lengths=50%2C100%2C400');
+    expect(leafBias(s)).toBeCloseTo(0.2, 15);
+  });
+
+  it.each([
+    ['rho=2', 'rho', 'a number in [0, 1]'],
+    ['b=4', 'b', 'an odd integer'],
+    ['b=abc', 'b', 'an odd integer'],
+    ['gamma=NaN', 'gamma', 'a number in [0, 1]'],
+    ['gamma=Infinity', 'gamma', 'a number in [0, 1]'],
+    ['gamma=0x1', 'gamma', 'a number in [0, 1]'],
+    ['depth=0', 'depth', 'an integer in [1, 200]'],
+    ['depth=2.5', 'depth', 'an integer in [1, 200]'],
+    ['trials=1e9', 'trials', 'an integer in [100, 1000000]'],
+    ['seed=-1', 'seed', 'an integer in [0, 2^53 − 1]'],
+    ['lengths=50,,200', 'lengths', 'comma-separated message lengths'],
+    ['lengths=', 'lengths', 'comma-separated message lengths'],
+    ['m=0', 'm', 'a number of tokens in (0, 1e9]'],
+    ['mode=fast', 'mode', "'levels' or 'full'"],
+    ['channel=', 'channel', "'gamma' or 'm'"],
+    ['table=10:0.5', 'table', '2 to 32 points m:γ'],
+    ['table=10:0.5,5:0.6', 'table', 'strictly increasing'],
+    ['table=10:0.5,20:0.4', 'table', 'non-decreasing'],
+    ['table=10:0.5,20:1.5', 'table', 'γ in [0, 1]'],
+    ['table=10:0.5:1,20:0.6', 'table', '2 to 32 points m:γ'],
+    ['table=10,20', 'table', '2 to 32 points m:γ'],
+  ])('%s keeps the default and says why', (query, key, allowed) => {
+    const { state, notes } = parseState(query);
+    expect(state).toEqual(defaultState());
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`${key}=`);
+    expect(notes[0]).toContain(allowed);
+    expect(notes[0]).toContain('using');
+  });
+
+  it('valid values survive next to invalid ones; an accuracy p0 cannot be negative; unknown keys are noted', () => {
+    const { state, notes } = parseState('?b=7&rho=-0.1&leaf=p0&q=-0.5&colour=red');
+    expect(state.b).toBe(7);
+    expect(state.rho).toBe(DEFAULT_STATE.rho);
+    expect(state.leaf).toBe('p0');
+    expect(state.leafValue).toBe((1 + DEFAULT_STATE.leafValue) / 2);
+    expect(notes).toHaveLength(3);
+    expect(notes.join('\n')).toMatch(/rho=-0\.1 ignored[\s\S]*q=-0\.5 ignored: an accuracy p0[\s\S]*unknown parameter colour/);
+  });
+
+  it('any query whatsoever parses without throwing into a valid state (property)', () => {
+    const keys = fc.constantFrom(...Object.values(RULES).map((r) => r.key), 'x', '');
+    fc.assert(fc.property(fc.array(fc.tuple(keys, fc.string({ maxLength: 12 })), { maxLength: 8 }), (pairs) => {
+      const query = new URLSearchParams(pairs).toString();
+      const { state } = parseState(query);
+      for (const [field, rule] of Object.entries(RULES)) {
+        expect(rule.parse(rule.format(state[field as keyof ExplorerState])), field).not.toBeUndefined();
+      }
+      if (state.leaf === 'p0') expect(state.leafValue).toBeGreaterThanOrEqual(0);
+    }));
+  });
+});

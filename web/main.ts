@@ -1,0 +1,236 @@
+// The explorer page: controls ↔ state ↔ URL, requests to the two workers, and drawing of whatever
+// comes back for the latest input (older replies are dropped by request id).
+import { fidelity } from 'budgeted-synergy';
+import { fidelityCurve, GRID_SIZE, type DesignResult, type MonteCarloPoint, type TheoryResult } from './compute.ts';
+import { drawDesign } from './designTable.ts';
+import { fmt, show } from './format.ts';
+import { Heatmap } from './heatmap.ts';
+import type { MonteCarloReply, TheoryReply } from './protocol.ts';
+import { defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState } from './state.ts';
+import { drawTrajectory } from './trajectoryPlot.ts';
+import { MonteCarloWorker, TheoryWorker } from './workers.ts';
+
+type Field = keyof ExplorerState;
+
+const $ = <T extends Element = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const byTestId = (id: string) => $(`[data-testid="${id}"]`);
+
+const parsed = parseState(location.search);
+let state: ExplorerState = parsed.state;
+let requestId = 0;
+let theory: TheoryResult | null = null;
+let design: DesignResult | null = null;
+let points: MonteCarloPoint[] = [];
+let plan: { depths: number[]; skipped: number } | null = null;
+let mcStarted = 0;
+let mcTimer: ReturnType<typeof setTimeout> | undefined;
+/** Quiet time before a Monte Carlo run starts, and before the URL is rewritten. */
+const MC_DELAY_MS = 150;
+const URL_DELAY_MS = 250;
+let urlTimer: ReturnType<typeof setTimeout> | undefined;
+const results = $('#results');
+
+showNotes(parsed.notes);
+
+const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), (gamma, rho) => {
+  // Picking a cell sets γ directly (the cell is a γ, whatever the channel control said).
+  update({ channel: 'gamma', gamma, rho });
+}, () => [state.channel === 'gamma' ? state.gamma : theory?.level.gamma ?? state.gamma, state.rho]);
+(window as unknown as { explorer: unknown }).explorer = { heatmap };
+
+const theoryWorker = new TheoryWorker(onTheory, (message) => fail('theory', message));
+const mcWorker = new MonteCarloWorker(onMonteCarlo, (message) => fail('montecarlo', message));
+
+const controls = [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]')];
+for (const control of controls) {
+  control.addEventListener('input', () => onControl(control));
+  control.addEventListener('change', () => onControl(control));
+}
+$('#reset').addEventListener('click', () => {
+  state = defaultState();
+  showNotes([]);
+  syncControls();
+  compute();
+});
+$('#copy-link').addEventListener('click', () => {
+  void navigator.clipboard?.writeText(location.href).then(() => { $('#copy-link').textContent = 'Link copied'; }, () => {});
+});
+$<HTMLInputElement>('#design-all').addEventListener('change', () => renderDesign());
+
+syncControls();
+compute();
+
+function showNotes(notes: string[]): void {
+  const box = $('#notes');
+  box.hidden = notes.length === 0;
+  box.replaceChildren();
+  if (notes.length === 0) return;
+  box.append('Some values in the URL were not valid and were replaced by defaults:');
+  const list = document.createElement('ul');
+  for (const note of notes) {
+    const item = document.createElement('li');
+    item.textContent = note;
+    list.append(item);
+  }
+  box.append(list);
+}
+
+function onControl(control: HTMLInputElement | HTMLSelectElement): void {
+  const field = control.dataset.field as Field;
+  const value = RULES[field].parse(control.value.trim());
+  const valid = value !== undefined && (field !== 'leafValue' || state.leaf === 'u0' || (value as number) >= 0);
+  control.setAttribute('aria-invalid', String(!valid));
+  control.title = valid ? '' : `${RULES[field].key} must be ${RULES[field].allowed}`;
+  if (!valid) return;
+  if (sameValue(value, state[field])) return;
+  const patch: Partial<ExplorerState> = { [field]: value };
+  // Switching between bias and accuracy keeps the same leaves: p0 = (1 + u0)/2 (§B1).
+  if (field === 'leaf') patch.leafValue = value === 'p0' ? (1 + state.leafValue) / 2 : 2 * state.leafValue - 1;
+  update(patch, control);
+}
+
+function update(patch: Partial<ExplorerState>, source?: Element): void {
+  state = { ...state, ...patch };
+  syncControls(source);
+  compute();
+}
+
+/** Writes the state into every control (except the one being typed in) and the URL. */
+function syncControls(source?: Element): void {
+  for (const control of controls) {
+    if (control === source) continue;
+    const field = control.dataset.field as Field;
+    control.value = RULES[field].format(state[field]);
+    control.removeAttribute('aria-invalid');
+  }
+  const p0 = state.leaf === 'p0';
+  $('#q-label').textContent = p0 ? 'leaf accuracy p₀' : 'leaf bias u₀';
+  for (const id of ['#q', '#q-range']) $<HTMLInputElement>(id).min = p0 ? '0' : '-1';
+  for (const group of document.querySelectorAll<HTMLElement>('[data-show]')) group.hidden = group.dataset.show !== state.channel;
+  for (const row of document.querySelectorAll<HTMLElement>('[data-curve]')) row.hidden = (row.dataset.curve === 'table') !== (state.curve === 'table');
+  // Browsers throttle (and warn about) more than ~100 history updates in 10 s: a dragged slider
+  // rewrites the URL once it stops.
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => {
+    const query = stateToQuery(state);
+    history.replaceState(null, '', query ? `?${query}` : location.pathname);
+  }, URL_DELAY_MS);
+}
+
+function compute(): void {
+  const id = ++requestId;
+  const query = stateToQuery(state);
+  results.dataset.query = query;
+  results.dataset.theory = 'running';
+  results.dataset.mc = 'running';
+  points = [];
+  plan = null;
+  try {
+    show($('#gamma-of-m'), fidelity(fidelityCurve(state), state.m));
+  } catch {
+    show($('#gamma-of-m'), null, '—');
+  }
+  theoryWorker.request({ id, state });
+  // The simulation in flight stops now; the next one starts once the input has been still for a
+  // moment, so dragging a slider does not start (and kill) a worker per input event.
+  mcWorker.cancel();
+  clearTimeout(mcTimer);
+  const request = { id, state };
+  mcTimer = setTimeout(() => {
+    mcStarted = performance.now();
+    mcWorker.request(request);
+  }, MC_DELAY_MS);
+  renderMonteCarlo();
+}
+
+function onTheory(reply: TheoryReply): void {
+  if (reply.id !== requestId) return;
+  theory = reply.theory;
+  design = reply.design;
+  const theoryError = $('#theory-error');
+  theoryError.hidden = reply.theoryError === null;
+  theoryError.textContent = reply.theoryError ?? '';
+  const designError = $('#design-error');
+  designError.hidden = reply.designError === null;
+  designError.textContent = reply.designError ?? '';
+  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker).`;
+  renderTheory();
+  renderDesign();
+  renderMonteCarlo();
+  results.dataset.theory = reply.theoryError === null && reply.designError === null ? 'done' : 'error';
+}
+
+function onMonteCarlo(reply: MonteCarloReply): void {
+  if (reply.id !== requestId) return;
+  if (reply.type === 'plan') plan = { depths: reply.depths, skipped: reply.skipped };
+  else if (reply.type === 'point') points.push(reply.point);
+  else if (reply.type === 'done') results.dataset.mc = 'done';
+  else {
+    results.dataset.mc = 'error';
+    $('#mc-status').textContent = `Monte Carlo: ${reply.message}`;
+    return;
+  }
+  renderMonteCarlo();
+}
+
+function fail(worker: 'theory' | 'montecarlo', message: string): void {
+  const text = `The ${worker} worker failed: ${message}`;
+  if (worker === 'theory') {
+    results.dataset.theory = 'error';
+    $('#theory-error').textContent = text;
+    $('#theory-error').hidden = false;
+  } else {
+    results.dataset.mc = 'error';
+    $('#mc-status').textContent = text;
+  }
+}
+
+function renderTheory(): void {
+  if (!theory) return;
+  const t = theory;
+  const L = state.depth;
+  show(byTestId('gamma-used'), t.level.gamma);
+  show(byTestId('alpha'), t.alpha);
+  byTestId('regime').textContent = t.regime;
+  show(byTestId('s'), t.s);
+  show(byTestId('u-star'), t.uStar);
+  show(byTestId('u-L'), t.exact[L]);
+  show(byTestId('clipped-L'), t.clipped[L]);
+  show(byTestId('mixing'), t.mixingDepth, t.mixingDepth === null ? 'none'
+    : `${t.mixingDepth} levels (small-signal ${fmt(t.mixingDepthSmallSignal, 4)})`);
+  show(byTestId('critical-gamma'), t.criticalGamma);
+  show(byTestId('critical-rho'), Number.isNaN(t.criticalRho) ? null : t.criticalRho, Number.isNaN(t.criticalRho) ? 'none in [0, 1]' : fmt(t.criticalRho));
+  $('#heat-field-name').textContent = state.field === 'uL' ? `u_L (L = ${L}, u₀ = ${fmt(t.u0)})` : 'u*';
+  $('#heat-b').textContent = String(state.b);
+  heatmap.draw({ theory: t, field: state.field });
+}
+
+function renderDesign(): void {
+  if (design) drawDesign($<HTMLTableElement>('#design-table'), byTestId('design-summary'), design, $<HTMLInputElement>('#design-all').checked);
+}
+
+function renderMonteCarlo(): void {
+  const status = $('#mc-status');
+  const total = plan?.depths.length;
+  const seconds = ((performance.now() - mcStarted) / 1000).toFixed(1);
+  const cancelled = mcWorker.cancelled ? ` Runs cancelled by newer input so far: ${mcWorker.cancelled}.` : '';
+  status.dataset.cancelled = String(mcWorker.cancelled);
+  const skipped = plan?.skipped ? ` ${plan.skipped} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
+  if (results.dataset.mc === 'done') status.textContent = `Monte Carlo: ${points.length} depths × ${state.trials} trials in ${seconds} s (${state.mode}).${skipped}${cancelled}`;
+  else if (results.dataset.mc === 'running') status.textContent = `Monte Carlo: ${points.length}${total === undefined ? '' : ` of ${total}`} depths… (${state.mode}, ${state.trials} trials each)${skipped}${cancelled}`;
+
+  const last = points.find((p) => p.depth === state.depth);
+  show(byTestId('mc-L'), last ? last.bias : null, last ? `${fmt(last.bias)} ± ${fmt(2 * last.stdError, 3)}` : '…');
+  const body = $<HTMLTableElement>('#mc-table').tBodies[0];
+  body.replaceChildren(...points.map((p) => {
+    const tr = document.createElement('tr');
+    Object.assign(tr.dataset, { testid: 'mc-point', depth: String(p.depth), bias: String(p.bias), stdError: String(p.stdError), correct: String(p.correct), trials: String(p.trials) });
+    for (const text of [String(p.depth), fmt(theory?.exact[p.depth]), fmt(p.bias), fmt(2 * p.stdError, 3), `${p.correct} / ${p.trials}`]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  if (theory) drawTrajectory($<SVGSVGElement>('#trajectory'), theory, theory.exact.length === state.depth + 1 ? points : []);
+}

@@ -1,0 +1,26 @@
+// Theory worker: the phase grid (§B7–§B9), the trajectory and clipped predictor, and the design
+// search (§E) for one state. Each takes milliseconds; the page sends only the latest input.
+import { computeDesign, computeTheory } from './compute.ts';
+import { messageOf, type TheoryReply, type WorkerRequest } from './protocol.ts';
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const { id, state } = event.data;
+  const started = performance.now();
+  const reply: TheoryReply = { id, type: 'theory', theory: null, theoryError: null, design: null, designError: null, milliseconds: 0 };
+  try {
+    reply.theory = computeTheory(state);
+  } catch (e) {
+    reply.theoryError = messageOf(e);
+  }
+  try {
+    reply.design = computeDesign(state);
+  } catch (e) {
+    reply.designError = messageOf(e);
+  }
+  reply.milliseconds = performance.now() - started;
+  const g = reply.theory?.grid;
+  self.postMessage(reply, g ? { transfer: [g.alpha.buffer, g.s.buffer, g.uStar.buffer, g.uL.buffer] } : undefined);
+};
+// Messages that reach a module worker while its imports (and the kernel's top-level await) are still
+// loading can be lost, so the page sends nothing before this.
+self.postMessage({ type: 'ready' });
