@@ -7,7 +7,7 @@
 // same for every family). Intervals: parametric bootstrap, agree* ~ Binomial(total, agree/total)
 // per length, every family refitted on every resample, percentile intervals.
 import { InvalidParameterError } from '../errors.ts';
-import type { FidelityCurve } from '../fidelity.ts';
+import { fidelity, type FidelityCurve } from '../fidelity.ts';
 import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
 import { columnIndex, CsvError, type CsvTable, numberCell } from './csv.ts';
 import { binomial, STREAMS } from './random.ts';
@@ -103,11 +103,6 @@ function validate(rows: readonly FidelityObservation[]): void {
   });
 }
 
-const shapes = {
-  saturating: (m: number, m0: number) => -Math.expm1(-m / m0),
-  rational: (m: number, m0: number) => m / (m + m0),
-};
-
 interface RawFit {
   curve: FidelityCurve;
   weightedSse: number;
@@ -125,18 +120,20 @@ function fitFamily(family: FidelityFamily, m: readonly number[], gamma: readonly
     const g = clamp01(swg / sw);
     return { curve: { kind: 'constant', gamma: g }, weightedSse: sse(m, gamma, w, () => g), m0AtBoundary: false };
   }
-  const shape = shapes[family];
   // γ∞ enters linearly: for each m0 the best γ∞ ∈ [0, 1] is closed-form, so we profile over ln m0.
+  // The curve's shape h(m) is the library's fidelity() of the family with γ∞ = 1 (§B3).
   const profile = (logM0: number) => {
     const m0 = Math.exp(logM0);
+    const unit: FidelityCurve = { kind: family, gammaInf: 1, m0 };
     let shh = 0, shg = 0;
     for (let i = 0; i < m.length; i++) {
-      const h = shape(m[i], m0);
+      const h = fidelity(unit, m[i]);
       shh += w[i] * h * h;
       shg += w[i] * h * gamma[i];
     }
     const gInf = shh > 0 ? clamp01(shg / shh) : 0;
-    return { gInf, m0, value: sse(m, gamma, w, (x) => gInf * shape(x, m0)) };
+    const curve: FidelityCurve = { kind: family, gammaInf: gInf, m0 };
+    return { gInf, m0, value: sse(m, gamma, w, (x) => fidelity(curve, x)) };
   };
   const positive = m.filter((x) => x > 0);
   // Search ln m0 from a thousandth of the shortest positive length to a thousand times the longest.
@@ -176,20 +173,11 @@ function sse(m: readonly number[], gamma: readonly number[], w: readonly number[
   return s;
 }
 
-function curveValue(c: FidelityCurve, m: number): number {
-  switch (c.kind) {
-    case 'constant': return c.gamma;
-    case 'saturating': return c.gammaInf * shapes.saturating(m, c.m0);
-    case 'rational': return c.gammaInf * shapes.rational(m, c.m0);
-    default: throw new Error('unreachable');
-  }
-}
-
 /** Binomial log-likelihood (without the binomial coefficients) of the data at a curve. */
 function logLikelihood(lengths: readonly FidelityLength[], curve: FidelityCurve): number {
   let ll = 0;
   for (const l of lengths) {
-    const p = (1 + curveValue(curve, l.m)) / 2;
+    const p = (1 + fidelity(curve, l.m)) / 2;
     if (l.agree > 0) ll += l.agree * Math.log(p);
     if (l.total - l.agree > 0) ll += (l.total - l.agree) * Math.log1p(-p);
   }
