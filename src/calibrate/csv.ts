@@ -1,5 +1,5 @@
 // CSV input for calibration (§G): a small RFC 4180-style reader (quoted fields with "" escapes,
-// CRLF or LF) that also skips `#` comment lines and blank lines, so published tables can ship with
+// LF, CRLF or CR line ends) that also skips `#` comment lines and blank lines, so published tables can ship with
 // their source in a header comment. Every error names the file, the line and the column (1-based).
 import { InvalidParameterError } from '../errors.ts';
 
@@ -49,7 +49,9 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
     let j = i;
     while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
     if (j >= n || text[j] === '\n' || text[j] === '\r' || text[j] === '#') {
-      while (j < n && text[j] !== '\n') j++;
+      // Skip to the end of the line: LF, CRLF or a lone CR (old Mac files).
+      while (j < n && text[j] !== '\n' && text[j] !== '\r') j++;
+      if (text[j] === '\r' && text[j + 1] === '\n') j++;
       i = j + 1;
       line++;
       continue;
@@ -80,7 +82,7 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
             i++;
             break;
           }
-          if (text[i] === '\n') line++;
+          if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) line++;
           cell += text[i++];
         }
         // After a closing quote only spaces may precede the separator.

@@ -25,6 +25,14 @@ describe('parseCsv', () => {
       { line: 8, cells: ['c', '', '4'] },
     ]);
   });
+  it('reads CR-only line ends (old Mac files): a comment ends at CR, line numbers count CRs', () => {
+    const t = parseCsv('# source\rm,agree,total\r10,"6\r0",100\r\r20,70,100\r', 'cr.csv');
+    expect(t.header).toEqual(['m', 'agree', 'total']);
+    expect(t.headerLine).toBe(2);
+    expect(t.rows).toEqual([{ line: 3, cells: ['10', '6\r0', '100'] }, { line: 6, cells: ['20', '70', '100'] }]);
+    const e = csvError(() => parseCsv('# c\ra,b\r1,2\r3\r', 'cr.csv'));
+    expect([e.line, e.column]).toEqual([4, 1]);
+  });
   it('rejects a row with the wrong number of cells, naming file, line and column', () => {
     const e = csvError(() => parseCsv('a,b,c\n1,2,3\n# note\n4,5\n', 'data.csv'));
     expect([e.file, e.line, e.column]).toEqual(['data.csv', 4, 2]);
@@ -45,8 +53,16 @@ describe('table readers', () => {
     const m = correctnessMatrixFromCsv(parseCsv('a,b\n1,0\n,1\n', 'm.csv'));
     expect(m).toEqual({ agents: ['a', 'b'], tasks: [[1, 0], [null, 1]] });
     const e = csvError(() => correctnessMatrixFromCsv(parseCsv('a,b,c\n1,0,1\n1,yes,0\n', 'm.csv')));
-    expect(e.message).toBe('m.csv line 3, column 2 (b) must be 1 (right), 0 (wrong) or empty (not answered); got "yes"');
+    expect(e.message).toBe('m.csv line 3, column 2 (b) must be 1 (right), 0 (wrong) or empty (not answered); a task-id column needs --task-column <name>; got "yes"');
     expect(csvError(() => correctnessMatrixFromCsv(parseCsv('solo\n1\n0\n', 'one.csv'))).message).toMatch(/at least two agents/);
+  });
+  it('correctness matrix: a named task-id column is skipped; it must exist and leave two agents', () => {
+    const text = 'a,task,b\n1,t1,0\n,t2,1\n';
+    expect(correctnessMatrixFromCsv(parseCsv(text, 'm.csv'), { taskColumn: 'task' })).toEqual({ agents: ['a', 'b'], tasks: [[1, 0], [null, 1]] });
+    expect(csvError(() => correctnessMatrixFromCsv(parseCsv(text, 'm.csv')))).toMatchObject({ line: 2, column: 2 });
+    expect(csvError(() => correctnessMatrixFromCsv(parseCsv(text, 'm.csv'), { taskColumn: 'id' })).message).toMatch(/^m\.csv line 1 must be a column named "id" \(task ids\)/);
+    expect(csvError(() => correctnessMatrixFromCsv(parseCsv('task,a\nt1,1\n', 'm.csv'), { taskColumn: 'task' })).message)
+      .toMatch(/at least two agents \(one column per agent, besides the task column "task"\)/);
   });
   it('fidelity rows: m ≥ 0, total ≥ 1, agree an integer in [0, total]', () => {
     expect(fidelityObservationsFromCsv(parseCsv('m,agree,total\n10,7,10\n', 'f.csv'))).toEqual([{ m: 10, agree: 7, total: 10 }]);
