@@ -20,11 +20,15 @@ export interface ResolvedBootstrap {
 
 export const DEFAULT_BOOTSTRAP = 1000;
 export const DEFAULT_LEVEL = 0.95;
+/** The accepted ranges (the CLI checks its flags against the same numbers). */
+export const MAX_BOOTSTRAP = 1_000_000;
+export const MIN_LEVEL = 0.5;
+export const MAX_LEVEL = 0.999999;
 
 export function resolveBootstrap(o: BootstrapOptions = {}): ResolvedBootstrap {
   return {
-    bootstrap: checkInteger('bootstrap', o.bootstrap ?? DEFAULT_BOOTSTRAP, 0, 1_000_000),
-    level: checkNumber('level', o.level ?? DEFAULT_LEVEL, 0.5, 0.999999, 'a level in [0.5, 0.999999]'),
+    bootstrap: checkInteger('bootstrap', o.bootstrap ?? DEFAULT_BOOTSTRAP, 0, MAX_BOOTSTRAP),
+    level: checkNumber('level', o.level ?? DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL, `a level in [${MIN_LEVEL}, ${MAX_LEVEL}]`),
     seed: checkInteger('seed', o.seed ?? 1, 0, MAX_SEED),
   };
 }

@@ -4,7 +4,7 @@
 // is ρ exactly. Uncertainty: a seeded bootstrap over tasks (rows).
 import { InvalidParameterError } from '../errors.ts';
 import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
-import { CsvError, type CsvTable } from './csv.ts';
+import { columnIndex, CsvError, type CsvTable } from './csv.ts';
 import { STREAMS, uniforms } from './random.ts';
 
 /** Agents × tasks: `tasks[t][a]` is 1 (right), 0 (wrong) or null (agent a did not answer task t). */
@@ -48,18 +48,32 @@ export interface CorrelationEstimate {
   pairs: PairCorrelation[];
 }
 
-/** Reads a correctness matrix: a header of agent names, one row per task, cells 1, 0 or empty. */
-export function correctnessMatrixFromCsv(table: CsvTable): CorrectnessMatrix {
-  if (table.header.length < 2) {
-    throw new CsvError(table.file, table.headerLine, 0, 'a header naming at least two agents (one column per agent)', table.header.join(','));
+export interface CorrectnessColumns {
+  /** A column that names the task (e.g. `task`): skipped, every other column is an agent. */
+  taskColumn?: string;
+}
+
+/**
+ * Reads a correctness matrix: a header of agent names, one row per task, cells 1, 0 or empty.
+ * With `taskColumn`, that column holds task ids and is not an agent.
+ */
+export function correctnessMatrixFromCsv(table: CsvTable, columns: CorrectnessColumns = {}): CorrectnessMatrix {
+  const skip = columns.taskColumn === undefined ? -1 : columnIndex(table, columns.taskColumn, 'task ids');
+  const agentColumns = table.header.map((_, c) => c).filter((c) => c !== skip);
+  if (agentColumns.length < 2) {
+    throw new CsvError(table.file, table.headerLine, 0,
+      `a header naming at least two agents (one column per agent${skip >= 0 ? `, besides the task column ${JSON.stringify(columns.taskColumn)}` : ''})`,
+      table.header.join(','));
   }
-  const tasks = table.rows.map((row) => row.cells.map((text, c) => {
+  const tasks = table.rows.map((row) => agentColumns.map((c) => {
+    const text = row.cells[c];
     if (text === '1') return 1 as const;
     if (text === '0') return 0 as const;
     if (text === '') return null;
-    throw new CsvError(table.file, row.line, c + 1, '1 (right), 0 (wrong) or empty (not answered)', text, table.header[c]);
+    throw new CsvError(table.file, row.line, c + 1,
+      `1 (right), 0 (wrong) or empty (not answered)${skip < 0 ? '; a task-id column needs --task-column <name>' : ''}`, text, table.header[c]);
   }));
-  return { agents: table.header, tasks };
+  return { agents: agentColumns.map((c) => table.header[c]), tasks };
 }
 
 interface PairCounts {

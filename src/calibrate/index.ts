@@ -1,8 +1,10 @@
 // SPEC §G — calibration: measure ρ (§G1), γ(m) (§G2) and the leaf law (§G3) from data.
-export { type BootstrapOptions, type Interval, percentileInterval, DEFAULT_BOOTSTRAP, DEFAULT_LEVEL } from './bootstrap.ts';
+export {
+  type BootstrapOptions, type Interval, percentileInterval, DEFAULT_BOOTSTRAP, DEFAULT_LEVEL, MAX_BOOTSTRAP, MIN_LEVEL, MAX_LEVEL,
+} from './bootstrap.ts';
 export { CsvError, type CsvTable, type CsvRow, parseCsv } from './csv.ts';
 export {
-  type CorrectnessMatrix, type CorrelationEstimate, type AgentSummary, type PairCorrelation,
+  type CorrectnessMatrix, type CorrectnessColumns, type CorrelationEstimate, type AgentSummary, type PairCorrelation,
   correctnessMatrixFromCsv, estimateCorrelation,
 } from './correlation.ts';
 export {
