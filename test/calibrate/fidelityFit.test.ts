@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   designBinary, fidelity, type FidelityCurve, fitFidelity, InvalidParameterError, syntheticFidelityCounts,
 } from '../../src/index.ts';
+import { nonFinitePaths } from './finite.ts';
 
 const LENGTHS = [5, 10, 20, 40, 80, 160, 320, 640];
 
@@ -103,6 +104,15 @@ describe('§G2 recovery from simulated channels', () => {
     const d = designBinary({ budget: 1e6, window: 8000, overhead: 0, messageLengths: [50, 200], fidelity: r.best.curve, leafLaw: { kind: 'power', k: 0.004, beta: 0.35, gMax: 1 }, rho: 0.05 });
     expect(d.rows.length).toBeGreaterThan(0);
   });
+  it('every fitted curve agrees with the library\'s fidelity() at the data (one §B3 definition, review e)', () => {
+    const data = syntheticFidelityCounts({ curve: { kind: 'rational', gammaInf: 0.85, m0: 25 }, lengths: LENGTHS, total: 2000, seed: 4 });
+    const r = fitFidelity(data, { bootstrap: 0 });
+    for (const f of r.families) {
+      // The weighted SSE the fit minimised is the one fidelity() gives for its curve.
+      const sse = r.lengths.reduce((s, l) => s + l.total * (l.gamma - fidelity(f.curve, l.m)) ** 2, 0);
+      expect(f.weightedSse).toBe(sse);
+    }
+  });
   it('is deterministic for a seed', () => {
     const data = syntheticFidelityCounts({ curve: { kind: 'rational', gammaInf: 0.8, m0: 30 }, lengths: LENGTHS, total: 500, seed: 3 });
     expect(syntheticFidelityCounts({ curve: { kind: 'rational', gammaInf: 0.8, m0: 30 }, lengths: LENGTHS, total: 500, seed: 3 })).toEqual(data);
@@ -111,6 +121,16 @@ describe('§G2 recovery from simulated channels', () => {
 });
 
 describe('§G2 bad input', () => {
+  it('never NaN or Infinity, at the edges of the data (m = 0, all or no votes agreeing)', () => {
+    const cases = [
+      [{ m: 0, agree: 50, total: 100 }, { m: 10, agree: 60, total: 100 }, { m: 20, agree: 70, total: 100 }, { m: 40, agree: 80, total: 100 }],
+      [{ m: 1, agree: 100, total: 100 }, { m: 10, agree: 100, total: 100 }, { m: 20, agree: 100, total: 100 }],
+      [{ m: 1, agree: 0, total: 100 }, { m: 10, agree: 0, total: 100 }, { m: 20, agree: 0, total: 100 }],
+      [{ m: 1, agree: 0, total: 100 }, { m: 1000, agree: 100, total: 100 }, { m: 2000, agree: 99, total: 100 }],
+      [{ m: 0, agree: 100, total: 100 }],
+    ];
+    for (const c of cases) expect(nonFinitePaths(fitFidelity(c, { bootstrap: 100, seed: 1 })), JSON.stringify(c)).toEqual([]);
+  });
   it('names the row and field', () => {
     expect(() => fitFidelity([])).toThrow(InvalidParameterError);
     expect(() => fitFidelity([{ m: 1, agree: 5, total: 4 }])).toThrow(/^observations\[0\]\.agree must be an integer in \[0, 4\]/);
