@@ -4,23 +4,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as vegaLite from 'vega-lite';
-import { InvalidParameterError } from '../errors.ts';
+import { checkFanIn, InvalidParameterError } from '../errors.ts';
 import { fidelity, type FidelityCurve } from '../fidelity.ts';
 import { leafBias } from '../leafLaw.ts';
-import type { Interval } from '../calibrate/bootstrap.ts';
+import { MAX_DEPTH } from '../level.ts';
+import { MAX_SEED } from '../simulate/tree.ts';
+import { type Interval, MAX_BOOTSTRAP, MAX_LEVEL, MIN_LEVEL } from '../calibrate/bootstrap.ts';
 import { parseCsv } from '../calibrate/csv.ts';
 import { correctnessMatrixFromCsv, type CorrelationEstimate, estimateCorrelation } from '../calibrate/correlation.ts';
 import { type FidelityEstimate, fidelityObservationsFromCsv, fitFidelity } from '../calibrate/fidelityFit.ts';
 import { fitLeafLaw, type LeafLawEstimate, leafObservationsFromCsv } from '../calibrate/leafLawFit.ts';
 import { checkWritableDirectory } from './files.ts';
 import { fmt, table } from './format.ts';
-import { parseInteger, parseNumber } from './options.ts';
+import { parseNumber } from './options.ts';
 import { render } from './plot.ts';
 
 export interface CalibrateFlags {
   leaf?: string;
   correlation?: string;
   fidelity?: string;
+  taskColumn?: string;
   chance: string;
   leafX: string;
   leafAccuracy?: string;
@@ -46,6 +49,27 @@ export interface LeafGroupFit extends LeafLawEstimate {
   xColumn: string;
 }
 
+/** A printed command line; `group` names the leaf group whose law it uses (null: no groups). */
+export interface CommandLine {
+  group: string | null;
+  command: string;
+}
+
+/** An analyze line with where its u0 came from (null when the data cannot supply it). */
+export interface AnalyzeLine extends CommandLine {
+  u0: number | null;
+  u0Source: 'correlation' | 'leaf' | null;
+}
+
+/** A warning about a fit's reliability, printed under that fit. */
+export interface CalibrationWarning {
+  fit: 'leaf' | 'correlation' | 'fidelity';
+  message: string;
+}
+
+/** Above this share of dropped or failed resamples an interval is flagged as unreliable. */
+export const DROPPED_RESAMPLES_WARNING = 0.05;
+
 export interface Calibration {
   seed: number;
   bootstrap: number;
@@ -55,7 +79,8 @@ export interface Calibration {
   correlation: (CorrelationEstimate & { file: string }) | null;
   fidelity: (FidelityEstimate & { file: string }) | null;
   figures: string[];
-  commands: { analyze: string[]; design: string[] };
+  commands: { analyze: AnalyzeLine[]; design: CommandLine[] };
+  warnings: CalibrationWarning[];
   notes: string[];
   caveats: string[];
 }
@@ -64,7 +89,7 @@ export interface Calibration {
 export function scopeCaveat(chance: number): string {
   return `SPEC §G4: chance p_c = ${chance} means ${chance === 0 ? 'open answers' : 'more than two possible answers'}, but the majority map of §B ` +
     'models binary decisions (accept/reject, pass/fail, yes/no). For open-answer tasks a plurality vote behaves differently ' +
-    '(wrong answers scatter instead of agreeing), so analyze/design predictions built on this leaf law are an extrapolation.';
+    '(wrong answers scatter instead of agreeing), so analyze/design predictions built on these numbers are an extrapolation.';
 }
 
 async function readTable(flag: string, path: string) {
@@ -95,23 +120,64 @@ function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'group';
 }
 
+/**
+ * One figure file name per leaf group: `leaf-<slug>.svg`, and when two groups' slugs collide
+ * ('a b' and 'a/b', or names differing only in case on a case-insensitive file system) the later
+ * one gets its 1-based group number appended.
+ */
+export function leafFigureNames(groups: readonly (string | null)[]): string[] {
+  const used = new Set<string>();
+  return groups.map((group, i) => {
+    let name = group === null ? 'leaf' : `leaf-${slug(group)}`;
+    if (used.has(name.toLowerCase())) {
+      name = `${name}-${i + 1}`;
+      for (let k = 2; used.has(name.toLowerCase()); k++) name = `${group === null ? 'leaf' : `leaf-${slug(group)}`}-${i + 1}-${k}`;
+    }
+    used.add(name.toLowerCase());
+    return `${name}.svg`;
+  });
+}
+
+/** An integer flag in [lo, hi], checked here so the error names the flag (not the library option). */
+function integerFlag(flag: string, text: string, lo: number, hi: number): number {
+  const value = parseNumber(flag, text);
+  if (!Number.isInteger(value) || value < lo || value > hi) throw new InvalidParameterError(`--${flag}`, `an integer in [${lo}, ${hi}]`, text);
+  return value;
+}
+
+/** A number > 0 (design's message lengths, budget and window). */
+function positiveFlag(flag: string, text: string): number {
+  const value = parseNumber(flag, text);
+  if (!(value > 0)) throw new InvalidParameterError(`--${flag}`, 'a finite number > 0', text);
+  return value;
+}
+
+/** Skill above chance (§G3) of an accuracy p: the unit of the leaf law, and of u0 for analyze. */
+function skill(p: number, chance: number): number {
+  return (p - chance) / (1 - chance);
+}
+
+function share(part: number, whole: number): string {
+  return `${Number((100 * part / whole).toPrecision(3))}%`;
+}
+
 export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
   if (f.leaf === undefined && f.correlation === undefined && f.fidelity === undefined) {
     throw new InvalidParameterError('--leaf, --correlation or --fidelity', 'at least one input CSV', 'none');
   }
   const chance = parseNumber('chance', f.chance);
   if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 for binary decisions, 0 for open answers)', f.chance);
-  const seed = parseInteger('seed', f.seed, 0);
-  const bootstrap = parseInteger('bootstrap', f.bootstrap, 0);
+  // The library's ranges, checked here so that errors name the flags.
+  const seed = integerFlag('seed', f.seed, 0, MAX_SEED);
+  const bootstrap = integerFlag('bootstrap', f.bootstrap, 0, MAX_BOOTSTRAP);
   const level = parseNumber('level', f.level);
-  if (!(level >= 0.5 && level < 1)) throw new InvalidParameterError('--level', 'an interval level in [0.5, 1)', f.level);
-  const b = parseInteger('b', f.b, 3);
-  if (b % 2 === 0) throw new InvalidParameterError('--b', 'an odd integer ≥ 3', f.b);
-  const depth = parseInteger('depth', f.depth, 0);
-  const mFlag = f.m === undefined ? undefined : parseNumber('m', f.m);
-  if (mFlag !== undefined && !(mFlag >= 0)) throw new InvalidParameterError('--m', 'a message length ≥ 0', f.m);
-  const budget = f.budget === undefined ? undefined : parseNumber('budget', f.budget);
-  const window = f.window === undefined ? undefined : parseNumber('window', f.window);
+  if (!(level >= MIN_LEVEL && level <= MAX_LEVEL)) throw new InvalidParameterError('--level', `an interval level in [${MIN_LEVEL}, ${MAX_LEVEL}]`, f.level);
+  // Flags that only go into the printed commands: checked as analyze and design check them.
+  const b = checkFanIn('--b', parseNumber('b', f.b));
+  const depth = integerFlag('depth', f.depth, 0, MAX_DEPTH);
+  const mFlag = f.m === undefined ? undefined : positiveFlag('m', f.m);
+  const budget = f.budget === undefined ? undefined : positiveFlag('budget', f.budget);
+  const window = f.window === undefined ? undefined : positiveFlag('window', f.window);
   if (f.plots) await checkWritableDirectory('--out', f.out);
   const options = { seed, bootstrap, level };
 
@@ -129,7 +195,7 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
   let correlation: Calibration['correlation'] = null;
   if (f.correlation !== undefined) {
     const t = await readTable('--correlation', f.correlation);
-    const matrix = correctnessMatrixFromCsv(t);
+    const matrix = correctnessMatrixFromCsv(t, { taskColumn: f.taskColumn });
     try {
       correlation = { file: f.correlation, ...estimateCorrelation(matrix, options) };
     } catch (error) {
@@ -145,8 +211,9 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
 
   const figures: string[] = [];
   if (f.plots) {
-    for (const l of leaf ?? []) {
-      const path = join(f.out, l.group === null ? 'leaf.svg' : `leaf-${slug(l.group)}.svg`);
+    const names = leafFigureNames((leaf ?? []).map((l) => l.group));
+    for (const [i, l] of (leaf ?? []).entries()) {
+      const path = join(f.out, names[i]);
       await writeFile(path, await leafFigure(l));
       figures.push(path);
     }
@@ -162,33 +229,93 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
     }
   }
 
+  // Intervals conditional on the resamples that could be fitted: flag them when many were lost.
+  const warnings: CalibrationWarning[] = [];
+  for (const l of leaf ?? []) {
+    if (l.resamples > 0 && l.failedResamples > DROPPED_RESAMPLES_WARNING * l.resamples) {
+      warnings.push({
+        fit: 'leaf',
+        message: `${l.group === null ? l.file : `group ${JSON.stringify(l.group)}`}: ${l.failedResamples} of ${l.resamples} resamples (${share(l.failedResamples, l.resamples)}) ` +
+          'could not be fitted and were dropped; the intervals describe the rest only and are likely too narrow.',
+      });
+    }
+  }
+  if (correlation && correlation.resamples > 0 && correlation.undefinedResamples > DROPPED_RESAMPLES_WARNING * correlation.resamples) {
+    warnings.push({
+      fit: 'correlation',
+      message: `${correlation.undefinedResamples} of ${correlation.resamples} resamples (${share(correlation.undefinedResamples, correlation.resamples)}) ` +
+        'were dropped because some pair of agents was constant in them; the intervals describe the rest only and are likely too narrow (more tasks help).',
+    });
+  }
+
   // The command lines that use the calibrated numbers; <…> marks what the data cannot supply.
-  const rho = correlation ? num(correlation.rho) : '<ρ>';
-  const m = mFlag ?? (fid ? fid.lengths[Math.floor((fid.lengths.length - 1) / 2)].m : undefined);
-  const channel = fid ? `--m ${m} --fidelity ${curveFlag(fid.best.curve)}` : '--gamma <γ>';
-  const designChannel = fid ? `--m ${mFlag ?? fid.lengths.map((l) => l.m).join(',')} --fidelity ${curveFlag(fid.best.curve)}` : '--m <m1,m2,…> --fidelity <curve>';
+  // design needs message lengths m > 0, so a measured m = 0 (no message) enters neither command.
+  // §B4's ρ is a probability in [0, 1]: anti-correlated agents (ρ̂ < 0) enter the commands as ρ = 0.
+  const rho = correlation ? num(Math.max(0, correlation.rho)) : '<ρ>';
+  const positiveLengths = fid ? fid.lengths.map((l) => l.m).filter((x) => x > 0) : [];
+  const medianLength = positiveLengths.length > 0 ? positiveLengths[Math.floor((positiveLengths.length - 1) / 2)] : undefined;
+  const m = mFlag ?? medianLength;
+  const mText = m === undefined ? '<m>' : String(m);
+  const channel = fid ? `--m ${mText} --fidelity ${curveFlag(fid.best.curve)}` : '--gamma <γ>';
+  const designLengths = mFlag !== undefined ? String(mFlag) : positiveLengths.length > 0 ? positiveLengths.join(',') : '<m1,m2,…>';
+  const designChannel = fid ? `--m ${designLengths} --fidelity ${curveFlag(fid.best.curve)}` : '--m <m1,m2,…> --fidelity <curve>';
   const budgetFlags = `--budget ${budget ?? '<B>'} --window ${window ?? '<W>'}`;
-  const analyzeLines: string[] = [];
-  const designLines: string[] = [];
+  const analyzeLines: AnalyzeLine[] = [];
+  const designLines: CommandLine[] = [];
   const notes: string[] = [];
+  // u0 is in the leaf law's unit, the skill above chance (p − p_c)/(1 − p_c) of §G3 (for p_c = 1/2
+  // the §B1 bias 2p − 1), so the analyze and design lines describe the same agents. It is the
+  // measured agents' mean skill when there is a correctness matrix, else the fitted leaf law at
+  // its largest measured compute.
+  let correlationU0: number | null = null;
+  let clamped = false;
+  if (correlation) {
+    const meanAccuracy = correlation.agents.reduce((sum, a) => sum + a.accuracy, 0) / correlation.agents.length;
+    correlationU0 = skill(meanAccuracy, chance);
+    if (correlationU0 < -1) {
+      correlationU0 = -1;
+      clamped = true;
+    }
+  }
   const leafs = leaf ?? [null];
   for (const l of leafs) {
-    // u0: the measured agents' mean bias (§B1) if there is a correctness matrix, else the leaf law at its largest measured compute.
-    const u0 = correlation ? correlation.agents.reduce((s, a) => s + a.bias, 0) / correlation.agents.length
-      : l ? leafBias(l.law, Math.max(...l.points.map((p) => p.x))) : undefined;
-    if (l === leafs[0] || !correlation) {
-      analyzeLines.push(`synergy analyze --b ${b} --depth ${depth} ${channel} --rho ${rho} --u0 ${u0 === undefined ? '<u0>' : num(u0)}`);
+    const group = l?.group ?? null;
+    if (correlation) {
+      if (l === leafs[0]) {
+        analyzeLines.push({ group: null, command: `synergy analyze --b ${b} --depth ${depth} ${channel} --rho ${rho} --u0 ${num(correlationU0!)}`, u0: correlationU0, u0Source: 'correlation' });
+      }
+    } else {
+      const u0 = l ? leafBias(l.law, Math.max(...l.points.map((p) => p.x))) : null;
+      analyzeLines.push({
+        group, command: `synergy analyze --b ${b} --depth ${depth} ${channel} --rho ${rho} --u0 ${u0 === null ? '<u0>' : num(u0)}`,
+        u0, u0Source: u0 === null ? null : 'leaf',
+      });
     }
     const leafFlag = l ? `--leaf power:${num(l.law.k)},${num(l.law.beta)},${num(l.law.gMax ?? 1)}` : '--leaf <power:k,β,gMax>';
-    designLines.push(`synergy design ${budgetFlags} ${designChannel} ${leafFlag} --rho ${rho}`);
+    designLines.push({ group, command: `synergy design ${budgetFlags} ${designChannel} ${leafFlag} --rho ${rho}` });
   }
-  if (correlation) notes.push('u0 in analyze is the mean bias (2p − 1) of the agents in the correctness matrix.');
-  else if (leaf) notes.push('u0 in analyze is the fitted leaf law at the largest measured compute.');
-  notes.push(`b = ${b} and depth ${depth} in analyze are examples (--b, --depth)${fid ? `; m = ${m} is ${mFlag === undefined ? 'the median measured length' : '--m'}` : ''}.`);
-  if (budget === undefined || window === undefined) notes.push('Replace <…> with your numbers (calibrate --budget and --window fill them in).');
+  const unit = chance === 0.5 ? 'bias 2p − 1' : `skill above chance (p − ${chance})/(1 − ${chance})`;
+  if (correlation) {
+    notes.push(`u0 in analyze is the mean ${unit} of the ${correlation.agents.length} agents in ${f.correlation} (the leaf law's unit, §G3)` +
+      `${clamped ? ', clamped to −1 (their accuracy is far below chance)' : ''}.`);
+  } else if (leaf) {
+    notes.push(`u0 in analyze is the fitted leaf law at the largest measured compute (a ${unit}, §G3).`);
+  }
+  if (correlation && correlation.rho < 0) notes.push(`ρ̂ = ${num(correlation.rho)} < 0 (anti-correlated agents) is outside the §B4 model's ρ ∈ [0, 1]; the commands use ρ = 0.`);
+  if (leaf && leaf.some((l) => l.group !== null)) notes.push(`Lines marked "# group …" use that group's leaf law (--leaf-group ${f.leafGroup}).`);
+  const mSource = mFlag !== undefined ? '--m' : 'the median measured length > 0';
+  notes.push(`b = ${b} and depth ${depth} in analyze are examples (--b, --depth)${fid && m !== undefined ? `; m = ${m} is ${mSource}` : ''}.`);
+  if (fid && positiveLengths.length < fid.lengths.length) notes.push('The length m = 0 (no message) is measured but left out of the commands: design needs m > 0.');
+  if ([...analyzeLines, ...designLines].some((l) => l.command.includes('<'))) {
+    notes.push(`Replace <…> with your numbers${budget === undefined || window === undefined ? ' (calibrate --budget and --window fill those in)' : ''}.`);
+  }
   if (leaf) notes.push(`The leaf law's compute x is in the units of the column ${JSON.stringify(f.leafX)}; give design's --budget and --window in the same units.`);
-  const caveats = leaf && chance !== 0.5 ? [scopeCaveat(chance)] : [];
-  return { seed, bootstrap, level, chance, leaf, correlation, fidelity: fid, figures, commands: { analyze: analyzeLines, design: designLines }, notes, caveats };
+  // Both leaf data and a correctness matrix enter the predictions through p_c (u0, the leaf law).
+  const caveats = (leaf || correlation) && chance !== 0.5 ? [scopeCaveat(chance)] : [];
+  return {
+    seed, bootstrap, level, chance, leaf, correlation, fidelity: fid, figures,
+    commands: { analyze: analyzeLines, design: designLines }, warnings, notes, caveats,
+  };
 }
 
 function interval(i: Interval | null | undefined, digits = 4): string {
@@ -197,6 +324,9 @@ function interval(i: Interval | null | undefined, digits = 4): string {
 
 export function formatCalibration(c: Calibration): string {
   const out: string[] = [];
+  const warn = (fit: CalibrationWarning['fit']) => {
+    for (const w of c.warnings) if (w.fit === fit) out.push(`  WARNING: ${w.message}`);
+  };
   const pct = `${num(c.level * 100)}%`;
   const boot = `${c.bootstrap} bootstrap resamples, seed ${c.seed}, ${pct} percentile intervals`;
   if (c.leaf) {
@@ -209,17 +339,22 @@ export function formatCalibration(c: Calibration): string {
         l.saturatedShare === null ? '—' : `${fmt(100 * l.saturatedShare, 1)}%`,
       ])));
     for (const l of c.leaf) {
-      if (l.failedResamples > 0) out.push(`  ${l.group ?? l.file}: ${l.failedResamples} resamples could not be fitted and were dropped.`);
+      if (l.failedResamples > 0) out.push(`  ${l.group ?? l.file}: ${l.failedResamples} of ${l.resamples} resamples (${share(l.failedResamples, l.resamples)}) could not be fitted and were dropped.`);
       if (l.saturationCompute !== null) out.push(`  ${l.group ?? l.file}: saturates at x ≈ ${Number(l.saturationCompute.toPrecision(4))}.`);
     }
+    warn('leaf');
     out.push('');
   }
   if (c.correlation) {
     const r = c.correlation;
     out.push(`Shared failure (§G1): ρ̂ = ${fmt(r.rho)} ${interval(r.interval)} over ${r.tasks} tasks, ${r.agents.length} agents, ${r.pairs.length} pairs; ${boot}` +
-      (r.undefinedResamples > 0 ? ` (${r.undefinedResamples} resamples dropped: a pair was constant in them)` : ''));
-    out.push(table(['agent', 'answered', 'accuracy', 'bias u = 2p − 1', `u ${pct}`],
-      r.agents.map((a) => [a.name, String(a.answered), fmt(a.accuracy), fmt(a.bias), interval(a.biasInterval)])));
+      (r.undefinedResamples > 0 ? ` (${r.undefinedResamples} of ${r.resamples} resamples = ${share(r.undefinedResamples, r.resamples)} dropped: a pair was constant in them)` : ''));
+    warn('correlation');
+    // Off binary data the leaf law's unit is the skill above chance; show it beside the §B1 bias.
+    const skillColumn = c.chance === 0.5 ? [] : [`skill (p − ${c.chance})/(1 − ${c.chance})`];
+    out.push(table(['agent', 'answered', 'accuracy', 'bias u = 2p − 1', `u ${pct}`, ...skillColumn],
+      r.agents.map((a) => [a.name, String(a.answered), fmt(a.accuracy), fmt(a.bias), interval(a.biasInterval),
+        ...(skillColumn.length > 0 ? [fmt(skill(a.accuracy, c.chance))] : [])])));
     out.push('');
     out.push(table(['pair', 'shared tasks', 'correlation', pct], r.pairs.map((p) => [`${p.a} × ${p.b}`, String(p.shared), fmt(p.rho), interval(p.interval)])));
     out.push('');
@@ -236,11 +371,13 @@ export function formatCalibration(c: Calibration): string {
       return [x.family + (x === fd.best ? ' (best)' : ''), params, ints, fmt(x.aic, 2), fmt(x.deltaAic, 2), fmt(x.weight, 3)];
     })));
     for (const s of fd.skipped) out.push(`  ${s.family}: not fitted (${s.reason})`);
+    warn('fidelity');
     out.push('');
   }
   if (c.figures.length > 0) out.push(`figures: ${c.figures.join(', ')}`, '');
   out.push('Use the calibrated numbers:');
-  for (const line of [...c.commands.analyze, ...c.commands.design]) out.push(`  ${line}`);
+  // A group's lines carry its name as a shell comment, so they stay runnable when pasted.
+  for (const line of [...c.commands.analyze, ...c.commands.design]) out.push(`  ${line.command}${line.group === null ? '' : `  # group ${JSON.stringify(line.group)}`}`);
   for (const n of c.notes) out.push(`  ${n}`);
   for (const caveat of c.caveats) out.push('', `Caveat — ${caveat}`);
   return out.join('\n');

@@ -6,11 +6,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fitLeafLaw, leafObservationsFromCsv, parseCsv } from '../../src/index.ts';
+import { leafFigureNames } from '../../src/cli/calibrate.ts';
+import { fidelity, fitLeafLaw, leafObservationsFromCsv, parseCsv } from '../../src/index.ts';
+import { nonFinitePaths } from '../calibrate/finite.ts';
 import { synergy } from './run.ts';
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 const BATS = example('bats-react-browsecomp.csv');
+/**
+ * Fields of `calibrate --json` documented as possibly null: an input not given, no leaf groups, no
+ * saturation, accuracies without counts, a u0 the data cannot supply. Any other null is a NaN or
+ * ±Infinity that the --json replacer wrote as null.
+ */
+const JSON_NULLABLE = ['leaf', 'correlation', 'fidelity', 'group', 'saturationCompute', 'gMax', 'stdError', 'u0', 'u0Source'];
+
+/** Human output must never show a non-number. */
+function expectNumbersOnly(text: string): void {
+  expect(text).not.toMatch(/NaN|Infinity/);
+}
+
+type Line = { group: string | null; command: string; u0?: number | null; u0Source?: string | null };
+
 const batsFlags = ['--leaf', BATS, '--leaf-x', 'budget_per_tool', '--leaf-accuracy', 'accuracy_pct', '--leaf-percent', '--leaf-group', 'model', '--chance', '0'];
 
 describe('synergy calibrate: the BATS example (open answers, §G4)', () => {
@@ -33,12 +49,21 @@ describe('synergy calibrate: the BATS example (open answers, §G4)', () => {
     expect(c.caveats[0]).toMatch(/^SPEC §G4: chance p_c = 0 means open answers/);
     expect(c.figures).toEqual([join(dir, 'leaf-gemini-2.5-pro.svg'), join(dir, 'leaf-gemini-2.5-flash.svg')]);
     expect(await readFile(c.figures[0], 'utf8')).toContain('gemini-2.5-pro');
-    expect(r.stdout).not.toMatch(/NaN/);
+    expect(nonFinitePaths(c, JSON_NULLABLE)).toEqual([]);
+    // One analyze and one design line per model, each naming its group (review a6).
+    expect(c.commands.analyze.map((l: Line) => l.group)).toEqual(['gemini-2.5-pro', 'gemini-2.5-flash']);
+    expect(c.commands.design.map((l: Line) => l.group)).toEqual(['gemini-2.5-pro', 'gemini-2.5-flash']);
+    c.commands.analyze.forEach((l: Line, i: number) => {
+      expect(l.u0Source).toBe('leaf');
+      expect(l.command).toContain(`--u0 ${Number(l.u0!.toPrecision(6))}`);
+      expect(c.commands.design[i].command).toContain(`--leaf power:${Number(c.leaf[i].k.toPrecision(6))},`);
+    });
     const human = await synergy(['calibrate', ...batsFlags, '--bootstrap', '300', '--no-plots']);
     expect(human.code).toBe(0);
+    expectNumbersOnly(human.stdout);
     expect(human.stdout).toMatch(/gemini-2\.5-pro\s+4\s+0\.0806/);
     expect(human.stdout).toContain('Caveat — SPEC §G4');
-    expect(human.stdout).toContain('--leaf power:');
+    expect(human.stdout).toMatch(/synergy design .*--leaf power:\S+ --rho <ρ> {2}# group "gemini-2\.5-flash"\n/);
   });
   it('needs --leaf-percent for percentages (a clear error naming the line and column)', async () => {
     const r = await synergy(['calibrate', '--leaf', BATS, '--leaf-x', 'budget_per_tool', '--leaf-accuracy', 'accuracy_pct', '--no-plots']);
@@ -49,22 +74,81 @@ describe('synergy calibrate: the BATS example (open answers, §G4)', () => {
 
 describe('synergy calibrate: all three inputs', () => {
   const all = ['--leaf', example('leaf.csv'), '--correlation', example('correlation.csv'), '--fidelity', example('fidelity.csv'), '--bootstrap', '200'];
-  it('prints analyze and design command lines that run as printed', async () => {
+  /** Runs a printed command line with --json; it must succeed. */
+  async function runPrinted(line: string) {
+    expect(line).not.toContain('<');
+    const run = await synergy([...line.split(' ').slice(1), '--json']);
+    expect(run.code, `${line}\n${run.stderr}`).toBe(0);
+    return JSON.parse(run.stdout);
+  }
+  it('prints analyze and design command lines that run as printed, with the fitted ρ, u0 and γ', async () => {
     const r = await synergy(['calibrate', ...all, '--budget', '2e6', '--window', '8000', '--no-plots', '--json']);
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout);
+    expect(nonFinitePaths(c, JSON_NULLABLE)).toEqual([]);
     expect(c.caveats).toEqual([]);
     expect(c.correlation.rho).toBeGreaterThan(0.15);
     expect(c.fidelity.best.family).toBe('saturating');
-    const lines = [...c.commands.analyze, ...c.commands.design] as string[];
-    expect(lines).toHaveLength(2);
-    for (const line of lines) {
-      expect(line).not.toContain('<');
-      const run = await synergy([...line.split(' ').slice(1), '--json']);
-      expect(run.code, `${line}\n${run.stderr}`).toBe(0);
-      if (line.includes('analyze')) expect(JSON.parse(run.stdout).rho).toBeCloseTo(c.correlation.rho, 5);
-    }
+    expect(c.commands.analyze).toHaveLength(1);
+    expect(c.commands.design).toHaveLength(1);
+    const analyzed = await runPrinted(c.commands.analyze[0].command);
+    expect(analyzed.rho).toBeCloseTo(c.correlation.rho, 5);
+    // u0 from the correctness matrix: the agents' mean skill, at p_c = 1/2 their mean bias 2p − 1.
+    const meanBias = c.correlation.agents.reduce((s: number, a: { bias: number }) => s + a.bias, 0) / c.correlation.agents.length;
+    expect(c.commands.analyze[0]).toMatchObject({ group: null, u0Source: 'correlation' });
+    expect(c.commands.analyze[0].u0).toBeCloseTo(meanBias, 12);
+    expect(analyzed.u0).toBeCloseTo(meanBias, 5);
+    // γ from the best curve at the printed m (the median measured length).
+    expect(analyzed.m).toBe(c.fidelity.lengths[Math.floor((c.fidelity.lengths.length - 1) / 2)].m);
+    expect(analyzed.gamma).toBeCloseTo(fidelity(c.fidelity.best.curve, analyzed.m), 5);
+    const designed = await runPrinted(c.commands.design[0].command);
+    expect(designed.rows.length).toBeGreaterThan(0);
   });
+  it('a measured m = 0 stays out of the printed commands (design needs m > 0), which still run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
+    const f0 = join(dir, 'f0.csv');
+    await writeFile(f0, 'm,agree,total\n0,50,100\n10,60,100\n20,70,100\n');
+    const r = await synergy(['calibrate', '--fidelity', f0, '--leaf', example('leaf.csv'), '--correlation', example('correlation.csv'),
+      '--budget', '1e6', '--window', '8000', '--bootstrap', '100', '--no-plots', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c.fidelity.lengths.map((l: { m: number }) => l.m)).toEqual([0, 10, 20]);
+    expect(c.commands.design[0].command).toContain(' --m 10,20 ');
+    expect(c.commands.analyze[0].command).toContain(' --m 10 ');
+    const analyzed = await runPrinted(c.commands.analyze[0].command);
+    expect(analyzed.gamma).toBeCloseTo(fidelity(c.fidelity.best.curve, 10), 5);
+    await runPrinted(c.commands.design[0].command);
+    expect(c.notes.join('\n')).toMatch(/m = 0 \(no message\) is measured but left out/);
+    // Only m = 0 measured: no usable length, so a placeholder instead of a command that fails.
+    const only0 = join(dir, 'only0.csv');
+    await writeFile(only0, 'm,agree,total\n0,50,100\n');
+    const z = JSON.parse((await synergy(['calibrate', '--fidelity', only0, '--bootstrap', '10', '--no-plots', '--json'])).stdout);
+    expect(z.commands.design[0].command).toContain('--m <m1,m2,…>');
+    expect(z.commands.analyze[0].command).toContain('--m <m>');
+  });
+  it('u0 is in the leaf law\'s unit: the agents\' skill above the same chance level, and says where it came from', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
+    // Open-answer agents right about 7–10% of the time (p_c = 0): skill = p, while 2p − 1 ≈ −0.85.
+    const rows = ['a,b,c'];
+    for (let t = 0; t < 200; t++) rows.push([t % 13 === 0 ? 1 : 0, t % 11 === 0 ? 1 : 0, t % 13 === 0 || t % 17 === 0 ? 1 : 0].join(','));
+    await writeFile(join(dir, 'low.csv'), rows.join('\n') + '\n');
+    const r = await synergy(['calibrate', '--correlation', join(dir, 'low.csv'), ...batsFlags, '--bootstrap', '100', '--no-plots', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout);
+    const meanAccuracy = c.correlation.agents.reduce((s: number, a: { accuracy: number }) => s + a.accuracy, 0) / 3;
+    expect(c.commands.analyze).toHaveLength(1);
+    expect(c.commands.analyze[0]).toMatchObject({ group: null, u0Source: 'correlation' });
+    expect(c.commands.analyze[0].u0).toBeCloseTo(meanAccuracy, 12);
+    expect(c.commands.analyze[0].u0).toBeGreaterThan(0);
+    expect(c.notes[0]).toMatch(/^u0 in analyze is the mean skill above chance \(p − 0\)\/\(1 − 0\) of the 3 agents/);
+    expect(c.caveats).toHaveLength(1);
+    // The correlation section shows the skill beside the bias when p_c ≠ 1/2.
+    const human = await synergy(['calibrate', '--correlation', join(dir, 'low.csv'), '--chance', '0', '--bootstrap', '100', '--no-plots']);
+    expect(human.stdout).toMatch(/skill \(p − 0\)\/\(1 − 0\)/);
+    expect(human.stdout).toContain('Caveat — SPEC §G4');
+  });
+  // The golden SVG holds fitted numbers whose last bits come from V8's Math.exp/expm1/log; they are
+  // stable on the pinned Node 20 (package.json engines) but may differ on another engine (review b3).
   it('writes byte-stable figures (golden fidelity SVG) and identical output for a seed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
     const a = await synergy(['calibrate', ...all, '--out', join(dir, 'a')]);
@@ -77,6 +161,7 @@ describe('synergy calibrate: all three inputs', () => {
     expect(await readFile(join(dir, 'a', 'fidelity.svg'), 'utf8')).toBe(await readFile(new URL('./golden/calibrate-fidelity.svg', import.meta.url), 'utf8'));
     expect(a.stdout).toMatch(/saturating \(best\)/);
     expect(a.stdout).toMatch(/Replace <…> with your numbers/);
+    expectNumbersOnly(a.stdout);
   });
   it('any subset works: fidelity alone leaves placeholders for what it cannot supply', async () => {
     const r = await synergy(['calibrate', '--fidelity', example('fidelity.csv'), '--bootstrap', '50', '--no-plots', '--json']);
@@ -84,7 +169,55 @@ describe('synergy calibrate: all three inputs', () => {
     const c = JSON.parse(r.stdout);
     expect(c.leaf).toBeNull();
     expect(c.correlation).toBeNull();
-    expect(c.commands.design[0]).toMatch(/--fidelity saturating:[0-9.]+,[0-9.]+ --leaf <power:k,β,gMax> --rho <ρ>$/);
+    expect(c.commands.design[0].command).toMatch(/--fidelity saturating:[0-9.]+,[0-9.]+ --leaf <power:k,β,gMax> --rho <ρ>$/);
+    expect(c.commands.analyze[0]).toMatchObject({ group: null, u0: null, u0Source: null });
+    expect(nonFinitePaths(c, JSON_NULLABLE)).toEqual([]);
+  });
+  it('a task-id column is skipped with --task-column; without it the error says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
+    const file = join(dir, 'ids.csv');
+    await writeFile(file, 'task,a,b\nt1,1,0\nt2,0,0\nt3,1,1\nt4,0,1\nt5,1,1\nt6,0,0\n');
+    const r = await synergy(['calibrate', '--correlation', file, '--task-column', 'task', '--bootstrap', '50', '--no-plots', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).correlation.agents.map((a: { name: string }) => a.name)).toEqual(['a', 'b']);
+    const bad = await synergy(['calibrate', '--correlation', file, '--no-plots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/ids\.csv line 2, column 1 \(task\) must be .*a task-id column needs --task-column <name>; got "t1"/);
+  });
+  it('warns when many bootstrap resamples were dropped (interval conditional on the rest)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
+    const file = join(dir, 'five.csv');
+    await writeFile(file, 'a,b,c\n1,0,1\n0,1,1\n1,1,0\n0,0,1\n1,0,0\n');
+    const r = await synergy(['calibrate', '--correlation', file, '--bootstrap', '200', '--no-plots', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c.correlation.undefinedResamples).toBeGreaterThan(0.05 * 200);
+    expect(c.warnings).toEqual([{ fit: 'correlation', message: expect.stringMatching(new RegExp(`^${c.correlation.undefinedResamples} of 200 resamples \\([0-9.]+%\\) were dropped`)) }]);
+    const human = await synergy(['calibrate', '--correlation', file, '--bootstrap', '200', '--no-plots']);
+    expect(human.stdout.split('\n')[1]).toMatch(/^ {2}WARNING: \d+ of 200 resamples/);
+    // ρ̂ < 0 here: §B4's ρ is in [0, 1], so the commands carry ρ = 0 and say why.
+    expect(c.correlation.rho).toBeLessThan(0);
+    expect(c.commands.analyze[0].command).toContain('--rho 0 ');
+    expect(c.notes.join('\n')).toMatch(/< 0 \(anti-correlated agents\)/);
+    // Enough tasks: no warning.
+    const ok = JSON.parse((await synergy(['calibrate', '--correlation', example('correlation.csv'), '--bootstrap', '100', '--no-plots', '--json'])).stdout);
+    expect(ok.warnings).toEqual([]);
+  });
+  it('leaf groups whose names map to the same file name get distinct figures', async () => {
+    expect(leafFigureNames([null])).toEqual(['leaf.svg']);
+    expect(leafFigureNames(['a b', 'a/b', 'A-B', 'a b!', ''])).toEqual(['leaf-a-b.svg', 'leaf-a-b-2.svg', 'leaf-A-B-3.svg', 'leaf-a-b-4.svg', 'leaf-group.svg']);
+    expect(leafFigureNames(['group', '', '?'])).toEqual(['leaf-group.svg', 'leaf-group-2.svg', 'leaf-group-3.svg']);
+    const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
+    const file = join(dir, 'groups.csv');
+    const rows = ['g,x,accuracy'];
+    for (const [g, k] of [['a b', 0.02], ['a/b', 0.03]] as const) for (const x of [10, 100, 1000]) rows.push(`${g},${x},${0.5 + 0.5 * k * Math.sqrt(x)}`);
+    await writeFile(file, rows.join('\n') + '\n');
+    const r = await synergy(['calibrate', '--leaf', file, '--leaf-group', 'g', '--bootstrap', '20', '--out', join(dir, 'out'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c.figures).toEqual([join(dir, 'out', 'leaf-a-b.svg'), join(dir, 'out', 'leaf-a-b-2.svg')]);
+    expect(await readFile(c.figures[0], 'utf8')).toContain('a b');
+    expect(await readFile(c.figures[1], 'utf8')).toContain('a/b');
   });
 });
 
@@ -114,6 +247,33 @@ describe('synergy calibrate: bad input (exit 2, one line)', () => {
     for (const r of [constant, one, two]) {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stdout).toBe('');
+    }
+  });
+  it('bootstrap options out of range name the flag, not the file', async () => {
+    const cases: [string[], string][] = [
+      [['--bootstrap', '2000000'], 'synergy: --bootstrap must be an integer in [0, 1000000]; got "2000000"\n'],
+      [['--level', '0.9999999'], 'synergy: --level must be an interval level in [0.5, 0.999999]; got "0.9999999"\n'],
+      [['--level', '0.4'], 'synergy: --level must be an interval level in [0.5, 0.999999]; got "0.4"\n'],
+      [['--seed', '-1'], 'synergy: --seed must be an integer in [0, 9007199254740991]; got "-1"\n'],
+    ];
+    for (const [flags, stderr] of cases) {
+      const r = await synergy(['calibrate', '--correlation', example('correlation.csv'), '--no-plots', ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(stderr);
+    }
+  });
+  it('flags for the printed commands are checked as analyze and design check them', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--budget', '-5'], /^synergy: --budget must be a finite number > 0; got "-5"\n$/],
+      [['--window', '0'], /^synergy: --window must be a finite number > 0; got "0"\n$/],
+      [['--m', '0'], /^synergy: --m must be a finite number > 0; got "0"\n$/],
+      [['--depth', '20000000'], /^synergy: --depth must be an integer in \[0, 10000000\]; got "20000000"\n$/],
+      [['--b', '4'], /^synergy: --b must be an odd integer in \[3, \d+\]; got 4\n$/],
+    ];
+    for (const [flags, stderr] of cases) {
+      const r = await synergy(['calibrate', '--fidelity', example('fidelity.csv'), '--no-plots', ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(stderr);
     }
   });
   it('no input, a missing file, bad flags', async () => {
