@@ -5,7 +5,7 @@ import {
   MAX_FULL_TREE_LEAVES, mixingDepth, organizationExponent, phaseGrid, regime, simulateTree, trajectory,
   type DesignRow, type FamilyVerdict, type FidelityCurve, type Level, type Regime, type SimulationResult,
 } from 'budgeted-synergy';
-import { leafBias, type ExplorerState } from './state.ts';
+import { stateLeafBias, type ExplorerState } from './state.ts';
 
 /** Heatmap resolution: cells per axis over [0, 1] (cell centres, so γ = 0 and ρ = 1 edges are never hit exactly). */
 export const GRID_SIZE = 120;
@@ -54,7 +54,7 @@ export interface TheoryResult {
 
 export function computeTheory(state: ExplorerState): TheoryResult {
   const level = currentLevel(state);
-  const u0 = leafBias(state);
+  const u0 = stateLeafBias(state);
   const axis = gridAxis();
   const grid = phaseGrid({ b: [state.b], gamma: axis, rho: axis, u0: [u0], depths: [state.depth] });
   const mixing = mixingDepth(level, u0);
@@ -124,7 +124,7 @@ export interface MonteCarloPoint extends SimulationResult {
  */
 export function simulatePoint(state: ExplorerState, depth: number): MonteCarloPoint {
   const result = simulateTree({
-    tree: currentLevel(state), u0: leafBias(state), depth, mode: state.mode, trials: state.trials, seed: state.seed, cell: depth,
+    tree: currentLevel(state), u0: stateLeafBias(state), depth, mode: state.mode, trials: state.trials, seed: state.seed, cell: depth,
   });
   return { depth, ...result };
 }

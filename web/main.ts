@@ -6,7 +6,7 @@ import { drawDesign } from './designTable.ts';
 import { fmt, show } from './format.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
-import { defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState } from './state.ts';
+import { convertLeafValue, defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality } from './state.ts';
 import { drawTrajectory } from './trajectoryPlot.ts';
 import { MonteCarloWorker, TheoryWorker } from './workers.ts';
 
@@ -85,7 +85,7 @@ function onControl(control: HTMLInputElement | HTMLSelectElement): void {
   if (sameValue(value, state[field])) return;
   const patch: Partial<ExplorerState> = { [field]: value };
   // Switching between bias and accuracy keeps the same leaves: p0 = (1 + u0)/2 (§B1).
-  if (field === 'leaf') patch.leafValue = value === 'p0' ? (1 + state.leafValue) / 2 : 2 * state.leafValue - 1;
+  if (field === 'leaf') patch.leafValue = convertLeafValue(state.leafValue, value as LeafQuality);
   update(patch, control);
 }
 

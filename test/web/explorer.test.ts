@@ -13,7 +13,7 @@ import {
   alpha, clippedPredictor, criticalGamma, designBinary, fidelity, fixedPoint, organizationExponent, phaseGrid, simulateTree, trajectory,
 } from '../../src/node.ts';
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
-import { leafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
+import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
 import { serveStatic, type StaticServer } from './server.ts';
 
@@ -68,7 +68,7 @@ async function expectNodeNumbers(p: Page, state: ExplorerState, depths: number[]
     : { kind: state.curve, gammaInf: state.gammaInf, m0: state.m0 };
   const gamma = state.channel === 'gamma' ? state.gamma : fidelity(curve, state.m);
   const level = { b: state.b, gamma, rho: state.rho };
-  const u0 = leafBias(state);
+  const u0 = stateLeafBias(state);
   expect(await value(p, 'gamma-used')).toBe(gamma);
   expect(await value(p, 'alpha')).toBe(alpha(level));
   expect(await value(p, 's')).toBe(organizationExponent(level));
@@ -135,7 +135,7 @@ describe('the explorer in headless Chromium', () => {
     for (const [ig, ir] of [[100, 10], [30, 90], [119, 0]]) {
       await page.mouse.move(box.x + 52 + ((ig + 0.5) / SIZE) * 400, box.y + 12 + (1 - (ir + 0.5) / SIZE) * 400);
       const tip = await page.$eval('#tooltip', (t) => ({ ...(t as HTMLElement).dataset, hidden: (t as HTMLElement).hidden }));
-      const cell = phaseGrid({ b: [3], gamma: [axis[ig]], rho: [axis[ir]], u0: [leafBias(state)], depths: [12] });
+      const cell = phaseGrid({ b: [3], gamma: [axis[ig]], rho: [axis[ir]], u0: [stateLeafBias(state)], depths: [12] });
       expect(tip).toEqual({
         hidden: false, gamma: String(axis[ig]), rho: String(axis[ir]), alpha: String(cell.alpha[0]), s: String(cell.s[0]),
         uStar: String(cell.uStar[0]), uL: String(cell.uL[0]),
