@@ -57,6 +57,13 @@ export class Heatmap {
     });
   }
 
+  /** Forgets the drawn view (no result for the current input): a blank plot, no tooltip. */
+  clear(): void {
+    this.view = null;
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.tooltip.hidden = true;
+  }
+
   /** Colour domain: [0, 1], or [−1, 0] for u_L from a negative u_0 (then brighter = further from 0). */
   private domain(): [number, number] {
     const v = this.view!;

@@ -36,10 +36,11 @@ const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), (ga
   // Picking a cell sets γ directly (the cell is a γ, whatever the channel control said).
   update({ channel: 'gamma', gamma, rho });
 }, () => [state.channel === 'gamma' ? state.gamma : theory?.level.gamma ?? state.gamma, state.rho]);
-(window as unknown as { explorer: unknown }).explorer = { heatmap };
 
-const theoryWorker = new TheoryWorker(onTheory, (message) => fail('theory', message));
-const mcWorker = new MonteCarloWorker(onMonteCarlo, (message) => fail('montecarlo', message));
+const theoryWorker = new TheoryWorker(onTheory, theoryFailed);
+const mcWorker = new MonteCarloWorker(onMonteCarlo, monteCarloFailed);
+// For the end-to-end tests (hover, injected worker crashes); its presence also tells index.html the page started.
+(window as unknown as { explorer: unknown }).explorer = { heatmap, theoryWorker, mcWorker };
 
 const controls = [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]')];
 for (const control of controls) {
@@ -153,7 +154,8 @@ function onTheory(reply: TheoryReply): void {
   const designError = $('#design-error');
   designError.hidden = reply.designError === null;
   designError.textContent = reply.designError ?? '';
-  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker).`;
+  const restarts = theoryWorker.restarts ? `; restarted ${theoryWorker.restarts}× after a failure` : '';
+  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker${restarts}).`;
   renderTheory();
   renderDesign();
   renderMonteCarlo();
@@ -173,20 +175,40 @@ function onMonteCarlo(reply: MonteCarloReply): void {
   renderMonteCarlo();
 }
 
-function fail(worker: 'theory' | 'montecarlo', message: string): void {
-  const text = `The ${worker} worker failed: ${message}`;
-  if (worker === 'theory') {
-    results.dataset.theory = 'error';
-    $('#theory-error').textContent = text;
-    $('#theory-error').hidden = false;
-  } else {
-    results.dataset.mc = 'error';
-    $('#mc-status').textContent = text;
+/** The theory worker failed outside its own try: what it was computing is lost (see TheoryWorker in web/workers.ts). */
+function theoryFailed(message: string, { lost, retrying }: { lost: boolean; retrying: boolean }): void {
+  const status = $('#theory-status');
+  status.dataset.restarts = String(theoryWorker.restarts);
+  if (!lost) {
+    status.textContent += ` The theory worker failed while idle (${message}); the next input starts a new one.`;
+    return;
   }
+  // Nothing shown belongs to the current input any more.
+  theory = null;
+  design = null;
+  results.dataset.theory = retrying ? 'running' : 'error';
+  const error = $('#theory-error');
+  error.textContent = `The theory worker failed: ${message}${retrying ? ' — restarted it; computing again…' : ''}`;
+  error.hidden = false;
+  status.textContent = '';
+  renderTheory();
+  renderDesign();
+  renderMonteCarlo();
+}
+
+function monteCarloFailed(message: string): void {
+  results.dataset.mc = 'error';
+  $('#mc-status').textContent = `The montecarlo worker failed: ${message}`;
 }
 
 function renderTheory(): void {
-  if (!theory) return;
+  if (!theory) {
+    // No result for this input (an error, or the worker failed): clear the previous input's values.
+    for (const id of ['gamma-used', 'alpha', 's', 'u-star', 'u-L', 'clipped-L', 'mixing', 'critical-gamma', 'critical-rho']) show(byTestId(id), null);
+    byTestId('regime').textContent = '—';
+    heatmap.clear();
+    return;
+  }
   const t = theory;
   const L = state.depth;
   show(byTestId('gamma-used'), t.level.gamma);
@@ -206,7 +228,15 @@ function renderTheory(): void {
 }
 
 function renderDesign(): void {
-  if (design) drawDesign($<HTMLTableElement>('#design-table'), byTestId('design-summary'), design, $<HTMLInputElement>('#design-all').checked);
+  if (design) {
+    drawDesign($<HTMLTableElement>('#design-table'), byTestId('design-summary'), design, $<HTMLInputElement>('#design-all').checked);
+    return;
+  }
+  $<HTMLTableElement>('#design-table').tBodies[0].replaceChildren();
+  const summary = byTestId('design-summary');
+  summary.textContent = '';
+  delete summary.dataset.bestOrganization;
+  delete summary.dataset.bestBias;
 }
 
 function renderMonteCarlo(): void {
@@ -233,4 +263,5 @@ function renderMonteCarlo(): void {
     return tr;
   }));
   if (theory) drawTrajectory($<SVGSVGElement>('#trajectory'), theory, theory.exact.length === state.depth + 1 ? points : []);
+  else $<SVGSVGElement>('#trajectory').replaceChildren();
 }

@@ -249,6 +249,72 @@ describe('the explorer in headless Chromium', () => {
     await expectNodeNumbers(page, end, range(1, 10));
   });
 
+  it('a crashed theory worker (onerror, no reply) is replaced and the input recomputed; a second crash clears the old values', async () => {
+    // What the page sees when a worker dies outside its own try: no reply, an 'error' event. The test
+    // kills the live worker and fires that event at it, right after an input has been sent to it.
+    const crashTheory = () => {
+      const w = (window as unknown as { explorer: { theoryWorker: { worker: Worker } } }).explorer.theoryWorker.worker;
+      w.terminate();
+      w.dispatchEvent(new ErrorEvent('error', { message: 'injected crash', cancelable: true }));
+    };
+    const setRho = (rho: number) => {
+      const input = document.querySelector<HTMLInputElement>('#rho')!;
+      input.value = String(rho);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    let state = parseState('b=7&gamma=0.7&depth=9&trials=2000').state;
+    await page.goto(`${server.origin}/?${stateToQuery(state)}`);
+    await settled(page, state);
+    const errorsBefore = errors.length;
+    const restarts = async () => Number(await page.getAttribute('#theory-status', 'data-restarts') ?? 0);
+
+    // One crash with the input in flight: a fresh worker computes it; nothing is left on the error line.
+    await page.evaluate(`(${setRho})(0.2); (${crashTheory})();`);
+    state = { ...state, rho: 0.2 };
+    await settled(page, state);
+    expect(await restarts()).toBe(1);
+    expect(await page.isHidden('#theory-error')).toBe(true);
+    await expectNodeNumbers(page, state, range(1, 9));
+
+    // Crashing the replacement too: the page gives up on this input, says so, and shows no stale values.
+    await page.evaluate(`(${setRho})(0.3); (${crashTheory})(); (${crashTheory})();`);
+    await page.waitForSelector('#results[data-theory="error"]');
+    expect(await page.textContent('#theory-error')).toBe('The theory worker failed: injected crash');
+    for (const id of ['gamma-used', 'alpha', 'u-star', 'u-L', 'clipped-L', 'critical-gamma']) {
+      expect(await page.textContent(`[data-testid="${id}"]`), id).toBe('—');
+      expect(await page.getAttribute(`[data-testid="${id}"]`, 'data-value'), id).toBe('');
+    }
+    expect(await page.textContent('[data-testid="regime"]')).toBe('—');
+    expect(await page.locator('[data-testid="design-row"]').count()).toBe(0);
+    expect(await page.$eval('#trajectory', (svg) => svg.childElementCount)).toBe(0);
+
+    // The next input gets a fresh worker and the page is whole again.
+    await page.fill('#gamma', '0.75');
+    state = { ...state, rho: 0.3, gamma: 0.75 };
+    await settled(page, state);
+    expect(await restarts()).toBe(3);
+    expect(await page.isHidden('#theory-error')).toBe(true);
+    await expectNodeNumbers(page, state, range(1, 9));
+
+    // A Monte Carlo worker that crashes mid-run is replaced on the next input as well.
+    const heavy = { ...state, mode: 'full' as const, depth: 12, trials: 200_000 };
+    await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
+    await page.waitForSelector('[data-testid="mc-point"][data-depth="2"]', { state: 'attached', timeout: 30_000 });
+    await page.evaluate(() => {
+      const w = (window as unknown as { explorer: { mcWorker: { worker: Worker } } }).explorer.mcWorker.worker;
+      w.terminate();
+      w.dispatchEvent(new ErrorEvent('error', { message: 'injected crash', cancelable: true }));
+    });
+    await page.waitForSelector('#results[data-mc="error"]');
+    expect(await page.textContent('#mc-status')).toBe('The montecarlo worker failed: injected crash');
+    await page.selectOption('#mode', 'levels');
+    const light = { ...heavy, mode: 'levels' as const };
+    await settled(page, light);
+    await expectNodeNumbers(page, light, range(1, 12));
+    // Killing the replacement while it still loads aborts the fetch of its script; nothing else is logged.
+    expect(errors.splice(errorsBefore).filter((e) => !/^requestfailed: \S+\/theory\.worker-[\w-]+\.js net::ERR_ABORTED$/.test(e))).toEqual([]);
+  });
+
   it('edge states render without errors: identity level, γ = 0, u0 = 0 and −1, b = 1001, depth 200, γ(m) ≈ 0', async () => {
     for (const query of ['gamma=1&rho=1&trials=500', 'gamma=0&trials=500', 'q=0&trials=500', 'leaf=p0&q=0&trials=500&field=uStar',
       'b=1001&depth=3&trials=500', 'b=1001&depth=2&mode=full&trials=100', 'depth=200&trials=500', 'channel=m&m=1&m0=1000000000&trials=500']) {
