@@ -32,7 +32,7 @@ const results = $('#results');
 
 showNotes(parsed.notes);
 
-const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), (gamma, rho) => {
+const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), $('#heatmap-cell'), (gamma, rho) => {
   // Picking a cell sets γ directly (the cell is a γ, whatever the channel control said).
   update({ channel: 'gamma', gamma, rho });
 }, () => [state.channel === 'gamma' ? state.gamma : theory?.level.gamma ?? state.gamma, state.rho]);

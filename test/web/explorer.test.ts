@@ -14,6 +14,7 @@ import {
 } from '../../src/node.ts';
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
 import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
+import { fmt } from '../../web/format.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
 import { serveStatic, type StaticServer } from './server.ts';
 
@@ -173,14 +174,36 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.inputValue('#gamma')).toBe(String(axis[90]));
     await expectNodeNumbers(page, state, range(1, 8));
 
-    // The keyboard does the same: the arrow keys step one cell.
-    await page.focus('#heatmap');
+    // The keyboard does the same: tabbing to the map shows (and announces) the design's cell, and the
+    // arrow keys step one cell with the readout following — what a mouse user gets on hover.
+    const readout = async (ig: number, ir: number) => {
+      const cell = phaseGrid({ b: [state.b], gamma: [axis[ig]], rho: [axis[ir]], u0: [stateLeafBias(state)], depths: [state.depth] });
+      const tip = await page.$eval('#tooltip', (t) => ({ ...(t as HTMLElement).dataset, hidden: (t as HTMLElement).hidden }));
+      expect(tip, `cell ${ig}, ${ir}`).toEqual({
+        hidden: false, gamma: String(axis[ig]), rho: String(axis[ir]), alpha: String(cell.alpha[0]), s: String(cell.s[0]),
+        uStar: String(cell.uStar[0]), uL: String(cell.uL[0]),
+      });
+      const live = await page.textContent('[data-testid="heatmap-cell"]');
+      expect(live).toContain(`γ = ${fmt(axis[ig], 5)}, ρ = ${fmt(axis[ir], 5)}: α_ρ = ${fmt(cell.alpha[0])}`);
+      expect(live).toContain(`u_L = ${fmt(cell.uL[0])}.`);
+    };
+    await page.mouse.move(0, 0);
+    expect(await page.isHidden('#tooltip')).toBe(true);
+    await page.focus('#copy-link');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('heatmap');
+    await readout(90, 20);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
+    await readout(91, 22);
     state = { ...state, gamma: axis[91], rho: axis[22] };
     await settled(page, state);
+    await readout(91, 22);
+    expect(await page.getAttribute('[data-testid="heatmap-cell"]', 'aria-live')).toBe('polite');
     await expectNodeNumbers(page, state, range(1, 8));
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.isHidden('#tooltip')).toBe(true);
   });
 
   it('invalid URL values fall back to defaults with a visible note; a shared URL reproduces the view', async () => {
