@@ -1,9 +1,11 @@
 // The explorer page: controls ↔ state ↔ URL, requests to the two workers, and drawing of whatever
 // comes back for the latest input (older replies are dropped by request id).
 import { fidelity } from 'budgeted-synergy';
-import { fidelityCurve, GRID_SIZE, type DesignResult, type MonteCarloPoint, type TheoryResult } from './compute.ts';
+import {
+  fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
+} from './compute.ts';
 import { drawDesign } from './designTable.ts';
-import { fmt, show } from './format.ts';
+import { count, duration, fmt, show } from './format.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
 import { convertLeafValue, defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality } from './state.ts';
@@ -22,7 +24,13 @@ let theory: TheoryResult | null = null;
 let design: DesignResult | null = null;
 let points: MonteCarloPoint[] = [];
 let plan: { depths: number[]; skipped: number } | null = null;
+/** The planned work of the current input's Monte Carlo run, shown before and while it runs. */
+let cost: MonteCarloCost | null = null;
+/** When the current run was sent to the worker (0: not yet). */
 let mcStarted = 0;
+let mcTicker: ReturnType<typeof setInterval> | undefined;
+/** Runs estimated to take longer than this get a warning in the status line. */
+const LONG_RUN_SECONDS = 20;
 let mcTimer: ReturnType<typeof setTimeout> | undefined;
 /** Quiet time before a Monte Carlo run starts, and before the URL is rewritten. */
 const MC_DELAY_MS = 150;
@@ -126,6 +134,9 @@ function compute(): void {
   results.dataset.mc = 'running';
   points = [];
   plan = null;
+  const planned = monteCarloDepths(state);
+  cost = monteCarloCost(state, planned.depths);
+  mcStarted = 0;
   try {
     show($('#gamma-of-m'), fidelity(fidelityCurve(state), state.m));
   } catch {
@@ -141,6 +152,14 @@ function compute(): void {
     mcStarted = performance.now();
     mcWorker.request(request);
   }, MC_DELAY_MS);
+  // The status line counts the time while a long simulation has no point to report.
+  mcTicker ??= setInterval(() => {
+    if (results.dataset.mc === 'running') renderMonteCarloStatus();
+    else {
+      clearInterval(mcTicker);
+      mcTicker = undefined;
+    }
+  }, 1000);
   renderMonteCarlo();
 }
 
@@ -169,6 +188,7 @@ function onMonteCarlo(reply: MonteCarloReply): void {
   else if (reply.type === 'done') results.dataset.mc = 'done';
   else {
     results.dataset.mc = 'error';
+    $('#mc-status').classList.remove('warning');
     $('#mc-status').textContent = `Monte Carlo: ${reply.message}`;
     return;
   }
@@ -198,6 +218,7 @@ function theoryFailed(message: string, { lost, retrying }: { lost: boolean; retr
 
 function monteCarloFailed(message: string): void {
   results.dataset.mc = 'error';
+  $('#mc-status').classList.remove('warning');
   $('#mc-status').textContent = `The montecarlo worker failed: ${message}`;
 }
 
@@ -239,15 +260,44 @@ function renderDesign(): void {
   delete summary.dataset.bestBias;
 }
 
-function renderMonteCarlo(): void {
+/**
+ * The Monte Carlo status line: the planned work (votes = trials × Σ_ℓ b^ℓ for full trees, × Σ_ℓ b·ℓ
+ * level by level, over the simulated depths) with a time estimate — from the typical rate until the
+ * run has gone half a second, then from its own measured rate — and a warning for long runs.
+ */
+function renderMonteCarloStatus(): void {
   const status = $('#mc-status');
-  const total = plan?.depths.length;
-  const seconds = ((performance.now() - mcStarted) / 1000).toFixed(1);
   const cancelled = mcWorker.cancelled ? ` Runs cancelled by newer input so far: ${mcWorker.cancelled}.` : '';
   status.dataset.cancelled = String(mcWorker.cancelled);
-  const skipped = plan?.skipped ? ` ${plan.skipped} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
-  if (results.dataset.mc === 'done') status.textContent = `Monte Carlo: ${points.length} depths × ${state.trials} trials in ${seconds} s (${state.mode}).${skipped}${cancelled}`;
-  else if (results.dataset.mc === 'running') status.textContent = `Monte Carlo: ${points.length}${total === undefined ? '' : ` of ${total}`} depths… (${state.mode}, ${state.trials} trials each)${skipped}${cancelled}`;
+  const skippedCount = plan?.skipped ?? monteCarloDepths(state).skipped;
+  const skipped = skippedCount ? ` ${skippedCount} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
+  if (!cost || (results.dataset.mc !== 'done' && results.dataset.mc !== 'running')) return;
+  const depths = monteCarloDepths(state).depths;
+  const done = points.reduce((sum, p) => sum + (cost!.votes[depths.indexOf(p.depth)] ?? 0), 0);
+  const elapsed = mcStarted ? (performance.now() - mcStarted) / 1000 : 0;
+  const work = `${count(cost.total)} votes (${state.trials.toLocaleString('en-US')} trials × Σ ${state.mode === 'full' ? 'b^ℓ' : 'b·ℓ'} over ${depths.length} depths)`;
+  status.dataset.votes = String(cost.total);
+  if (results.dataset.mc === 'done') {
+    status.classList.remove('warning');
+    delete status.dataset.estimate;
+    const rate = elapsed > 0 ? ` at ${count(cost.total / elapsed)} votes/s` : '';
+    status.textContent = `Monte Carlo: ${points.length} depths, ${work} in ${duration(elapsed)}${rate} (${state.mode}).${skipped}${cancelled}`;
+    return;
+  }
+  const measured = elapsed >= 0.5 && done > 0;
+  const left = (cost.total - done) / (measured ? done / elapsed : cost.total / cost.seconds);
+  const estimate = elapsed + left;
+  status.dataset.estimate = String(estimate);
+  const long = estimate > LONG_RUN_SECONDS;
+  status.classList.toggle('warning', long);
+  const progress = mcStarted ? `${points.length} of ${depths.length} depths, ${count(done)} of ${work}, ${duration(elapsed)} so far, about ${duration(left)} left`
+    : `planned ${work}, about ${duration(cost.seconds)}`;
+  const warning = long ? ' Long run: level by level, fewer trials or a smaller depth is much faster (a new input stops it).' : '';
+  status.textContent = `Monte Carlo (${state.mode}): ${progress}.${warning}${skipped}${cancelled}`;
+}
+
+function renderMonteCarlo(): void {
+  renderMonteCarloStatus();
 
   const last = points.find((p) => p.depth === state.depth);
   show(byTestId('mc-L'), last ? last.bias : null, last ? `${fmt(last.bias)} ± ${fmt(2 * last.stdError, 3)}` : '…');

@@ -10,11 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  alpha, clippedPredictor, criticalGamma, designBinary, fidelity, fixedPoint, organizationExponent, phaseGrid, simulateTree, trajectory,
+  alpha, clippedPredictor, criticalGamma, designBinary, fidelity, fixedPoint, MAX_FULL_TREE_LEAVES, organizationExponent, phaseGrid, simulateTree, trajectory,
 } from '../../src/node.ts';
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
 import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
-import { fmt } from '../../web/format.ts';
+import { count, fmt } from '../../web/format.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
 import { serveStatic, type StaticServer } from './server.ts';
 
@@ -233,11 +233,19 @@ describe('the explorer in headless Chromium', () => {
   });
 
   it('a new input cancels the Monte Carlo run in flight; the page stays responsive meanwhile', async () => {
-    // Full trees at depth 12 with 200,000 trials would take many minutes (b^ℓ leaves per trial).
+    // Full trees at depth 12 with 200,000 trials would take hours (b^ℓ leaves per trial).
     const heavy = parseState('mode=full&depth=12&trials=200000&b=5').state;
     await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
     await page.waitForSelector('[data-testid="mc-point"][data-depth="3"]', { state: 'attached', timeout: 30_000 });
     expect(await page.getAttribute('#results', 'data-mc')).toBe('running');
+    // The status line says what the run costs (trials × Σ_ℓ 5^ℓ over the depths a full tree allows)
+    // and warns that it is long.
+    const depths = range(1, 12).filter((l) => 5 ** l <= MAX_FULL_TREE_LEAVES);
+    const votes = 200_000 * depths.reduce((sum, l) => sum + 5 ** l, 0);
+    expect(Number(await page.getAttribute('#mc-status', 'data-votes'))).toBe(votes);
+    expect(Number(await page.getAttribute('#mc-status', 'data-estimate'))).toBeGreaterThan(60);
+    expect(await page.$eval('#mc-status', (e) => e.classList.contains('warning'))).toBe(true);
+    expect(await page.textContent('#mc-status')).toMatch(new RegExp(`^Monte Carlo \\(full\\): \\d+ of ${depths.length} depths, [\\d,.·⁰-⁹]+ of ${count(votes).replace('.', '\\.')} votes \\(200,000 trials × Σ b\\^ℓ over ${depths.length} depths\\), .+ so far, about [\\d.]+ (min|h) left\\. Long run:`));
     // The main thread answers at once while the worker simulates.
     const started = Date.now();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
@@ -249,6 +257,8 @@ describe('the explorer in headless Chromium', () => {
     // Settles in seconds although the first run had minutes of work left: it was terminated.
     await settled(page, light, 20_000);
     expect(Number(await page.getAttribute('#mc-status', 'data-cancelled'))).toBeGreaterThan(cancelledBefore);
+    expect(await page.$eval('#mc-status', (e) => e.classList.contains('warning'))).toBe(false);
+    expect(Number(await page.getAttribute('#mc-status', 'data-votes'))).toBe(3000 * range(1, 12).reduce((sum, l) => sum + 5 * l, 0));
     await expectNodeNumbers(page, light, range(1, 12));
   });
 
