@@ -124,11 +124,11 @@ export function votesPerTrial(mode: SimulationMode, b: number, depth: number): n
 }
 
 /**
- * Votes drawn per second by one worker, measured with `node bench/explorer.mjs`'s states and
- * simulateTree in Node (same WASM kernel): full trees ≈ 1.8–2.2·10⁹, level by level ≈ 1–2·10⁸
- * (fixed costs per level weigh more). Used for the estimate before any point has come back.
+ * Votes drawn per second by one worker, measured in Chromium with `npm run bench:explorer` (start-up
+ * included): full trees 1.5–1.7·10⁹, level by level 0.6–1.4·10⁸ (fixed costs per level weigh more).
+ * Used for the estimate until the run has measured its own rate.
  */
-export const TYPICAL_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 1.5e9, levels: 1.5e8 };
+export const TYPICAL_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 1.5e9, levels: 1e8 };
 
 export interface MonteCarloCost {
   /** Votes drawn by each depth's simulation: trials × votesPerTrial(mode, b, ℓ). */

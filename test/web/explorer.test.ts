@@ -15,8 +15,8 @@ import {
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
 import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
 import { count, fmt } from '../../web/format.ts';
-import { collectErrors, launchChromium } from './chromium.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { collectErrors, launchChromium } from './chromium.mjs';
+import { serveStatic, type StaticServer } from './server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts');
