@@ -5,7 +5,7 @@ import {
   MAX_FULL_TREE_LEAVES, mixingDepth, organizationExponent, phaseGrid, regime, simulateTree, trajectory,
   type DesignRow, type FamilyVerdict, type FidelityCurve, type Level, type Regime, type SimulationResult,
 } from 'budgeted-synergy';
-import { leafBias, type ExplorerState } from './state.ts';
+import { stateLeafBias, type ExplorerState, type SimulationMode } from './state.ts';
 
 /** Heatmap resolution: cells per axis over [0, 1] (cell centres, so γ = 0 and ρ = 1 edges are never hit exactly). */
 export const GRID_SIZE = 120;
@@ -54,7 +54,7 @@ export interface TheoryResult {
 
 export function computeTheory(state: ExplorerState): TheoryResult {
   const level = currentLevel(state);
-  const u0 = leafBias(state);
+  const u0 = stateLeafBias(state);
   const axis = gridAxis();
   const grid = phaseGrid({ b: [state.b], gamma: axis, rho: axis, u0: [u0], depths: [state.depth] });
   const mixing = mixingDepth(level, u0);
@@ -114,6 +114,37 @@ export function monteCarloDepths(state: ExplorerState): { depths: number[]; skip
   return { depths: fits, skipped: all.length - fits.length };
 }
 
+/**
+ * Votes drawn per trial of one depth-ℓ simulation: the b^ℓ leaf votes of a whole tree (§D1a), or the
+ * b·ℓ member votes read per root node level by level (§D1b). The sweep's work measure
+ * (leafVotesPerTrial in src/sweep/montecarlo.ts, not exported by the package; a test checks they agree).
+ */
+export function votesPerTrial(mode: SimulationMode, b: number, depth: number): number {
+  return mode === 'full' ? b ** depth : Math.max(1, b * depth);
+}
+
+/**
+ * Votes drawn per second by one worker, measured in Chromium with `npm run bench:explorer` (start-up
+ * included): full trees 1.5–1.7·10⁹, level by level 0.6–1.4·10⁸ (fixed costs per level weigh more).
+ * Used for the estimate until the run has measured its own rate.
+ */
+export const TYPICAL_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 1.5e9, levels: 1e8 };
+
+export interface MonteCarloCost {
+  /** Votes drawn by each depth's simulation: trials × votesPerTrial(mode, b, ℓ). */
+  votes: number[];
+  total: number;
+  /** total / TYPICAL_VOTE_RATE[mode]. */
+  seconds: number;
+}
+
+/** The planned work of a Monte Carlo run over `depths` (e.g. trials × Σ_ℓ b^ℓ for full trees). */
+export function monteCarloCost(state: ExplorerState, depths: readonly number[]): MonteCarloCost {
+  const votes = depths.map((depth) => state.trials * votesPerTrial(state.mode, state.b, depth));
+  const total = votes.reduce((a, v) => a + v, 0);
+  return { votes, total, seconds: total / TYPICAL_VOTE_RATE[state.mode] };
+}
+
 export interface MonteCarloPoint extends SimulationResult {
   depth: number;
 }
@@ -124,7 +155,7 @@ export interface MonteCarloPoint extends SimulationResult {
  */
 export function simulatePoint(state: ExplorerState, depth: number): MonteCarloPoint {
   const result = simulateTree({
-    tree: currentLevel(state), u0: leafBias(state), depth, mode: state.mode, trials: state.trials, seed: state.seed, cell: depth,
+    tree: currentLevel(state), u0: stateLeafBias(state), depth, mode: state.mode, trials: state.trials, seed: state.seed, cell: depth,
   });
   return { depth, ...result };
 }

@@ -27,3 +27,20 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toFixed(decimals)) || 0);
   return out;
 }
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** A large count compactly: 12,500 as "12,500", 7.8e9 as "7.8·10⁹" (two significant digits). */
+export function count(x: number): string {
+  if (x < 1e6) return Math.round(x).toLocaleString('en-US');
+  const [mantissa, exponent] = x.toExponential(1).split('e');
+  return `${mantissa}·10${[...String(Number(exponent))].map((d) => SUPERSCRIPT[Number(d)]).join('')}`;
+}
+
+/** A duration for a status line: "0.4 s", "12 s", "3.5 min", "2.1 h". */
+export function duration(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

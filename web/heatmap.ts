@@ -29,32 +29,75 @@ export interface HeatmapView {
 export class Heatmap {
   private view: HeatmapView | null = null;
   private readonly ctx: CanvasRenderingContext2D;
+  /** The cell chosen with the keyboard while the map has focus: its values stay shown (and announced). */
+  private selected: { ig: number; ir: number } | null = null;
 
-  /** `current` gives the design's (γ, ρ) now — it may be ahead of the last drawn view while keys repeat. */
+  /**
+   * `current` gives the design's (γ, ρ) now — it may be ahead of the last drawn view while keys repeat.
+   * `live` is a polite live region: keyboard users hear the values a mouse user sees on hover.
+   */
   constructor(
-    private readonly canvas: HTMLCanvasElement, private readonly tooltip: HTMLElement,
+    private readonly canvas: HTMLCanvasElement, private readonly tooltip: HTMLElement, private readonly live: HTMLElement,
     onPick: (gamma: number, rho: number) => void, current: () => [number, number],
   ) {
     this.ctx = canvas.getContext('2d')!;
-    canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX, e.offsetY));
-    canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
-    // Keyboard: arrow keys move the design one cell in γ (left/right) or ρ (up/down).
+    canvas.addEventListener('mousemove', (e) => {
+      this.selected = null;
+      this.hover(e.offsetX, e.offsetY);
+    });
+    canvas.addEventListener('mouseleave', () => { if (!this.selected) tooltip.hidden = true; });
+    // Focus shows the design's own cell; arrow keys move the design one cell in γ (left/right) or ρ
+    // (up/down), and the readout follows.
+    canvas.addEventListener('focus', () => {
+      // Focus by a click leaves the readout to the mouse (hover).
+      if (!this.view || !canvas.matches(':focus-visible')) return;
+      const [gamma, rho] = current();
+      this.select(this.index(gamma), this.index(rho));
+    });
+    canvas.addEventListener('blur', () => {
+      this.selected = null;
+      tooltip.hidden = true;
+    });
     canvas.addEventListener('keydown', (e) => {
       const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowDown: [0, -1], ArrowUp: [0, 1] }[e.key];
       if (!step || !this.view) return;
       e.preventDefault();
       const { axis } = this.view.theory.grid;
       const n = axis.length;
-      const index = (v: number) => Math.min(n - 1, Math.max(0, Math.floor(v * n)));
       const [gamma, rho] = current();
-      const ig = Math.min(n - 1, Math.max(0, index(gamma) + step[0]));
-      const ir = Math.min(n - 1, Math.max(0, index(rho) + step[1]));
+      const ig = Math.min(n - 1, Math.max(0, this.index(gamma) + step[0]));
+      const ir = Math.min(n - 1, Math.max(0, this.index(rho) + step[1]));
+      // The grid's values do not depend on the design's (γ, ρ), so the drawn view already holds the new cell's.
+      this.select(ig, ir);
       onPick(axis[ig], axis[ir]);
     });
     canvas.addEventListener('click', (e) => {
       const cell = this.cellAt(e.offsetX, e.offsetY);
       if (cell && this.view) onPick(this.view.theory.grid.axis[cell.ig], this.view.theory.grid.axis[cell.ir]);
     });
+  }
+
+  /** The grid index of a γ or ρ value. */
+  private index(v: number): number {
+    const n = this.view!.theory.grid.axis.length;
+    return Math.min(n - 1, Math.max(0, Math.floor(v * n)));
+  }
+
+  private select(ig: number, ir: number): void {
+    this.selected = { ig, ir };
+    const [x, y] = this.toPixel(this.view!.theory.grid.axis[ig], this.view!.theory.grid.axis[ir]);
+    this.showCell(ig, ir, x, y);
+    const { grid } = this.view!.theory;
+    const i = ig * grid.axis.length + ir;
+    this.live.textContent = `Cell γ = ${fmt(grid.axis[ig], 5)}, ρ = ${fmt(grid.axis[ir], 5)}: α_ρ = ${fmt(grid.alpha[i])}, s = ${fmt(grid.s[i])}, `
+      + `u* = ${fmt(grid.uStar[i])}, u_L = ${fmt(grid.uL[i])}.`;
+  }
+
+  /** Forgets the drawn view (no result for the current input): a blank plot, no tooltip. */
+  clear(): void {
+    this.view = null;
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.tooltip.hidden = true;
   }
 
   /** Colour domain: [0, 1], or [−1, 0] for u_L from a negative u_0 (then brighter = further from 0). */
@@ -126,6 +169,8 @@ export class Heatmap {
 
     this.axes();
     this.legend(lo, hi, flip);
+    // A new input (e.g. another b or u₀) changes every cell: refresh the keyboard readout.
+    if (this.selected && document.activeElement === this.canvas) this.select(this.selected.ig, this.selected.ir);
   }
 
   private toPixel(gamma: number, rho: number): [number, number] {
@@ -191,15 +236,21 @@ export class Heatmap {
     return { ig: Math.min(n - 1, Math.floor(gx * n)), ir: Math.min(n - 1, Math.floor(ry * n)) };
   }
 
-  /** Shows the tooltip of the cell under (px, py) in canvas pixels; also used by keyboard-free tests. */
+  /** Shows the tooltip of the cell under (px, py) in canvas pixels. */
   hover(px: number, py: number): void {
     const cell = this.cellAt(px, py);
     if (!cell || !this.view) {
       this.tooltip.hidden = true;
       return;
     }
-    const { grid, level } = this.view.theory;
+    this.showCell(cell.ig, cell.ir, px, py);
+  }
+
+  /** Fills the tooltip with cell (ig, ir)'s values and places it near (px, py). */
+  private showCell(ig: number, ir: number, px: number, py: number): void {
+    const { grid, level } = this.view!.theory;
     const n = grid.axis.length;
+    const cell = { ig, ir };
     const i = cell.ig * n + cell.ir;
     const t = this.tooltip;
     t.textContent = [

@@ -1,12 +1,14 @@
 // The explorer page: controls ↔ state ↔ URL, requests to the two workers, and drawing of whatever
 // comes back for the latest input (older replies are dropped by request id).
 import { fidelity } from 'budgeted-synergy';
-import { fidelityCurve, GRID_SIZE, type DesignResult, type MonteCarloPoint, type TheoryResult } from './compute.ts';
+import {
+  fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
+} from './compute.ts';
 import { drawDesign } from './designTable.ts';
-import { fmt, show } from './format.ts';
+import { count, duration, fmt, show } from './format.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
-import { defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState } from './state.ts';
+import { convertLeafValue, defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality } from './state.ts';
 import { drawTrajectory } from './trajectoryPlot.ts';
 import { MonteCarloWorker, TheoryWorker } from './workers.ts';
 
@@ -22,7 +24,13 @@ let theory: TheoryResult | null = null;
 let design: DesignResult | null = null;
 let points: MonteCarloPoint[] = [];
 let plan: { depths: number[]; skipped: number } | null = null;
+/** The planned work of the current input's Monte Carlo run, shown before and while it runs. */
+let cost: MonteCarloCost | null = null;
+/** When the current run was sent to the worker (0: not yet). */
 let mcStarted = 0;
+let mcTicker: ReturnType<typeof setInterval> | undefined;
+/** Runs estimated to take longer than this get a warning in the status line. */
+const LONG_RUN_SECONDS = 20;
 let mcTimer: ReturnType<typeof setTimeout> | undefined;
 /** Quiet time before a Monte Carlo run starts, and before the URL is rewritten. */
 const MC_DELAY_MS = 150;
@@ -32,14 +40,15 @@ const results = $('#results');
 
 showNotes(parsed.notes);
 
-const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), (gamma, rho) => {
+const heatmap = new Heatmap($<HTMLCanvasElement>('#heatmap'), $('#tooltip'), $('#heatmap-cell'), (gamma, rho) => {
   // Picking a cell sets γ directly (the cell is a γ, whatever the channel control said).
   update({ channel: 'gamma', gamma, rho });
 }, () => [state.channel === 'gamma' ? state.gamma : theory?.level.gamma ?? state.gamma, state.rho]);
-(window as unknown as { explorer: unknown }).explorer = { heatmap };
 
-const theoryWorker = new TheoryWorker(onTheory, (message) => fail('theory', message));
-const mcWorker = new MonteCarloWorker(onMonteCarlo, (message) => fail('montecarlo', message));
+const theoryWorker = new TheoryWorker(onTheory, theoryFailed);
+const mcWorker = new MonteCarloWorker(onMonteCarlo, monteCarloFailed);
+// For the end-to-end tests (hover, injected worker crashes); its presence also tells index.html the page started.
+(window as unknown as { explorer: unknown }).explorer = { heatmap, theoryWorker, mcWorker };
 
 const controls = [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]')];
 for (const control of controls) {
@@ -85,7 +94,7 @@ function onControl(control: HTMLInputElement | HTMLSelectElement): void {
   if (sameValue(value, state[field])) return;
   const patch: Partial<ExplorerState> = { [field]: value };
   // Switching between bias and accuracy keeps the same leaves: p0 = (1 + u0)/2 (§B1).
-  if (field === 'leaf') patch.leafValue = value === 'p0' ? (1 + state.leafValue) / 2 : 2 * state.leafValue - 1;
+  if (field === 'leaf') patch.leafValue = convertLeafValue(state.leafValue, value as LeafQuality);
   update(patch, control);
 }
 
@@ -125,6 +134,9 @@ function compute(): void {
   results.dataset.mc = 'running';
   points = [];
   plan = null;
+  const planned = monteCarloDepths(state);
+  cost = monteCarloCost(state, planned.depths);
+  mcStarted = 0;
   try {
     show($('#gamma-of-m'), fidelity(fidelityCurve(state), state.m));
   } catch {
@@ -140,6 +152,14 @@ function compute(): void {
     mcStarted = performance.now();
     mcWorker.request(request);
   }, MC_DELAY_MS);
+  // The status line counts the time while a long simulation has no point to report.
+  mcTicker ??= setInterval(() => {
+    if (results.dataset.mc === 'running') renderMonteCarloStatus();
+    else {
+      clearInterval(mcTicker);
+      mcTicker = undefined;
+    }
+  }, 1000);
   renderMonteCarlo();
 }
 
@@ -153,7 +173,8 @@ function onTheory(reply: TheoryReply): void {
   const designError = $('#design-error');
   designError.hidden = reply.designError === null;
   designError.textContent = reply.designError ?? '';
-  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker).`;
+  const restarts = theoryWorker.restarts ? `; restarted ${theoryWorker.restarts}× after a failure` : '';
+  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker${restarts}).`;
   renderTheory();
   renderDesign();
   renderMonteCarlo();
@@ -167,26 +188,48 @@ function onMonteCarlo(reply: MonteCarloReply): void {
   else if (reply.type === 'done') results.dataset.mc = 'done';
   else {
     results.dataset.mc = 'error';
+    $('#mc-status').classList.remove('warning');
     $('#mc-status').textContent = `Monte Carlo: ${reply.message}`;
     return;
   }
   renderMonteCarlo();
 }
 
-function fail(worker: 'theory' | 'montecarlo', message: string): void {
-  const text = `The ${worker} worker failed: ${message}`;
-  if (worker === 'theory') {
-    results.dataset.theory = 'error';
-    $('#theory-error').textContent = text;
-    $('#theory-error').hidden = false;
-  } else {
-    results.dataset.mc = 'error';
-    $('#mc-status').textContent = text;
+/** The theory worker failed outside its own try: what it was computing is lost (see TheoryWorker in web/workers.ts). */
+function theoryFailed(message: string, { lost, retrying }: { lost: boolean; retrying: boolean }): void {
+  const status = $('#theory-status');
+  status.dataset.restarts = String(theoryWorker.restarts);
+  if (!lost) {
+    status.textContent += ` The theory worker failed while idle (${message}); the next input starts a new one.`;
+    return;
   }
+  // Nothing shown belongs to the current input any more.
+  theory = null;
+  design = null;
+  results.dataset.theory = retrying ? 'running' : 'error';
+  const error = $('#theory-error');
+  error.textContent = `The theory worker failed: ${message}${retrying ? ' — restarted it; computing again…' : ''}`;
+  error.hidden = false;
+  status.textContent = '';
+  renderTheory();
+  renderDesign();
+  renderMonteCarlo();
+}
+
+function monteCarloFailed(message: string): void {
+  results.dataset.mc = 'error';
+  $('#mc-status').classList.remove('warning');
+  $('#mc-status').textContent = `The montecarlo worker failed: ${message}`;
 }
 
 function renderTheory(): void {
-  if (!theory) return;
+  if (!theory) {
+    // No result for this input (an error, or the worker failed): clear the previous input's values.
+    for (const id of ['gamma-used', 'alpha', 's', 'u-star', 'u-L', 'clipped-L', 'mixing', 'critical-gamma', 'critical-rho']) show(byTestId(id), null);
+    byTestId('regime').textContent = '—';
+    heatmap.clear();
+    return;
+  }
   const t = theory;
   const L = state.depth;
   show(byTestId('gamma-used'), t.level.gamma);
@@ -206,18 +249,55 @@ function renderTheory(): void {
 }
 
 function renderDesign(): void {
-  if (design) drawDesign($<HTMLTableElement>('#design-table'), byTestId('design-summary'), design, $<HTMLInputElement>('#design-all').checked);
+  if (design) {
+    drawDesign($<HTMLTableElement>('#design-table'), byTestId('design-summary'), design, $<HTMLInputElement>('#design-all').checked);
+    return;
+  }
+  $<HTMLTableElement>('#design-table').tBodies[0].replaceChildren();
+  const summary = byTestId('design-summary');
+  summary.textContent = '';
+  delete summary.dataset.bestOrganization;
+  delete summary.dataset.bestBias;
+}
+
+/**
+ * The Monte Carlo status line: the planned work (votes = trials × Σ_ℓ b^ℓ for full trees, × Σ_ℓ b·ℓ
+ * level by level, over the simulated depths) with a time estimate — from the typical rate until the
+ * run has gone half a second, then from its own measured rate — and a warning for long runs.
+ */
+function renderMonteCarloStatus(): void {
+  const status = $('#mc-status');
+  const cancelled = mcWorker.cancelled ? ` Runs cancelled by newer input so far: ${mcWorker.cancelled}.` : '';
+  status.dataset.cancelled = String(mcWorker.cancelled);
+  const skippedCount = plan?.skipped ?? monteCarloDepths(state).skipped;
+  const skipped = skippedCount ? ` ${skippedCount} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
+  if (!cost || (results.dataset.mc !== 'done' && results.dataset.mc !== 'running')) return;
+  const depths = monteCarloDepths(state).depths;
+  const done = points.reduce((sum, p) => sum + (cost!.votes[depths.indexOf(p.depth)] ?? 0), 0);
+  const elapsed = mcStarted ? (performance.now() - mcStarted) / 1000 : 0;
+  const work = `${count(cost.total)} votes (${state.trials.toLocaleString('en-US')} trials × Σ ${state.mode === 'full' ? 'b^ℓ' : 'b·ℓ'} over ${depths.length} depths)`;
+  status.dataset.votes = String(cost.total);
+  if (results.dataset.mc === 'done') {
+    status.classList.remove('warning');
+    delete status.dataset.estimate;
+    const rate = elapsed > 0 ? ` at ${count(cost.total / elapsed)} votes/s` : '';
+    status.textContent = `Monte Carlo: ${points.length} depths, ${work} in ${duration(elapsed)}${rate} (${state.mode}).${skipped}${cancelled}`;
+    return;
+  }
+  const measured = elapsed >= 0.5 && done > 0;
+  const left = (cost.total - done) / (measured ? done / elapsed : cost.total / cost.seconds);
+  const estimate = elapsed + left;
+  status.dataset.estimate = String(estimate);
+  const long = estimate > LONG_RUN_SECONDS;
+  status.classList.toggle('warning', long);
+  const progress = mcStarted ? `${points.length} of ${depths.length} depths, ${count(done)} of ${work}, ${duration(elapsed)} so far, about ${duration(left)} left`
+    : `planned ${work}, about ${duration(cost.seconds)}`;
+  const warning = long ? ' Long run: level by level, fewer trials or a smaller depth is much faster (a new input stops it).' : '';
+  status.textContent = `Monte Carlo (${state.mode}): ${progress}.${warning}${skipped}${cancelled}`;
 }
 
 function renderMonteCarlo(): void {
-  const status = $('#mc-status');
-  const total = plan?.depths.length;
-  const seconds = ((performance.now() - mcStarted) / 1000).toFixed(1);
-  const cancelled = mcWorker.cancelled ? ` Runs cancelled by newer input so far: ${mcWorker.cancelled}.` : '';
-  status.dataset.cancelled = String(mcWorker.cancelled);
-  const skipped = plan?.skipped ? ` ${plan.skipped} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
-  if (results.dataset.mc === 'done') status.textContent = `Monte Carlo: ${points.length} depths × ${state.trials} trials in ${seconds} s (${state.mode}).${skipped}${cancelled}`;
-  else if (results.dataset.mc === 'running') status.textContent = `Monte Carlo: ${points.length}${total === undefined ? '' : ` of ${total}`} depths… (${state.mode}, ${state.trials} trials each)${skipped}${cancelled}`;
+  renderMonteCarloStatus();
 
   const last = points.find((p) => p.depth === state.depth);
   show(byTestId('mc-L'), last ? last.bias : null, last ? `${fmt(last.bias)} ± ${fmt(2 * last.stdError, 3)}` : '…');
@@ -233,4 +313,5 @@ function renderMonteCarlo(): void {
     return tr;
   }));
   if (theory) drawTrajectory($<SVGSVGElement>('#trajectory'), theory, theory.exact.length === state.depth + 1 ? points : []);
+  else $<SVGSVGElement>('#trajectory').replaceChildren();
 }

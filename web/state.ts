@@ -1,6 +1,7 @@
 // The explorer's whole state, and its mapping to and from the URL query (so a view can be shared).
 // Pure functions, no DOM: unit-tested in test/web/state.test.ts. Invalid or unknown query values
 // fall back to the default and produce a note the page shows; parsing never throws.
+import { accuracyFromBias, biasFromAccuracy } from 'budgeted-synergy';
 
 export type Channel = 'gamma' | 'm';
 export type CurveKind = 'saturating' | 'rational' | 'table';
@@ -200,8 +201,8 @@ export function parseState(query: string): ParsedState {
   // The leaf quality's range depends on its kind (an accuracy is never negative, §B1).
   const s = state as unknown as ExplorerState;
   if (s.leaf === 'p0' && s.leafValue < 0) {
-    notes.push(`q=${s.leafValue} ignored: an accuracy p0 must be in [0, 1]; using ${accuracyFromBiasValue(DEFAULT_STATE.leafValue)}`);
-    s.leafValue = accuracyFromBiasValue(DEFAULT_STATE.leafValue);
+    notes.push(`q=${s.leafValue} ignored: an accuracy p0 must be in [0, 1]; using ${accuracyFromBias(DEFAULT_STATE.leafValue)}`);
+    s.leafValue = accuracyFromBias(DEFAULT_STATE.leafValue);
   }
   for (const key of new Set(params.keys())) if (!known.has(key)) notes.push(`unknown parameter ${key} ignored`);
   return { state: s, notes };
@@ -216,11 +217,12 @@ export function stateToQuery(state: ExplorerState): string {
   return params.toString();
 }
 
-function accuracyFromBiasValue(u: number): number {
-  return (1 + u) / 2;
+/** The leaf bias u_0 a state describes (§B1: an accuracy p_0 converts to u_0 = 2p_0 − 1). */
+export function stateLeafBias(state: ExplorerState): number {
+  return state.leaf === 'u0' ? state.leafValue : biasFromAccuracy(state.leafValue);
 }
 
-/** The leaf bias u_0 of a state (§B1: p_0 converts to u_0 = 2p_0 − 1). */
-export function leafBias(state: ExplorerState): number {
-  return state.leaf === 'u0' ? state.leafValue : 2 * state.leafValue - 1;
+/** The leaf value in the other convention when the leaf control switches kind, for the same leaves (§B1). */
+export function convertLeafValue(value: number, to: LeafQuality): number {
+  return to === 'p0' ? accuracyFromBias(value) : biasFromAccuracy(value);
 }

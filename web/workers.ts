@@ -1,5 +1,5 @@
 // The page's side of the two workers. Theory requests are coalesced (cheap: the latest input is sent
-// when the worker is free); a Monte Carlo request cancels the run in flight by terminating its worker
+// when the worker is free; a crashed worker is replaced and the input recomputed); a Monte Carlo request cancels the run in flight by terminating its worker
 // — a simulation is one synchronous WASM call per depth, so terminating is the only prompt way to
 // stop it — and starts a fresh one (which fetches the kernel from the HTTP cache and compiles it).
 import type { MonteCarloReply, TheoryReply, WorkerRequest } from './protocol.ts';
@@ -10,16 +10,24 @@ class Handle<Reply> {
   private worker!: Worker;
   /** Whether the worker has loaded (sent 'ready'); until then requests wait in `pending`. */
   loaded = false;
+  /** Whether the worker failed (an error outside the script's own try, or it could not load): it is not used again. */
+  private dead = false;
   private pending: WorkerRequest | null = null;
 
   constructor(private readonly create: () => Worker, private readonly onReply: (reply: Reply) => void, private readonly onFailure: (message: string) => void) {
     this.spawn();
   }
 
+  /** The live worker (for the page's tests, which inject a crash). */
+  get current(): Worker {
+    return this.worker;
+  }
+
   private spawn(): void {
     const worker = this.create();
     this.worker = worker;
     this.loaded = false;
+    this.dead = false;
     this.pending = null;
     worker.onmessage = (event: MessageEvent<Reply | Ready>) => {
       if (worker !== this.worker) return;
@@ -33,12 +41,17 @@ class Handle<Reply> {
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      if (worker === this.worker) this.onFailure(event.message || 'the worker failed to load');
+      if (worker !== this.worker) return;
+      // Whatever it was doing is lost and it may be in any state: never post to it again.
+      this.dead = true;
+      worker.terminate();
+      this.onFailure(event.message || 'the worker failed to load');
     };
   }
 
-  /** Sends now, or (while the worker loads) replaces any request still waiting. */
+  /** Sends now, or (while the worker loads) replaces any request still waiting; a failed worker is replaced first. */
   post(request: WorkerRequest): void {
+    if (this.dead) this.spawn();
     if (this.loaded) this.worker.postMessage(request);
     else this.pending = request;
   }
@@ -54,21 +67,38 @@ class Handle<Reply> {
   }
 }
 
+/**
+ * Theory requests are coalesced: at most one in flight, and only the latest input waits. When the
+ * worker fails outside its own try (a crash, onerror), the request in flight gets no reply: the
+ * worker is replaced and the latest input recomputed once; if that fails too, the page shows the
+ * error (and clears the old values) and the next input tries a fresh worker. A worker that fails
+ * while idle lost nothing; the next input goes to a fresh one.
+ */
 export class TheoryWorker {
   private readonly handle: Handle<TheoryReply>;
-  private busy = false;
+  private inFlight: WorkerRequest | null = null;
   private pending: WorkerRequest | null = null;
+  /** Failures since the last reply: one automatic retry, then wait for new input. */
+  private failures = 0;
+  /** Workers replaced after a failure (shown on the page). */
+  restarts = 0;
 
-  constructor(onReply: (reply: TheoryReply) => void, onFailure: (message: string) => void) {
+  constructor(onReply: (reply: TheoryReply) => void, private readonly onFailure: (message: string, outcome: { lost: boolean; retrying: boolean }) => void) {
     this.handle = new Handle<TheoryReply>(
       () => new Worker(new URL('./theory.worker.ts', import.meta.url), { type: 'module', name: 'theory' }),
       (reply) => {
-        this.busy = false;
+        this.inFlight = null;
+        this.failures = 0;
         onReply(reply);
         this.flush();
       },
-      onFailure,
+      (message) => this.failed(message),
     );
+  }
+
+  /** The live worker (for the page's tests). */
+  get worker(): Worker {
+    return this.handle.current;
   }
 
   request(request: WorkerRequest): void {
@@ -76,11 +106,24 @@ export class TheoryWorker {
     this.flush();
   }
 
-  private flush(): void {
-    if (this.busy || !this.pending) return;
-    this.busy = true;
-    this.handle.post(this.pending);
+  private failed(message: string): void {
+    const latest = this.pending ?? this.inFlight;
+    this.inFlight = null;
     this.pending = null;
+    this.restarts++;
+    // An idle worker lost nothing: what the page shows is still the current input's.
+    if (latest === null) return this.onFailure(message, { lost: false, retrying: false });
+    this.failures++;
+    const retrying = this.failures === 1;
+    this.onFailure(message, { lost: true, retrying });
+    if (retrying) this.request(latest);
+  }
+
+  private flush(): void {
+    if (this.inFlight || !this.pending) return;
+    this.inFlight = this.pending;
+    this.pending = null;
+    this.handle.post(this.inFlight);
   }
 }
 
@@ -97,8 +140,17 @@ export class MonteCarloWorker {
         if (reply.type === 'done' || reply.type === 'error') this.running = false;
         onReply(reply);
       },
-      onFailure,
+      (message) => {
+        // The run is lost; the next request starts a fresh worker (Handle.post).
+        this.running = false;
+        onFailure(message);
+      },
     );
+  }
+
+  /** The live worker (for the page's tests). */
+  get worker(): Worker {
+    return this.handle.current;
   }
 
   /** Stops the run in flight, if any (a worker still loading has not started it: dropping it is enough). */

@@ -1,29 +1,27 @@
 // The same `sweep` in headless Chromium through the Web Worker executor gives Node's bytes for the
 // same seed. Needs Debian's /usr/bin/chromium (CI installs it): the test fails, never skips, without it.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+// The page (test/sweep/browser/index.html) imports dist/ and build/*.wasm from the same server.
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InThreadExecutor, sweep, type SweepSpec } from '../../src/node.ts';
-import { startTestServer, type TestServer } from './browser/server.ts';
+import { launchChromium } from '../web/chromium.mjs';
+import { serveStatic, type StaticServer } from '../web/server.mjs';
 import { sweepBytes } from './sweepBytes.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const theorySpec: SweepSpec = { b: [3, 5, 9], gamma: { start: 0.3, stop: 1, count: 15 }, rho: { start: 0, stop: 0.6, step: 0.15 }, u0: [-0.2, 0.05], depth: [0, 7, 60] };
 const bothSpec: SweepSpec = { b: [3, 5], gamma: [0.6, 0.9], rho: [0, 0.25], u0: [0.05, 0.2], depth: [3], trials: [70_000], compute: 'both' };
 const SEED = 424_242;
 
-let server: TestServer;
+let server: StaticServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await serveStatic({ '/': fileURLToPath(new URL('./browser/', import.meta.url)), '/dist/': `${ROOT}dist`, '/build/': `${ROOT}build` });
+  browser = await launchChromium();
   page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

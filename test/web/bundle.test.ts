@@ -10,8 +10,8 @@ import type { Browser } from 'playwright-core';
 import { build, createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alpha, fixedPoint, InThreadExecutor, simulateTree, sweep, trajectory } from '../../src/node.ts';
-import { collectErrors, launchChromium } from './chromium.ts';
-import { serveStatic } from './server.ts';
+import { collectErrors, launchChromium } from './chromium.mjs';
+import { serveStatic } from './server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP = fileURLToPath(new URL('./app/', import.meta.url));

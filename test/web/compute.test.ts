@@ -1,7 +1,10 @@
 // What the explorer's workers compute (web/compute.ts), run in Node on the same library: the Monte
 // Carlo depth plan, the channel (§B3), and that the page's numbers are the library's.
 import { describe, expect, it } from 'vitest';
-import { computeDesign, computeTheory, currentLevel, monteCarloDepths, simulatePoint, MAX_MC_POINTS } from '../../web/compute.ts';
+import {
+  computeDesign, computeTheory, currentLevel, monteCarloCost, monteCarloDepths, simulatePoint, MAX_MC_POINTS, TYPICAL_VOTE_RATE, votesPerTrial,
+} from '../../web/compute.ts';
+import { leafVotesPerTrial } from '../../src/sweep/montecarlo.ts';
 import { defaultState, parseState } from '../../web/state.ts';
 import { alpha, designBinary, fidelity, MAX_FULL_TREE_LEAVES, phaseGrid, simulateTree, trajectory } from '../../src/node.ts';
 import { gridAxisForTest } from './gridAxis.ts';
@@ -22,6 +25,19 @@ describe('explorer computations', () => {
       expect(depths, `b=${b}`).toEqual(fits);
       expect(skipped).toBe(40 - fits.length);
     }
+  });
+
+  it('the planned Monte Carlo work is trials × Σ_ℓ b^ℓ (full trees) or trials × Σ_ℓ b·ℓ (levels), the sweep\'s measure', () => {
+    for (const mode of ['full', 'levels'] as const) for (const b of [3, 5, 51, 1001]) for (const depth of [1, 2, 7, 40]) {
+      expect(votesPerTrial(mode, b, depth), `${mode} b=${b} depth=${depth}`).toBe(leafVotesPerTrial(mode, b, depth));
+    }
+    const full = parseState('mode=full&b=5&depth=12&trials=200000').state;
+    const { depths } = monteCarloDepths(full);
+    const cost = monteCarloCost(full, depths);
+    expect(cost.total).toBe(200_000 * depths.reduce((sum, l) => sum + 5 ** l, 0));
+    expect(cost.seconds).toBe(cost.total / TYPICAL_VOTE_RATE.full);
+    const levels = parseState('depth=30&trials=20000').state;
+    expect(monteCarloCost(levels, monteCarloDepths(levels).depths).total).toBe(20_000 * 5 * (30 * 31) / 2);
   });
 
   it('γ comes from the message length through the chosen curve, or directly', () => {

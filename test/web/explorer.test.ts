@@ -10,12 +10,13 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  alpha, clippedPredictor, criticalGamma, designBinary, fidelity, fixedPoint, organizationExponent, phaseGrid, simulateTree, trajectory,
+  alpha, clippedPredictor, criticalGamma, designBinary, fidelity, fixedPoint, MAX_FULL_TREE_LEAVES, organizationExponent, phaseGrid, simulateTree, trajectory,
 } from '../../src/node.ts';
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
-import { leafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
-import { collectErrors, launchChromium } from './chromium.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
+import { count, fmt } from '../../web/format.ts';
+import { collectErrors, launchChromium } from './chromium.mjs';
+import { serveStatic, type StaticServer } from './server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -68,7 +69,7 @@ async function expectNodeNumbers(p: Page, state: ExplorerState, depths: number[]
     : { kind: state.curve, gammaInf: state.gammaInf, m0: state.m0 };
   const gamma = state.channel === 'gamma' ? state.gamma : fidelity(curve, state.m);
   const level = { b: state.b, gamma, rho: state.rho };
-  const u0 = leafBias(state);
+  const u0 = stateLeafBias(state);
   expect(await value(p, 'gamma-used')).toBe(gamma);
   expect(await value(p, 'alpha')).toBe(alpha(level));
   expect(await value(p, 's')).toBe(organizationExponent(level));
@@ -135,7 +136,7 @@ describe('the explorer in headless Chromium', () => {
     for (const [ig, ir] of [[100, 10], [30, 90], [119, 0]]) {
       await page.mouse.move(box.x + 52 + ((ig + 0.5) / SIZE) * 400, box.y + 12 + (1 - (ir + 0.5) / SIZE) * 400);
       const tip = await page.$eval('#tooltip', (t) => ({ ...(t as HTMLElement).dataset, hidden: (t as HTMLElement).hidden }));
-      const cell = phaseGrid({ b: [3], gamma: [axis[ig]], rho: [axis[ir]], u0: [leafBias(state)], depths: [12] });
+      const cell = phaseGrid({ b: [3], gamma: [axis[ig]], rho: [axis[ir]], u0: [stateLeafBias(state)], depths: [12] });
       expect(tip).toEqual({
         hidden: false, gamma: String(axis[ig]), rho: String(axis[ir]), alpha: String(cell.alpha[0]), s: String(cell.s[0]),
         uStar: String(cell.uStar[0]), uL: String(cell.uL[0]),
@@ -173,14 +174,36 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.inputValue('#gamma')).toBe(String(axis[90]));
     await expectNodeNumbers(page, state, range(1, 8));
 
-    // The keyboard does the same: the arrow keys step one cell.
-    await page.focus('#heatmap');
+    // The keyboard does the same: tabbing to the map shows (and announces) the design's cell, and the
+    // arrow keys step one cell with the readout following — what a mouse user gets on hover.
+    const readout = async (ig: number, ir: number) => {
+      const cell = phaseGrid({ b: [state.b], gamma: [axis[ig]], rho: [axis[ir]], u0: [stateLeafBias(state)], depths: [state.depth] });
+      const tip = await page.$eval('#tooltip', (t) => ({ ...(t as HTMLElement).dataset, hidden: (t as HTMLElement).hidden }));
+      expect(tip, `cell ${ig}, ${ir}`).toEqual({
+        hidden: false, gamma: String(axis[ig]), rho: String(axis[ir]), alpha: String(cell.alpha[0]), s: String(cell.s[0]),
+        uStar: String(cell.uStar[0]), uL: String(cell.uL[0]),
+      });
+      const live = await page.textContent('[data-testid="heatmap-cell"]');
+      expect(live).toContain(`γ = ${fmt(axis[ig], 5)}, ρ = ${fmt(axis[ir], 5)}: α_ρ = ${fmt(cell.alpha[0])}`);
+      expect(live).toContain(`u_L = ${fmt(cell.uL[0])}.`);
+    };
+    await page.mouse.move(0, 0);
+    expect(await page.isHidden('#tooltip')).toBe(true);
+    await page.focus('#copy-link');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('heatmap');
+    await readout(90, 20);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
+    await readout(91, 22);
     state = { ...state, gamma: axis[91], rho: axis[22] };
     await settled(page, state);
+    await readout(91, 22);
+    expect(await page.getAttribute('[data-testid="heatmap-cell"]', 'aria-live')).toBe('polite');
     await expectNodeNumbers(page, state, range(1, 8));
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.isHidden('#tooltip')).toBe(true);
   });
 
   it('invalid URL values fall back to defaults with a visible note; a shared URL reproduces the view', async () => {
@@ -210,11 +233,19 @@ describe('the explorer in headless Chromium', () => {
   });
 
   it('a new input cancels the Monte Carlo run in flight; the page stays responsive meanwhile', async () => {
-    // Full trees at depth 12 with 200,000 trials would take many minutes (b^ℓ leaves per trial).
+    // Full trees at depth 12 with 200,000 trials would take hours (b^ℓ leaves per trial).
     const heavy = parseState('mode=full&depth=12&trials=200000&b=5').state;
     await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
     await page.waitForSelector('[data-testid="mc-point"][data-depth="3"]', { state: 'attached', timeout: 30_000 });
     expect(await page.getAttribute('#results', 'data-mc')).toBe('running');
+    // The status line says what the run costs (trials × Σ_ℓ 5^ℓ over the depths a full tree allows)
+    // and warns that it is long.
+    const depths = range(1, 12).filter((l) => 5 ** l <= MAX_FULL_TREE_LEAVES);
+    const votes = 200_000 * depths.reduce((sum, l) => sum + 5 ** l, 0);
+    expect(Number(await page.getAttribute('#mc-status', 'data-votes'))).toBe(votes);
+    expect(Number(await page.getAttribute('#mc-status', 'data-estimate'))).toBeGreaterThan(60);
+    expect(await page.$eval('#mc-status', (e) => e.classList.contains('warning'))).toBe(true);
+    expect(await page.textContent('#mc-status')).toMatch(new RegExp(`^Monte Carlo \\(full\\): \\d+ of ${depths.length} depths, [\\d,.·⁰-⁹]+ of ${count(votes).replace('.', '\\.')} votes \\(200,000 trials × Σ b\\^ℓ over ${depths.length} depths\\), .+ so far, about [\\d.]+ (min|h) left\\. Long run:`));
     // The main thread answers at once while the worker simulates.
     const started = Date.now();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
@@ -226,6 +257,8 @@ describe('the explorer in headless Chromium', () => {
     // Settles in seconds although the first run had minutes of work left: it was terminated.
     await settled(page, light, 20_000);
     expect(Number(await page.getAttribute('#mc-status', 'data-cancelled'))).toBeGreaterThan(cancelledBefore);
+    expect(await page.$eval('#mc-status', (e) => e.classList.contains('warning'))).toBe(false);
+    expect(Number(await page.getAttribute('#mc-status', 'data-votes'))).toBe(3000 * range(1, 12).reduce((sum, l) => sum + 5 * l, 0));
     await expectNodeNumbers(page, light, range(1, 12));
   });
 
@@ -247,6 +280,72 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.inputValue('#rho')).toBe('0.199');
     expect(Number(await page.getAttribute('#mc-status', 'data-cancelled')) - cancelledBefore).toBeLessThanOrEqual(1);
     await expectNodeNumbers(page, end, range(1, 10));
+  });
+
+  it('a crashed theory worker (onerror, no reply) is replaced and the input recomputed; a second crash clears the old values', async () => {
+    // What the page sees when a worker dies outside its own try: no reply, an 'error' event. The test
+    // kills the live worker and fires that event at it, right after an input has been sent to it.
+    const crashTheory = () => {
+      const w = (window as unknown as { explorer: { theoryWorker: { worker: Worker } } }).explorer.theoryWorker.worker;
+      w.terminate();
+      w.dispatchEvent(new ErrorEvent('error', { message: 'injected crash', cancelable: true }));
+    };
+    const setRho = (rho: number) => {
+      const input = document.querySelector<HTMLInputElement>('#rho')!;
+      input.value = String(rho);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    let state = parseState('b=7&gamma=0.7&depth=9&trials=2000').state;
+    await page.goto(`${server.origin}/?${stateToQuery(state)}`);
+    await settled(page, state);
+    const errorsBefore = errors.length;
+    const restarts = async () => Number(await page.getAttribute('#theory-status', 'data-restarts') ?? 0);
+
+    // One crash with the input in flight: a fresh worker computes it; nothing is left on the error line.
+    await page.evaluate(`(${setRho})(0.2); (${crashTheory})();`);
+    state = { ...state, rho: 0.2 };
+    await settled(page, state);
+    expect(await restarts()).toBe(1);
+    expect(await page.isHidden('#theory-error')).toBe(true);
+    await expectNodeNumbers(page, state, range(1, 9));
+
+    // Crashing the replacement too: the page gives up on this input, says so, and shows no stale values.
+    await page.evaluate(`(${setRho})(0.3); (${crashTheory})(); (${crashTheory})();`);
+    await page.waitForSelector('#results[data-theory="error"]');
+    expect(await page.textContent('#theory-error')).toBe('The theory worker failed: injected crash');
+    for (const id of ['gamma-used', 'alpha', 'u-star', 'u-L', 'clipped-L', 'critical-gamma']) {
+      expect(await page.textContent(`[data-testid="${id}"]`), id).toBe('—');
+      expect(await page.getAttribute(`[data-testid="${id}"]`, 'data-value'), id).toBe('');
+    }
+    expect(await page.textContent('[data-testid="regime"]')).toBe('—');
+    expect(await page.locator('[data-testid="design-row"]').count()).toBe(0);
+    expect(await page.$eval('#trajectory', (svg) => svg.childElementCount)).toBe(0);
+
+    // The next input gets a fresh worker and the page is whole again.
+    await page.fill('#gamma', '0.75');
+    state = { ...state, rho: 0.3, gamma: 0.75 };
+    await settled(page, state);
+    expect(await restarts()).toBe(3);
+    expect(await page.isHidden('#theory-error')).toBe(true);
+    await expectNodeNumbers(page, state, range(1, 9));
+
+    // A Monte Carlo worker that crashes mid-run is replaced on the next input as well.
+    const heavy = { ...state, mode: 'full' as const, depth: 12, trials: 200_000 };
+    await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
+    await page.waitForSelector('[data-testid="mc-point"][data-depth="2"]', { state: 'attached', timeout: 30_000 });
+    await page.evaluate(() => {
+      const w = (window as unknown as { explorer: { mcWorker: { worker: Worker } } }).explorer.mcWorker.worker;
+      w.terminate();
+      w.dispatchEvent(new ErrorEvent('error', { message: 'injected crash', cancelable: true }));
+    });
+    await page.waitForSelector('#results[data-mc="error"]');
+    expect(await page.textContent('#mc-status')).toBe('The montecarlo worker failed: injected crash');
+    await page.selectOption('#mode', 'levels');
+    const light = { ...heavy, mode: 'levels' as const };
+    await settled(page, light);
+    await expectNodeNumbers(page, light, range(1, 12));
+    // Killing the replacement while it still loads aborts the fetch of its script; nothing else is logged.
+    expect(errors.splice(errorsBefore).filter((e) => !/^requestfailed: \S+\/theory\.worker-[\w-]+\.js net::ERR_ABORTED$/.test(e))).toEqual([]);
   });
 
   it('edge states render without errors: identity level, γ = 0, u0 = 0 and −1, b = 1001, depth 200, γ(m) ≈ 0', async () => {

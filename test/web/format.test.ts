@@ -1,7 +1,7 @@
 // Axis ticks and number formatting of the explorer's plots (web/format.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmt, ticks } from '../../web/format.ts';
+import { count, duration, fmt, ticks } from '../../web/format.ts';
 
 describe('explorer formatting', () => {
   it('ticks are round multiples of a 1-2-2.5-5 step covering the range, with an exact 0', () => {
@@ -24,5 +24,15 @@ describe('explorer formatting', () => {
     expect(fmt(2e6)).toBe('2.000e+6');
     expect(fmt(null)).toBe('—');
     expect(fmt(Number.NaN)).toBe('NaN');
+  });
+
+  it('counts and durations for the Monte Carlo status line', () => {
+    expect(count(12_500)).toBe('12,500');
+    expect(count(7.8e9)).toBe('7.8·10⁹');
+    expect(count(2.44140625e13)).toBe('2.4·10¹³');
+    expect(duration(0.42)).toBe('0.4 s');
+    expect(duration(42.4)).toBe('42 s');
+    expect(duration(600)).toBe('10.0 min');
+    expect(duration(7560)).toBe('2.1 h');
   });
 });

@@ -2,7 +2,8 @@
 // URL, and turns anything invalid into the default plus a visible note instead of throwing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STATE, defaultState, LIMITS, leafBias, parseState, RULES, stateToQuery, type ExplorerState } from '../../web/state.ts';
+import { accuracyFromBias, biasFromAccuracy } from '../../src/node.ts';
+import { convertLeafValue, DEFAULT_STATE, defaultState, LIMITS, stateLeafBias, parseState, RULES, stateToQuery, type ExplorerState } from '../../web/state.ts';
 
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const positive = (max: number) => fc.double({ min: 1e-300, max, noNaN: true });
@@ -56,7 +57,17 @@ describe('explorer state ↔ URL', () => {
   it('only fields that differ from the defaults reach the URL, under their short keys', () => {
     const s = { ...defaultState(), rho: 0.25, lengths: [50, 100, 400], leaf: 'p0' as const, leafValue: 0.6 };
     expect(stateToQuery(s)).toBe('rho=0.25&leaf=p0&q=0.6&lengths=50%2C100%2C400');
-    expect(leafBias(s)).toBeCloseTo(0.2, 15);
+    expect(stateLeafBias(s)).toBe(biasFromAccuracy(0.6));
+    expect(stateLeafBias({ ...s, leaf: 'u0', leafValue: -0.3 })).toBe(-0.3);
+  });
+
+  it('switching the leaf control between bias and accuracy keeps the same leaves (§B1, the library\'s conversions)', () => {
+    fc.assert(fc.property(fc.double({ min: -1, max: 1, noNaN: true }), (u) => {
+      const p = convertLeafValue(u, 'p0');
+      expect(p).toBe(accuracyFromBias(u));
+      expect(stateLeafBias({ ...defaultState(), leaf: 'p0', leafValue: p })).toBeCloseTo(u, 14);
+      expect(convertLeafValue(p, 'u0')).toBe(biasFromAccuracy(p));
+    }));
   });
 
   it.each([

@@ -1,10 +1,11 @@
-// A minimal static file server for the browser tests: GET of files under the given roots, on
-// 127.0.0.1 at a random port. Records the paths requested so tests can see what was fetched.
+// A minimal static file server for the browser tests and bench/explorer.mjs: GET of files under the
+// given roots, on 127.0.0.1 at a random port. Records the paths requested so tests can see what was
+// fetched. Plain JavaScript (types in server.d.mts) so the .mjs bench runs it without a build.
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
-const TYPES: Record<string, string> = {
+const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -15,18 +16,11 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export interface StaticServer {
-  origin: string;
-  /** Paths requested so far, in order. */
-  requests: string[];
-  close(): Promise<void>;
-}
-
 /** Serves `mounts` (URL prefix → directory); a request for a directory serves its index.html. */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
-  const requests: string[] = [];
-  const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)] as const).sort((a, b) => b[0].length - a[0].length);
-  async function fileFor(url: string): Promise<string | null> {
+export async function serveStatic(mounts) {
+  const requests = [];
+  const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]).sort((a, b) => b[0].length - a[0].length);
+  async function fileFor(url) {
     const path = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname);
     for (const [prefix, dir] of roots) {
       if (!path.startsWith(prefix)) continue;
@@ -38,7 +32,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     }
     return null;
   }
-  const server: Server = createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     requests.push(req.url ?? '/');
     const file = req.method === 'GET' ? await fileFor(req.url ?? '/') : null;
     const body = file ? await readFile(file).catch(() => null) : null;
@@ -48,7 +42,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
     }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(body);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('the test server has no address');
   return {
