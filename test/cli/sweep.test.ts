@@ -59,7 +59,15 @@ describe('synergy sweep', () => {
     const child = spawn(process.execPath, [BIN, ...args, '--out', partial], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Wait until the child has written the file's head (its SIGINT handler is installed right after),
+    // not for a fixed time: on a loaded machine Node's start-up alone can take longer, and a SIGINT
+    // before the handler exists kills the process (exit code null) — a flake, not a bug.
+    const started = Date.now();
+    while (!(await readFile(partial, 'utf8').catch(() => '')).startsWith('[')) {
+      if (Date.now() - started > 30_000) throw new Error(`the sweep did not start within 30 s: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
