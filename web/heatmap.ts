@@ -57,6 +57,7 @@ export class Heatmap {
     canvas.addEventListener('blur', () => {
       this.selected = null;
       tooltip.hidden = true;
+      live.textContent = '';
     });
     canvas.addEventListener('keydown', (e) => {
       const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowDown: [0, -1], ArrowUp: [0, 1] }[e.key];
@@ -98,6 +99,7 @@ export class Heatmap {
     this.view = null;
     this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.tooltip.hidden = true;
+    this.live.textContent = '';
   }
 
   /** Colour domain: [0, 1], or [−1, 0] for u_L from a negative u_0 (then brighter = further from 0). */

@@ -190,6 +190,7 @@ function onMonteCarlo(reply: MonteCarloReply): void {
     results.dataset.mc = 'error';
     $('#mc-status').classList.remove('warning');
     $('#mc-status').textContent = `Monte Carlo: ${reply.message}`;
+    announce($('#mc-status').textContent!);
     return;
   }
   renderMonteCarlo();
@@ -220,6 +221,7 @@ function monteCarloFailed(message: string): void {
   results.dataset.mc = 'error';
   $('#mc-status').classList.remove('warning');
   $('#mc-status').textContent = `The montecarlo worker failed: ${message}`;
+  announce($('#mc-status').textContent!);
 }
 
 function renderTheory(): void {
@@ -282,6 +284,7 @@ function renderMonteCarloStatus(): void {
     delete status.dataset.estimate;
     const rate = elapsed > 0 ? ` at ${count(cost.total / elapsed)} votes/s` : '';
     status.textContent = `Monte Carlo: ${points.length} depths, ${work} in ${duration(elapsed)}${rate} (${state.mode}).${skipped}${cancelled}`;
+    announce(status.textContent);
     return;
   }
   const measured = elapsed >= 0.5 && done > 0;
@@ -294,6 +297,15 @@ function renderMonteCarloStatus(): void {
     : `planned ${work}, about ${duration(cost.seconds)}`;
   const warning = long ? ' Long run: level by level, fewer trials or a smaller depth is much faster (a new input stops it).' : '';
   status.textContent = `Monte Carlo (${state.mode}): ${progress}.${warning}${skipped}${cancelled}`;
+  // The line above ticks every second while a run goes; screen readers hear only the plan (with its
+  // warning) and the end, through a separate live region.
+  if (!mcStarted) announce(status.textContent);
+}
+
+/** Sets the Monte Carlo live region (a polite status) when its text changes. */
+function announce(text: string): void {
+  const region = $('#mc-announce');
+  if (region.textContent !== text) region.textContent = text;
 }
 
 function renderMonteCarlo(): void {

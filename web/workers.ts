@@ -101,7 +101,13 @@ export class TheoryWorker {
     return this.handle.current;
   }
 
+  /** A new input from the page: it gets its own automatic retry, whatever failed before. */
   request(request: WorkerRequest): void {
+    this.failures = 0;
+    this.submit(request);
+  }
+
+  private submit(request: WorkerRequest): void {
     this.pending = request;
     this.flush();
   }
@@ -116,7 +122,7 @@ export class TheoryWorker {
     this.failures++;
     const retrying = this.failures === 1;
     this.onFailure(message, { lost: true, retrying });
-    if (retrying) this.request(latest);
+    if (retrying) this.submit(latest);
   }
 
   private flush(): void {

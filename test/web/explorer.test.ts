@@ -204,6 +204,8 @@ describe('the explorer in headless Chromium', () => {
     await expectNodeNumbers(page, state, range(1, 8));
     await page.keyboard.press('Shift+Tab');
     expect(await page.isHidden('#tooltip')).toBe(true);
+    // Leaving the map empties the readout: a screen reader finds no stale cell there.
+    expect(await page.textContent('[data-testid="heatmap-cell"]')).toBe('');
   });
 
   it('invalid URL values fall back to defaults with a visible note; a shared URL reproduces the view', async () => {
@@ -246,6 +248,15 @@ describe('the explorer in headless Chromium', () => {
     expect(Number(await page.getAttribute('#mc-status', 'data-estimate'))).toBeGreaterThan(60);
     expect(await page.$eval('#mc-status', (e) => e.classList.contains('warning'))).toBe(true);
     expect(await page.textContent('#mc-status')).toMatch(new RegExp(`^Monte Carlo \\(full\\): \\d+ of ${depths.length} depths, [\\d,.·⁰-⁹]+ of ${count(votes).replace('.', '\\.')} votes \\(200,000 trials × Σ b\\^ℓ over ${depths.length} depths\\), .+ so far, about [\\d.]+ (min|h) left\\. Long run:`));
+    // The status line ticks every second, so it is not a live region; screen readers hear the plan
+    // (with its warning) once, from a separate polite region that stays put while the run goes.
+    expect(await page.getAttribute('#mc-status', 'aria-live')).toBeNull();
+    expect(await page.getAttribute('[data-testid="mc-announce"]', 'aria-live')).toBe('polite');
+    const announced = await page.textContent('[data-testid="mc-announce"]');
+    expect(announced).toMatch(/^Monte Carlo \(full\): planned .+ Long run:/);
+    const ticking = await page.textContent('#mc-status');
+    await page.waitForFunction((before) => document.querySelector('#mc-status')!.textContent !== before, ticking, { timeout: 5_000 });
+    expect(await page.textContent('[data-testid="mc-announce"]')).toBe(announced);
     // The main thread answers at once while the worker simulates.
     const started = Date.now();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
@@ -259,6 +270,8 @@ describe('the explorer in headless Chromium', () => {
     expect(Number(await page.getAttribute('#mc-status', 'data-cancelled'))).toBeGreaterThan(cancelledBefore);
     expect(await page.$eval('#mc-status', (e) => e.classList.contains('warning'))).toBe(false);
     expect(Number(await page.getAttribute('#mc-status', 'data-votes'))).toBe(3000 * range(1, 12).reduce((sum, l) => sum + 5 * l, 0));
+    expect(await page.textContent('[data-testid="mc-announce"]')).toBe(await page.textContent('#mc-status'));
+    expect(await page.textContent('[data-testid="mc-announce"]')).toMatch(/^Monte Carlo: 12 depths, /);
     await expectNodeNumbers(page, light, range(1, 12));
   });
 
@@ -321,11 +334,17 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.locator('[data-testid="design-row"]').count()).toBe(0);
     expect(await page.$eval('#trajectory', (svg) => svg.childElementCount)).toBe(0);
 
-    // The next input gets a fresh worker and the page is whole again.
-    await page.fill('#gamma', '0.75');
+    // The next input gets a fresh worker and its own automatic retry: one crash of it is recovered
+    // (a double crash before must not use up the retry of later inputs), and the page is whole again.
+    const setGamma = (gamma: number) => {
+      const input = document.querySelector<HTMLInputElement>('#gamma')!;
+      input.value = String(gamma);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    await page.evaluate(`(${setGamma})(0.75); (${crashTheory})();`);
     state = { ...state, rho: 0.3, gamma: 0.75 };
     await settled(page, state);
-    expect(await restarts()).toBe(3);
+    expect(await restarts()).toBe(4);
     expect(await page.isHidden('#theory-error')).toBe(true);
     await expectNodeNumbers(page, state, range(1, 9));
 
