@@ -71,7 +71,7 @@ export function correctnessMatrixFromCsv(table: CsvTable, columns: CorrectnessCo
     if (text === '0') return 0 as const;
     if (text === '') return null;
     throw new CsvError(table.file, row.line, c + 1,
-      `1 (right), 0 (wrong) or empty (not answered)${skip < 0 ? '; a task-id column needs --task-column <name>' : ''}`, text, table.header[c]);
+      `1 (right), 0 (wrong) or empty (not answered)${skip < 0 && c === 0 ? '; a task-id column needs taskColumn (--task-column <name>)' : ''}`, text, table.header[c]);
   }));
   return { agents: agentColumns.map((c) => table.header[c]), tasks };
 }

@@ -87,7 +87,8 @@ export interface Calibration {
 
 /** The §G4 caveat, printed whenever numbers from non-binary (open-answer) data feed a binary prediction. */
 export function scopeCaveat(chance: number): string {
-  return `SPEC §G4: chance p_c = ${chance} means ${chance === 0 ? 'open answers' : 'more than two possible answers'}, but the majority map of §B ` +
+  const means = chance === 0 ? 'open answers' : chance < 0.5 ? 'more than two possible answers' : 'a guessing rate above one half (not a symmetric binary decision)';
+  return `SPEC §G4: chance p_c = ${chance} means ${means}, but the majority map of §B ` +
     'models binary decisions (accept/reject, pass/fail, yes/no). For open-answer tasks a plurality vote behaves differently ' +
     '(wrong answers scatter instead of agreeing), so analyze/design predictions built on these numbers are an extrapolation.';
 }
@@ -162,6 +163,9 @@ function share(part: number, whole: number): string {
 }
 
 export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
+  if (f.taskColumn !== undefined && f.correlation === undefined) {
+    throw new InvalidParameterError('--task-column', 'given together with --correlation (it names a column of the correctness matrix)', f.taskColumn);
+  }
   if (f.leaf === undefined && f.correlation === undefined && f.fidelity === undefined) {
     throw new InvalidParameterError('--leaf, --correlation or --fidelity', 'at least one input CSV', 'none');
   }

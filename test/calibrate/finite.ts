@@ -3,15 +3,19 @@
 // These walk the value itself.
 
 /**
- * Paths (like `intervals.beta.lower`) of every number in `value` that is not finite, and of every
- * null whose key is not in `nullable` (the fields documented as possibly null).
+ * Paths (like `$.leaf[0].intervals.beta.lower`) of every number in `value` that is not finite, and
+ * of every null whose path does not match one of `nullable` — path patterns of the fields documented
+ * as possibly null, with `[*]` for any array index (e.g. `$.leaf[*].intervals.gMax`).
  */
-export function nonFinitePaths(value: unknown, nullable: readonly string[] = [], path = '$'): string[] {
-  const key = path.slice(path.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
-  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} = ${value}`];
-  if (value === null) return nullable.includes(key) ? [] : [`${path} = null`];
-  if (value === undefined) return [`${path} = undefined`];
-  if (Array.isArray(value)) return value.flatMap((v, i) => nonFinitePaths(v, nullable, `${path}[${i}]`));
-  if (typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFinitePaths(v, nullable, `${path}.${k}`));
-  return [];
+export function nonFinitePaths(value: unknown, nullable: readonly string[] = []): string[] {
+  const patterns = nullable.map((p) => new RegExp(`^${p.replace(/[.$]/g, '\\$&').replace(/\[\*\]/g, '\\[\\d+\\]')}$`));
+  const walk = (v: unknown, path: string): string[] => {
+    if (typeof v === 'number') return Number.isFinite(v) ? [] : [`${path} = ${v}`];
+    if (v === null) return patterns.some((re) => re.test(path)) ? [] : [`${path} = null`];
+    if (v === undefined) return [`${path} = undefined`];
+    if (Array.isArray(v)) return v.flatMap((x, i) => walk(x, `${path}[${i}]`));
+    if (typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => walk(x, `${path}.${k}`));
+    return [];
+  };
+  return walk(value, '$');
 }

@@ -9,7 +9,10 @@ import {
 import { nonFinitePaths } from './finite.ts';
 
 /** Fields documented as null: no saturation (saturationCompute, intervals.gMax), accuracies (stdError). */
-const LEAF_NULLABLE = ['saturationCompute', 'gMax', 'stdError'];
+/** Nulls a leaf fit may hold: the saturation fields when g_max is not reached, per-point errors when only accuracies were given. */
+function leafNullable(r: { gMaxReached: boolean }, accuraciesOnly: boolean): string[] {
+  return [...(r.gMaxReached ? [] : ['$.saturationCompute', '$.intervals.gMax']), ...(accuraciesOnly ? ['$.points[*].stdError'] : [])];
+}
 
 const BUDGETS = [10, 30, 100, 300, 1000, 3000, 10_000];
 
@@ -145,7 +148,7 @@ describe('§G3 bad input: clear errors, never NaN', () => {
     const counts = [{ x: 1, right: 49, trials: 100 }, { x: 2, right: 60, trials: 100 }, { x: 4, right: 70, trials: 100 }];
     const r = fitLeafLaw(counts, { bootstrap: 50 });
     expect(r.points[0].skill).toBeLessThan(0);
-    expect(nonFinitePaths(r, LEAF_NULLABLE)).toEqual([]);
+    expect(nonFinitePaths(r, leafNullable(r, false))).toEqual([]);
     expect(() => fitLeafLaw(counts.map((c) => ({ ...c, right: 40 })))).toThrow(/some point above chance/);
   });
   it('a law that falls with compute is an error (a §B2 law needs β > 0)', () => {
@@ -155,7 +158,7 @@ describe('§G3 bad input: clear errors, never NaN', () => {
   it('no NaN anywhere in a fit of few noisy points (the BATS gemini-2.5-flash rows)', () => {
     const flash = [{ x: 30, accuracy: 0.09 }, { x: 50, accuracy: 0.097 }, { x: 100, accuracy: 0.1 }];
     const r = fitLeafLaw(flash, { chance: 0, bootstrap: 200 });
-    expect(nonFinitePaths(r, LEAF_NULLABLE)).toEqual([]);
+    expect(nonFinitePaths(r, leafNullable(r, true))).toEqual([]);
     expect(r.beta).toBeGreaterThan(0);
   });
 });

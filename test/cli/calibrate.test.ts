@@ -18,7 +18,13 @@ const BATS = example('bats-react-browsecomp.csv');
  * saturation, accuracies without counts, a u0 the data cannot supply. Any other null is a NaN or
  * ±Infinity that the --json replacer wrote as null.
  */
-const JSON_NULLABLE = ['leaf', 'correlation', 'fidelity', 'group', 'saturationCompute', 'gMax', 'stdError', 'u0', 'u0Source'];
+const JSON_NULLABLE = [
+  '$.leaf', '$.correlation', '$.fidelity', // an input not given
+  '$.leaf[*].group', '$.commands.analyze[*].group', '$.commands.design[*].group', // no --leaf-group
+  '$.leaf[*].saturationCompute', '$.leaf[*].intervals.gMax', // no saturation (g_max not reached)
+  '$.leaf[*].points[*].stdError', // accuracies without counts
+  '$.commands.analyze[*].u0', '$.commands.analyze[*].u0Source', // neither leaf data nor a correctness matrix
+];
 
 /** Human output must never show a non-number. */
 function expectNumbersOnly(text: string): void {
@@ -182,7 +188,25 @@ describe('synergy calibrate: all three inputs', () => {
     expect(JSON.parse(r.stdout).correlation.agents.map((a: { name: string }) => a.name)).toEqual(['a', 'b']);
     const bad = await synergy(['calibrate', '--correlation', file, '--no-plots']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/ids\.csv line 2, column 1 \(task\) must be .*a task-id column needs --task-column <name>; got "t1"/);
+    expect(bad.stderr).toMatch(/ids\.csv line 2, column 1 \(task\) must be .*a task-id column needs taskColumn \(--task-column <name>\); got "t1"/);
+    // A bad cell in an agent's column is not a task id: no hint there.
+    const yes = join(dir, 'yes.csv');
+    await writeFile(yes, 'a,b\n1,0\n0,yes\n');
+    const agentCell = await synergy(['calibrate', '--correlation', yes, '--no-plots']);
+    expect(agentCell.code).toBe(2);
+    expect(agentCell.stderr).toMatch(/yes\.csv line 3, column 2 \(b\) must be 1 \(right\), 0 \(wrong\) or empty \(not answered\); got "yes"/);
+    expect(agentCell.stderr).not.toMatch(/task-column/);
+    // --task-column names a column of the correctness matrix: without one it is an error, not ignored.
+    const alone = await synergy(['calibrate', '--fidelity', example('fidelity.csv'), '--task-column', 'task', '--no-plots']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/^synergy: --task-column must be given together with --correlation/);
+  });
+  it('the §G4 caveat says what a chance level other than 1/2 means', async () => {
+    const flags = ['calibrate', '--leaf', example('leaf.csv'), '--bootstrap', '20', '--no-plots', '--json'];
+    const above = JSON.parse((await synergy([...flags, '--chance', '0.6'])).stdout);
+    expect(above.caveats[0]).toMatch(/^SPEC §G4: chance p_c = 0\.6 means a guessing rate above one half/);
+    const below = JSON.parse((await synergy([...flags, '--chance', '0.25'])).stdout);
+    expect(below.caveats[0]).toMatch(/^SPEC §G4: chance p_c = 0\.25 means more than two possible answers/);
   });
   it('warns when many bootstrap resamples were dropped (interval conditional on the rest)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
