@@ -79,7 +79,8 @@ export interface Calibration {
   correlation: (CorrelationEstimate & { file: string }) | null;
   fidelity: (FidelityEstimate & { file: string }) | null;
   figures: string[];
-  commands: { analyze: AnalyzeLine[]; design: CommandLine[] };
+  /** `explore` holds explorer page URLs (served by `npm run explore`), one per leaf group. */
+  commands: { analyze: AnalyzeLine[]; design: CommandLine[]; explore: CommandLine[] };
   warnings: CalibrationWarning[];
   notes: string[];
   caveats: string[];
@@ -106,6 +107,56 @@ async function readTable(flag: string, path: string) {
 /** A number for a command line: 6 significant digits, no exponent noise. */
 function num(x: number): string {
   return String(Number(x.toPrecision(6)));
+}
+
+/** Where `npm run explore` serves the explorer page (vite.config.ts). */
+export const EXPLORER_ORIGIN = 'http://127.0.0.1:4173/';
+
+/** The explorer's ranges (web/state.ts LIMITS) that the CLI's own flags allow beyond. */
+const EXPLORER_MAX_DEPTH = 200;
+const EXPLORER_MAX_B = 1001;
+const EXPLORER_MAX_LENGTHS = 12;
+
+interface ExplorerValues {
+  b: number;
+  depth: number;
+  curve?: FidelityCurve;
+  m?: number;
+  rho?: number;
+  u0?: number | null;
+  law?: { k: number; beta: number; gMax?: number };
+  budget?: number;
+  window?: number;
+  lengths: number[];
+}
+
+/**
+ * The explorer page's URL for the calibrated numbers, in its query keys (web/state.ts RULES; a test
+ * parses this URL with the page's own parser). What the data do not supply keeps the page's default.
+ */
+function explorerUrl(v: ExplorerValues): string {
+  const q = new URLSearchParams();
+  if (v.b <= EXPLORER_MAX_B) q.set('b', String(v.b));
+  if (v.curve?.kind === 'constant') q.set('gamma', num(v.curve.gamma));
+  else if ((v.curve?.kind === 'saturating' || v.curve?.kind === 'rational') && v.m !== undefined) {
+    q.set('channel', 'm');
+    q.set('curve', v.curve.kind);
+    q.set('ginf', num(v.curve.gammaInf));
+    q.set('m0', num(v.curve.m0));
+    q.set('m', String(v.m));
+  }
+  if (v.rho !== undefined) q.set('rho', num(v.rho));
+  if (v.u0 !== undefined && v.u0 !== null) q.set('q', num(v.u0));
+  if (v.depth >= 1 && v.depth <= EXPLORER_MAX_DEPTH) q.set('depth', String(v.depth));
+  if (v.budget !== undefined) q.set('budget', String(v.budget));
+  if (v.window !== undefined) q.set('window', String(v.window));
+  if (v.lengths.length > 0) q.set('lengths', v.lengths.slice(0, EXPLORER_MAX_LENGTHS).join(','));
+  if (v.law) {
+    q.set('k', num(v.law.k));
+    q.set('beta', num(v.law.beta));
+    q.set('gmax', num(v.law.gMax ?? 1));
+  }
+  return `${EXPLORER_ORIGIN}?${q.toString().replaceAll('%2C', ',')}`;
 }
 
 function curveFlag(c: FidelityCurve): string {
@@ -266,6 +317,7 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
   const budgetFlags = `--budget ${budget ?? '<B>'} --window ${window ?? '<W>'}`;
   const analyzeLines: AnalyzeLine[] = [];
   const designLines: CommandLine[] = [];
+  const exploreLines: CommandLine[] = [];
   const notes: string[] = [];
   // u0 is in the leaf law's unit, the skill above chance (p − p_c)/(1 − p_c) of §G3 (for p_c = 1/2
   // the §B1 bias 2p − 1), so the analyze and design lines describe the same agents. It is the
@@ -297,6 +349,15 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
     }
     const leafFlag = l ? `--leaf power:${num(l.law.k)},${num(l.law.beta)},${num(l.law.gMax ?? 1)}` : '--leaf <power:k,β,gMax>';
     designLines.push({ group, command: `synergy design ${budgetFlags} ${designChannel} ${leafFlag} --rho ${rho}` });
+    const lengths = mFlag !== undefined ? [mFlag] : positiveLengths;
+    exploreLines.push({
+      group,
+      command: explorerUrl({
+        b, depth, curve: fid?.best.curve, m, rho: correlation ? Math.max(0, correlation.rho) : undefined,
+        u0: correlation ? correlationU0 : l ? leafBias(l.law, Math.max(...l.points.map((p) => p.x))) : null,
+        law: l?.law, budget, window, lengths,
+      }),
+    });
   }
   const unit = chance === 0.5 ? 'bias 2p − 1' : `skill above chance (p − ${chance})/(1 − ${chance})`;
   if (correlation) {
@@ -318,7 +379,7 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
   const caveats = (leaf || correlation) && chance !== 0.5 ? [scopeCaveat(chance)] : [];
   return {
     seed, bootstrap, level, chance, leaf, correlation, fidelity: fid, figures,
-    commands: { analyze: analyzeLines, design: designLines }, warnings, notes, caveats,
+    commands: { analyze: analyzeLines, design: designLines, explore: exploreLines }, warnings, notes, caveats,
   };
 }
 
@@ -382,6 +443,9 @@ export function formatCalibration(c: Calibration): string {
   out.push('Use the calibrated numbers:');
   // A group's lines carry its name as a shell comment, so they stay runnable when pasted.
   for (const line of [...c.commands.analyze, ...c.commands.design]) out.push(`  ${line.command}${line.group === null ? '' : `  # group ${JSON.stringify(line.group)}`}`);
+  out.push('', 'See them in the explorer (npm run explore, then open; what the data do not supply keeps the page\'s default):');
+  for (const line of c.commands.explore) out.push(`  ${line.command}${line.group === null ? '' : `  # group ${JSON.stringify(line.group)}`}`);
+  out.push('');
   for (const n of c.notes) out.push(`  ${n}`);
   for (const caveat of c.caveats) out.push('', `Caveat — ${caveat}`);
   return out.join('\n');

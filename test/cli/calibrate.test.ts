@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { leafFigureNames } from '../../src/cli/calibrate.ts';
 import { fidelity, fitLeafLaw, leafObservationsFromCsv, parseCsv } from '../../src/index.ts';
 import { nonFinitePaths } from '../calibrate/finite.ts';
+import { parseState } from '../../web/state.ts';
 import { synergy } from './run.ts';
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
@@ -20,7 +21,7 @@ const BATS = example('bats-react-browsecomp.csv');
  */
 const JSON_NULLABLE = [
   '$.leaf', '$.correlation', '$.fidelity', // an input not given
-  '$.leaf[*].group', '$.commands.analyze[*].group', '$.commands.design[*].group', // no --leaf-group
+  '$.leaf[*].group', '$.commands.analyze[*].group', '$.commands.design[*].group', '$.commands.explore[*].group', // no --leaf-group
   '$.leaf[*].saturationCompute', '$.leaf[*].intervals.gMax', // no saturation (g_max not reached)
   '$.leaf[*].points[*].stdError', // accuracies without counts
   '$.commands.analyze[*].u0', '$.commands.analyze[*].u0Source', // neither leaf data nor a correctness matrix
@@ -109,6 +110,22 @@ describe('synergy calibrate: all three inputs', () => {
     expect(analyzed.gamma).toBeCloseTo(fidelity(c.fidelity.best.curve, analyzed.m), 5);
     const designed = await runPrinted(c.commands.design[0].command);
     expect(designed.rows.length).toBeGreaterThan(0);
+    // The explorer link, read by the page's own URL parser: every value accepted, and the same
+    // numbers as the printed commands (6 significant digits).
+    expect(c.commands.explore).toHaveLength(1);
+    const url = new URL(c.commands.explore[0].command);
+    expect(url.origin).toBe('http://127.0.0.1:4173');
+    const { state, notes } = parseState(url.search);
+    expect(notes).toEqual([]);
+    const six = (x: number) => Number(x.toPrecision(6));
+    const law = c.leaf[0].law;
+    expect(state).toMatchObject({
+      b: 5, depth: 10, channel: 'm', curve: 'saturating', m: analyzed.m, leaf: 'u0',
+      gammaInf: six(c.fidelity.best.curve.gammaInf), m0: six(c.fidelity.best.curve.m0),
+      rho: six(c.correlation.rho), leafValue: six(meanBias),
+      budget: 2e6, window: 8000, lengths: c.fidelity.lengths.map((l: { m: number }) => l.m),
+      k: six(law.k), beta: six(law.beta), gMax: six(law.gMax),
+    });
   });
   it('a measured m = 0 stays out of the printed commands (design needs m > 0), which still run', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'calibrate-'));
