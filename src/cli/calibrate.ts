@@ -513,14 +513,37 @@ export function correlationFigure(r: CorrelationEstimate): Promise<string> {
     return { a, b, rho: p.rho, label: `${fmt(p.rho, 2)} (n=${p.shared})` };
   }));
   const axis = (field: string, title: string) => ({ field, type: 'nominal', sort: names, title });
+  const side = Math.max(160, 60 * names.length);
+  // Beside the matrix, the data with error bars and the fitted value: each pair's correlation with
+  // its bootstrap interval, and ρ̂ (their mean) as a rule with its interval as a band.
+  const pairs = r.pairs.map((p) => ({
+    pair: `${p.a} × ${p.b}`, rho: p.rho, lower: p.interval?.lower ?? p.rho, upper: p.interval?.upper ?? p.rho,
+  }));
+  const pairAxis = { field: 'pair', type: 'nominal', sort: pairs.map((p) => p.pair), title: 'agent pair' };
+  const corr = { type: 'quantitative', title: `correlation (${r.interval ? `${Math.round(100 * r.level)}% bootstrap intervals` : 'no bootstrap'})`, scale: { domain: [-1, 1] } };
+  const fitted = [{ rho: r.rho, lower: r.interval?.lower ?? r.rho, upper: r.interval?.upper ?? r.rho }];
   return render({
     $schema: SCHEMA,
     title: `Pairwise vote correlation (§G1): ρ̂ = ${fmt(r.rho, 3)} ${interval(r.interval, 3)}`,
-    width: Math.max(160, 60 * names.length), height: Math.max(160, 60 * names.length),
-    data: { values: cells },
-    layer: [
-      { mark: { type: 'rect' }, encoding: { x: axis('a', 'agent'), y: axis('b', 'agent'), color: { field: 'rho', type: 'quantitative', title: 'correlation', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true } } } },
-      { mark: { type: 'text', fontSize: 10 }, encoding: { x: axis('a', 'agent'), y: axis('b', 'agent'), text: { field: 'label' } } },
+    hconcat: [
+      {
+        width: side, height: side,
+        data: { values: cells },
+        layer: [
+          { mark: { type: 'rect' }, encoding: { x: axis('a', 'agent'), y: axis('b', 'agent'), color: { field: 'rho', type: 'quantitative', title: 'correlation', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true } } } },
+          { mark: { type: 'text', fontSize: 10 }, encoding: { x: axis('a', 'agent'), y: axis('b', 'agent'), text: { field: 'label' } } },
+        ],
+      },
+      {
+        width: 260, height: Math.max(side, 16 * pairs.length),
+        layer: [
+          { data: { values: fitted }, mark: { type: 'rect', opacity: 0.15, color: '#555' }, encoding: { x: { field: 'lower', ...corr }, x2: { field: 'upper' } } },
+          { data: { values: fitted }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { x: { field: 'rho', ...corr } } },
+          { data: { values: pairs }, mark: { type: 'rule' }, encoding: { y: pairAxis, x: { field: 'lower', ...corr }, x2: { field: 'upper' } } },
+          { data: { values: pairs }, mark: { type: 'point', filled: true }, encoding: { y: pairAxis, x: { field: 'rho', ...corr } } },
+        ],
+      },
     ],
+    resolve: { scale: { color: 'independent' } },
   } as vegaLite.TopLevelSpec);
 }

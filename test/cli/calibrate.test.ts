@@ -182,6 +182,10 @@ describe('synergy calibrate: all three inputs', () => {
       expect(await readFile(join(dir, 'a', f), 'utf8')).toBe(await readFile(join(dir, 'b', f), 'utf8'));
     }
     expect(await readFile(join(dir, 'a', 'fidelity.svg'), 'utf8')).toBe(await readFile(new URL('./golden/calibrate-fidelity.svg', import.meta.url), 'utf8'));
+    // The correlation figure shows the data with error bars too: one labelled row per agent pair.
+    const corr = await readFile(join(dir, 'a', 'correlation.svg'), 'utf8');
+    expect(corr).toContain('95% bootstrap intervals');
+    for (const pair of ['agent1 × agent2', 'agent4 × agent5']) expect(corr).toContain(pair);
     expect(a.stdout).toMatch(/saturating \(best\)/);
     expect(a.stdout).toMatch(/Replace <…> with your numbers/);
     expectNumbersOnly(a.stdout);
