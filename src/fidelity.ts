@@ -39,6 +39,23 @@ export function checkFidelityCurve(curve: unknown, name = 'fidelity'): FidelityC
   return c;
 }
 
+/**
+ * The curve as the command line's `--fidelity` value (constant:γ | saturating:γ∞,m0 |
+ * rational:γ∞,m0 | table:m1=γ1,…), the inverse of the CLI's parser; `digits` formats each number.
+ */
+export function formatFidelityCurve(curve: FidelityCurve, digits: (x: number) => string = String): string {
+  checkFidelityCurve(curve);
+  switch (curve.kind) {
+    case 'constant':
+      return `constant:${digits(curve.gamma)}`;
+    case 'saturating':
+    case 'rational':
+      return `${curve.kind}:${digits(curve.gammaInf)},${digits(curve.m0)}`;
+    case 'table':
+      return 'table:' + curve.m.map((m, i) => `${digits(m)}=${digits(curve.gamma[i])}`).join(',');
+  }
+}
+
 /** γ(m) for a message of m ≥ 0 tokens. */
 export function fidelity(curve: FidelityCurve, m: number): number {
   checkFidelityCurve(curve);

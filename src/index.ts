@@ -9,7 +9,7 @@ export {
   FIXED_POINT_RESOLUTION, DEFAULT_MIXING_EPSILON, DEFAULT_MAX_MIXING_DEPTH, MAX_DEPTH,
 } from './level.ts';
 export { type LeafLaw, type LeafLawSpec, powerLaw, leafBias, checkLeafLaw } from './leafLaw.ts';
-export { type FidelityCurve, fidelity, checkFidelityCurve } from './fidelity.ts';
+export { type FidelityCurve, fidelity, checkFidelityCurve, formatFidelityCurve } from './fidelity.ts';
 export {
   type BudgetBreakdown, type BudgetCount,
   treeCommunicationCost, starCommunicationCost, treeBudget, starBudget, chainBudget,

@@ -4,6 +4,7 @@ import { fidelity } from 'budgeted-synergy';
 import {
   fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
 } from './compute.ts';
+import { commandLines } from './commandLine.ts';
 import { drawDesign } from './designTable.ts';
 import { count, duration, fmt, show } from './format.ts';
 import { Heatmap } from './heatmap.ts';
@@ -130,6 +131,9 @@ function compute(): void {
   const id = ++requestId;
   const query = stateToQuery(state);
   results.dataset.query = query;
+  const cli = commandLines(state);
+  byTestId('cli-analyze').textContent = cli.analyze;
+  byTestId('cli-design').textContent = cli.design;
   results.dataset.theory = 'running';
   results.dataset.mc = 'running';
   points = [];

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as vegaLite from 'vega-lite';
 import { checkFanIn, InvalidParameterError } from '../errors.ts';
-import { fidelity, type FidelityCurve } from '../fidelity.ts';
+import { fidelity, type FidelityCurve, formatFidelityCurve } from '../fidelity.ts';
 import { leafBias } from '../leafLaw.ts';
 import { MAX_DEPTH } from '../level.ts';
 import { MAX_SEED } from '../simulate/tree.ts';
@@ -159,13 +159,9 @@ function explorerUrl(v: ExplorerValues): string {
   return `${EXPLORER_ORIGIN}?${q.toString().replaceAll('%2C', ',')}`;
 }
 
+/** The `--fidelity` value of a fitted curve, 6 significant digits. */
 function curveFlag(c: FidelityCurve): string {
-  switch (c.kind) {
-    case 'constant': return `constant:${num(c.gamma)}`;
-    case 'saturating':
-    case 'rational': return `${c.kind}:${num(c.gammaInf)},${num(c.m0)}`;
-    default: return 'table:' + c.m.map((m, i) => `${m}=${c.gamma[i]}`).join(',');
-  }
+  return formatFidelityCurve(c, num);
 }
 
 function slug(text: string): string {

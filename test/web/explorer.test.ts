@@ -15,6 +15,7 @@ import {
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
 import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
 import { count, fmt } from '../../web/format.ts';
+import { commandLines } from '../../web/commandLine.ts';
 import { collectErrors, launchChromium } from './chromium.mjs';
 import { serveStatic, type StaticServer } from './server.mjs';
 
@@ -112,6 +113,10 @@ describe('the explorer in headless Chromium', () => {
     await page.fill('#seed', '2026');
     state = { ...state, rho: 0.12, leaf: 'p0', leafValue: 0.56, seed: 2026 };
     await settled(page, state);
+    // The command lines shown follow the controls (test/web/commandLine.test.ts runs them).
+    expect(await page.textContent('[data-testid="cli-analyze"]')).toBe(commandLines(state).analyze);
+    expect(await page.textContent('[data-testid="cli-design"]')).toBe(commandLines(state).design);
+    expect(commandLines(state).analyze).toContain('--rho 0.12 --p0 0.56');
     await expectNodeNumbers(page, state, range(1, 12));
 
     // The design panel (§E) ranks what designBinary ranks.

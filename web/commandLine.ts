@@ -1,0 +1,21 @@
+// The command lines that compute what the page shows — `synergy analyze` for the current design and
+// `synergy design` for the §E table — so a view can be taken to a terminal, a script or a sweep.
+// Tested by running them and comparing with the page's own computations (test/web/commandLine.test.ts).
+import { formatFidelityCurve } from 'budgeted-synergy';
+import { fidelityCurve } from './compute.ts';
+import type { ExplorerState } from './state.ts';
+
+export interface CommandLines {
+  analyze: string;
+  design: string;
+}
+
+export function commandLines(state: ExplorerState): CommandLines {
+  const channel = state.channel === 'gamma' ? `--gamma ${state.gamma}` : `--m ${state.m} --fidelity ${formatFidelityCurve(fidelityCurve(state))}`;
+  const leaf = state.leaf === 'u0' ? `--u0 ${state.leafValue}` : `--p0 ${state.leafValue}`;
+  return {
+    analyze: `synergy analyze --b ${state.b} ${channel} --rho ${state.rho} ${leaf} --depth ${state.depth}`,
+    design: `synergy design --budget ${state.budget} --window ${state.window} --overhead ${state.overhead} --m ${state.lengths.join(',')} ` +
+      `--fidelity ${formatFidelityCurve(fidelityCurve(state))} --leaf power:${state.k},${state.beta},${state.gMax} --rho ${state.rho}`,
+  };
+}
