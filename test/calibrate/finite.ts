@@ -11,7 +11,7 @@ export function nonFinitePaths(value: unknown, nullable: readonly string[] = [])
   const patterns = nullable.map((p) => new RegExp(`^${p.replace(/[.$]/g, '\\$&').replace(/\[\*\]/g, '\\[\\d+\\]')}$`));
   const walk = (v: unknown, path: string): string[] => {
     if (typeof v === 'number') return Number.isFinite(v) ? [] : [`${path} = ${v}`];
-    if (v === null) return patterns.some((re) => re.test(path)) ? [] : [`${path} = null`];
+    if (v === null) return patterns.some((re) => re.exec(path) !== null) ? [] : [`${path} = null`];
     if (v === undefined) return [`${path} = undefined`];
     if (Array.isArray(v)) return v.flatMap((x, i) => walk(x, `${path}[${i}]`));
     if (typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => walk(x, `${path}.${k}`));
