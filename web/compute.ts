@@ -1,7 +1,7 @@
 // What the explorer computes, as plain functions of its state (run inside the Web Workers). Every
 // number comes from the package's browser entry — the same WASM kernel as Node.
 import {
-  alpha, clippedPredictor, criticalGamma, criticalRho, designBinary, fidelity, fixedPoint, majoritySlope,
+  alpha, clippedPredictor, leafVotesPerTrial, criticalGamma, criticalRho, designBinary, fidelity, fixedPoint, majoritySlope,
   MAX_FULL_TREE_LEAVES, mixingDepth, organizationExponent, phaseGrid, regime, simulateTree, trajectory,
   type DesignRow, type FamilyVerdict, type FidelityCurve, type Level, type Regime, type SimulationResult,
 } from 'budgeted-synergy';
@@ -115,15 +115,6 @@ export function monteCarloDepths(state: ExplorerState): { depths: number[]; skip
 }
 
 /**
- * Votes drawn per trial of one depth-ℓ simulation: the b^ℓ leaf votes of a whole tree (§D1a), or the
- * b·ℓ member votes read per root node level by level (§D1b). The sweep's work measure
- * (leafVotesPerTrial in src/sweep/montecarlo.ts, not exported by the package; a test checks they agree).
- */
-export function votesPerTrial(mode: SimulationMode, b: number, depth: number): number {
-  return mode === 'full' ? b ** depth : Math.max(1, b * depth);
-}
-
-/**
  * Votes drawn per second by one worker, measured in Chromium with `npm run bench:explorer` (start-up
  * included): full trees 1.5–1.7·10⁹, level by level 0.6–1.4·10⁸ (fixed costs per level weigh more).
  * Used for the estimate until the run has measured its own rate.
@@ -131,7 +122,7 @@ export function votesPerTrial(mode: SimulationMode, b: number, depth: number): n
 export const TYPICAL_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 1.5e9, levels: 1e8 };
 
 export interface MonteCarloCost {
-  /** Votes drawn by each depth's simulation: trials × votesPerTrial(mode, b, ℓ). */
+  /** Votes drawn by each depth's simulation: trials × the sweep's work measure leafVotesPerTrial(mode, b, ℓ). */
   votes: number[];
   total: number;
   /** total / TYPICAL_VOTE_RATE[mode]. */
@@ -140,7 +131,7 @@ export interface MonteCarloCost {
 
 /** The planned work of a Monte Carlo run over `depths` (e.g. trials × Σ_ℓ b^ℓ for full trees). */
 export function monteCarloCost(state: ExplorerState, depths: readonly number[]): MonteCarloCost {
-  const votes = depths.map((depth) => state.trials * votesPerTrial(state.mode, state.b, depth));
+  const votes = depths.map((depth) => state.trials * leafVotesPerTrial(state.mode, state.b, depth));
   const total = votes.reduce((a, v) => a + v, 0);
   return { votes, total, seconds: total / TYPICAL_VOTE_RATE[state.mode] };
 }

@@ -5,7 +5,7 @@ export {
   type SweepSpec, type SweepCompute, type CellParameters, type ResolvedSweep, type AxisName,
   AXIS_ORDER, MAX_CELLS, resolveSweepSpec, cellParameters,
 } from './spec.ts';
-export { type MonteCarloMode, type MonteCarloVariant } from './montecarlo.ts';
+export { type MonteCarloMode, type MonteCarloVariant, leafVotesPerTrial } from './montecarlo.ts';
 export { type SweepExecutor, type RunOptions, InThreadExecutor, TaskGate } from './executor.ts';
 export {
   type SweepTask, type SweepTaskResult, type TheoryField, type FaultInjection, type WorkerStamp, THEORY_FIELDS,
