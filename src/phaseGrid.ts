@@ -1,7 +1,7 @@
 // The phase-grid kernel (assembly/phaseGrid.ts): α_ρ, s, u*, u_L, mixing depth and clipped predictor
 // for every cell of a cartesian grid over (b, γ, ρ, u_0), §B7–§B9, in one WebAssembly call.
 import { checkBias, checkFanIn, checkInteger, checkNumber, checkUnit, InvalidParameterError } from './errors.ts';
-import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from './level.ts';
+import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from './theory/level.ts';
 import { instantiateKernel, kernel as sharedKernel, type Kernel } from './wasm/kernel.ts';
 
 export interface PhaseGridSpec {

@@ -1,6 +1,6 @@
 // SPEC §E: the design search evaluates every candidate exactly and ranks them.
 import { describe, expect, it } from 'vitest';
-import { designBinary, designContinuous } from '../src/design.ts';
+import { designBinary, designContinuous } from '../src/theory/design.ts';
 import { fidelity, leafBias, starRisk, treeBudget, trajectory, treeRisk } from '../src/index.ts';
 
 const problem = {

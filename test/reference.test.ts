@@ -1,7 +1,7 @@
 // §D2 references: the quadrature and variant maps that Monte Carlo estimates are checked against.
 import { describe, expect, it } from 'vitest';
 import { majorityBias, trajectory } from '../src/index.ts';
-import { expectedRootBias } from '../src/reference.ts';
+import { expectedRootBias } from '../src/theory/reference.ts';
 
 describe('expectedRootBias (§D2)', () => {
   it('standard trees are the exact trajectory', () => {
@@ -29,7 +29,7 @@ describe('expectedRootBias (§D2)', () => {
 describe('levelsStdError (§D1b)', () => {
   it('matches the spread of independent level-wise simulations, where the binomial error does not', async () => {
     const { simulateTree } = await import('../src/simulate/index.ts');
-    const { levelsStdError } = await import('../src/reference.ts');
+    const { levelsStdError } = await import('../src/theory/reference.ts');
     const level = { b: 5, gamma: 0.6, rho: 0.1 };
     const trials = 2000;
     const depth = 12;
@@ -53,7 +53,7 @@ describe('levelsStdError (§D1b)', () => {
 describe('library references agree with the Monte Carlo tests\' independent oracles', () => {
   it('heterogeneity quadrature (tanh-sinh) vs composite Simpson; channel-after-copy map; levels error', async () => {
     const oracle = await import('./simulate/reference.ts');
-    const { levelsStdError } = await import('../src/reference.ts');
+    const { levelsStdError } = await import('../src/theory/reference.ts');
     const levels = [{ b: 5, gamma: 0.8, rho: 0.2 }, { b: 3, gamma: 0.9, rho: 0.1 }];
     // Simpson converges like h^(b+1/2) when (1 − p)^(b−1) is not smooth: 1e-9 for integer a, b, 1e-5 for b = 1.5.
     for (const [a, b, digits] of [[3, 3, 9], [1, 4, 9], [2, 2, 9], [2, 1.5, 5]]) {

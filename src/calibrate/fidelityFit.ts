@@ -7,7 +7,7 @@
 // same for every family). Intervals: parametric bootstrap, agree* ~ Binomial(total, agree/total)
 // per length, every family refitted on every resample, percentile intervals.
 import { InvalidParameterError } from '../errors.ts';
-import { fidelity, type FidelityCurve } from '../fidelity.ts';
+import { fidelity, type FidelityCurve } from '../theory/fidelity.ts';
 import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
 import { columnIndex, CsvError, type CsvTable, numberCell } from './csv.ts';
 import { binomial, STREAMS } from './random.ts';

@@ -19,7 +19,7 @@
 // the whole procedure, including the choice of split. With 3–4 points the residual bootstrap is
 // rough: it can only reuse the few residuals there are.
 import { InvalidParameterError } from '../errors.ts';
-import type { LeafLawSpec } from '../leafLaw.ts';
+import type { LeafLawSpec } from '../theory/leafLaw.ts';
 import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
 import { columnIndex, CsvError, type CsvTable, numberCell } from './csv.ts';
 import { binomial, STREAMS, uniforms } from './random.ts';

@@ -2,8 +2,8 @@
 // project's own generators: the §D Monte Carlo simulator for counts, the kernel's seeded streams
 // for correctness matrices. Every data set is a pure function of its arguments and seed.
 import { checkInteger, checkNumber, checkUnit, InvalidParameterError } from '../errors.ts';
-import { fidelity, type FidelityCurve } from '../fidelity.ts';
-import { leafBias, type LeafLawSpec } from '../leafLaw.ts';
+import { fidelity, type FidelityCurve } from '../theory/fidelity.ts';
+import { leafBias, type LeafLawSpec } from '../theory/leafLaw.ts';
 import { simulateTree } from '../simulate/tree.ts';
 import type { CorrectnessMatrix } from './correlation.ts';
 import type { FidelityObservation } from './fidelityFit.ts';

@@ -1,7 +1,7 @@
 // `synergy analyze`: what the theory says about one design (§B6–§B9).
 import {
   alpha, clippedPredictor, criticalGamma, criticalRho, fixedPointDetail, mixingDepth, organizationExponent, trajectory,
-} from '../level.ts';
+} from '../theory/level.ts';
 import { fmt, keyValues } from './format.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
 

@@ -1,5 +1,5 @@
 // `synergy design`: SPEC §E — the ranked organizations for a budget, window and channel.
-import { designBinary, designContinuous, type DesignRow } from '../design.ts';
+import { designBinary, designContinuous, type DesignRow } from '../theory/design.ts';
 import { InvalidParameterError } from '../errors.ts';
 import { fmt, table } from './format.ts';
 import { parseFidelity, parseLeafLaw, parseNoise, parseNumber } from './options.ts';

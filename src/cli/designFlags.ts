@@ -1,8 +1,8 @@
 // Flags that describe one design (b, γ or m with a fidelity curve, ρ, u_0 or p_0, depth), shared by
 // analyze and simulate. Validation names the flag, not the library parameter.
 import { checkBias, checkFanIn, checkInteger, checkUnit, InvalidParameterError } from '../errors.ts';
-import { fidelity } from '../fidelity.ts';
-import { MAX_DEPTH, type Level } from '../level.ts';
+import { fidelity } from '../theory/fidelity.ts';
+import { MAX_DEPTH, type Level } from '../theory/level.ts';
 import { parseFidelity, parseNumber } from './options.ts';
 
 export interface DesignFlags {

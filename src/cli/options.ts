@@ -2,9 +2,9 @@
 // error is an InvalidParameterError naming the flag and the allowed values, which main.ts prints on
 // one line with exit status 2.
 import { InvalidParameterError } from '../errors.ts';
-import type { FidelityCurve } from '../fidelity.ts';
-import type { LeafLawSpec } from '../leafLaw.ts';
-import type { NoiseCurve } from '../continuous.ts';
+import type { FidelityCurve } from '../theory/fidelity.ts';
+import type { LeafLawSpec } from '../theory/leafLaw.ts';
+import type { NoiseCurve } from '../theory/continuous.ts';
 
 /** A finite number, for the flag `--name`. */
 export function parseNumber(flag: string, text: string): number {

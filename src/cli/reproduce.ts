@@ -3,7 +3,7 @@
 // critical ρ, the largest |simulated − exact| in standard errors, a figure and a Markdown report.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { alpha, criticalRho } from '../level.ts';
+import { alpha, criticalRho } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepProgress } from '../sweep/index.ts';
 import { fmt, table } from './format.ts';

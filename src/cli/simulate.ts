@@ -1,8 +1,8 @@
 // `synergy simulate`: one design by Monte Carlo (§D), beside its exact value.
 import { InvalidParameterError } from '../errors.ts';
-import { expectedRootBias, type ReferenceVariant } from '../reference.ts';
+import { expectedRootBias, type ReferenceVariant } from '../theory/reference.ts';
 import { simulateTree } from '../simulate/index.ts';
-import { clippedPredictor, type Level } from '../level.ts';
+import { clippedPredictor, type Level } from '../theory/level.ts';
 import { fmt, keyValues } from './format.ts';
 import { seriesPlot, type SeriesPoint } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';

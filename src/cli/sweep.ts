@@ -6,7 +6,7 @@ import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
-import { criticalGamma } from '../level.ts';
+import { criticalGamma } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import { checkWritableFile } from './files.ts';

@@ -2,7 +2,7 @@
 // leaf errors of variance v and pairwise correlation ρ, N(0, σ²) noise on every message, averaging
 // aggregators, risk = mean squared error. Chunked and seeded exactly like the tree simulator (§D4).
 import { checkInteger, checkNonNegative, checkUnit, InvalidParameterError } from '../errors.ts';
-import { MAX_DEPTH } from '../level.ts';
+import { MAX_DEPTH } from '../theory/level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { MAX_CHUNK_TRIALS, MAX_SEED, MAX_TRIALS, TRIALS_PER_CHUNK } from './tree.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';

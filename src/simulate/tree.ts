@@ -3,10 +3,10 @@
 // of TRIALS_PER_CHUNK whatever the number of workers, each chunk seeds its own streams from a hash
 // of (seed, cell, chunk), and counts are summed in chunk order.
 import { checkBias, checkInteger, checkPositive, InvalidParameterError } from '../errors.ts';
-import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../level.ts';
+import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../theory/level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
-import { levelsStdError } from '../reference.ts';
+import { levelsStdError } from '../theory/reference.ts';
 
 /** The model being simulated. */
 export type SimulationVariant =

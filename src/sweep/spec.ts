@@ -3,8 +3,8 @@
 import {
   checkBias, checkFanIn, checkInteger, checkNonNegative, checkNumber, checkUnit, InvalidParameterError,
 } from '../errors.ts';
-import { checkFidelityCurve, fidelity, type FidelityCurve } from '../fidelity.ts';
-import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from '../level.ts';
+import { checkFidelityCurve, fidelity, type FidelityCurve } from '../theory/fidelity.ts';
+import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from '../theory/level.ts';
 import { axisValues, type AxisSpec } from './axes.ts';
 import { checkMonteCarloCells, type MonteCarloMode, type MonteCarloVariant } from './montecarlo.ts';
 

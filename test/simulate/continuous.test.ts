@@ -1,4 +1,4 @@
-// SPEC §D3 — the continuous simulator against the §C risk formulas (src/continuous.ts).
+// SPEC §D3 — the continuous simulator against the §C risk formulas (src/theory/continuous.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

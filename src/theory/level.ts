@@ -1,8 +1,8 @@
 // SPEC §B4–§B9 — one level of a majority tree (fan-in b, fidelity γ, shared-failure ρ), its map T,
 // the phase transition at α_ρ = 1, trajectories, fixed point and saturation. Iterative parts run in
 // WebAssembly (assembly/levelMap.ts); closed forms are evaluated here.
-import { checkBias, checkFanIn, checkInteger, checkNumber, checkUnit, InvalidParameterError } from './errors.ts';
-import { kernel } from './wasm/kernel.ts';
+import { checkBias, checkFanIn, checkInteger, checkNumber, checkUnit, InvalidParameterError } from '../errors.ts';
+import { kernel } from '../wasm/kernel.ts';
 
 /** One tree level, §B4–§B6: odd fan-in b ≥ 3, message fidelity γ ∈ [0, 1], shared-failure ρ ∈ [0, 1]. */
 export type Level = { b: number; gamma: number; rho: number };

@@ -1,6 +1,6 @@
 // SPEC §B12 — budgeted synergy in the small-signal regime with leaf law k·x^β: a tree whose leaves
 // each spend x has bias ≈ k·x^β·N^s with N = B/(x + c_0); it can beat one agent at budget B iff s > β.
-import { checkNonNegative, checkPositive, InvalidParameterError } from './errors.ts';
+import { checkNonNegative, checkPositive, InvalidParameterError } from '../errors.ts';
 
 export interface SynergyVerdict {
   /** s > β: some budget makes the optimal tree beat the single agent. */

@@ -1,7 +1,7 @@
 // SPEC §B5 — the majority polynomial. The arithmetic lives in assembly/majority.ts (one place,
 // shared with the grid kernel and the simulators' references); this file validates and documents.
-import { checkBias, checkFanIn } from './errors.ts';
-import { kernel } from './wasm/kernel.ts';
+import { checkBias, checkFanIn } from '../errors.ts';
+import { kernel } from '../wasm/kernel.ts';
 
 /**
  * f_b(u): the bias of the strict majority of b i.i.d. votes of bias u (§B5). Odd, increasing,

@@ -1,8 +1,8 @@
 // SPEC §D2 — exact or numerical references for the simulated variants, so every Monte Carlo
 // estimate has something to be compared with.
-import { checkBias, checkInteger, checkPositive } from './errors.ts';
+import { checkBias, checkInteger, checkPositive } from '../errors.ts';
 import { MAX_DEPTH, treeLevels, type Tree } from './level.ts';
-import { kernel } from './wasm/kernel.ts';
+import { kernel } from '../wasm/kernel.ts';
 
 export type ReferenceVariant = { kind: 'standard' } | { kind: 'channelAfterCopy' } | { kind: 'heterogeneous'; a: number; b: number };
 

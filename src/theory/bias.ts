@@ -1,5 +1,5 @@
 // SPEC §B1 — votes as ±1; the bias of a vote is u = E[vote] = 2p − 1 for accuracy p.
-import { checkBias, checkUnit, InvalidParameterError } from './errors.ts';
+import { checkBias, checkUnit, InvalidParameterError } from '../errors.ts';
 
 /** u = 2p − 1. */
 export function biasFromAccuracy(p: number): number {

@@ -3,7 +3,7 @@
 // case, chains), solve the per-leaf compute from the budget with the exact message count (§B10),
 // evaluate each exactly (§B6 / §C) and rank them, saying why each won or lost.
 import { fidelity, type FidelityCurve } from './fidelity.ts';
-import { checkFanIn, checkInteger, checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from './errors.ts';
+import { checkFanIn, checkInteger, checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkLeafLaw, leafBias, type LeafLaw } from './leafLaw.ts';
 import {
   alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,

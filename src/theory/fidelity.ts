@@ -1,6 +1,6 @@
 // SPEC §B3 — message fidelity γ(m): a message of m tokens is a binary symmetric channel that keeps
 // a vote's bias up to the factor γ(m) ∈ [0, 1].
-import { checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from './errors.ts';
+import { checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkTable, interpolate, type MonotoneTable } from './monotoneTable.ts';
 
 /** The fidelity families of §B3. All are serialisable plain data (they cross worker boundaries). */

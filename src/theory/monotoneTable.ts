@@ -1,7 +1,7 @@
 // Monotone interpolation of tabulated laws (§B2 leaf tables, §B3 fidelity tables, §C noise tables):
 // piecewise cubic Hermite with Fritsch–Carlson slopes, which never overshoots the data, so a
 // monotone table gives a monotone curve. Outside the table the end values are held.
-import { InvalidParameterError } from './errors.ts';
+import { InvalidParameterError } from '../errors.ts';
 
 export type Direction = 'increasing' | 'decreasing';
 

@@ -1,7 +1,7 @@
 // SPEC §B10–§B11 — token accounting and context windows. Every message of m tokens is paid twice
 // (written and read). Functions return the exact count and, where the SPEC defines one, the c_0
 // approximation, under names that say which is which.
-import { checkInteger, checkNonNegative, checkPositive, InvalidParameterError, MAX_FAN_IN } from './errors.ts';
+import { checkInteger, checkNonNegative, checkPositive, InvalidParameterError, MAX_FAN_IN } from '../errors.ts';
 
 /**
  * Fan-in of a tree for budgeting: any integer b ≥ 2 (majority trees need odd b, §B4; the averaging

@@ -1,7 +1,7 @@
 // SPEC §C — the continuous warm-up: leaves estimate θ with error variance v and pairwise error
 // correlation ρ, every message adds independent noise of variance σ²(m), aggregators average, and
 // risk is mean squared error.
-import { checkInteger, checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from './errors.ts';
+import { checkInteger, checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkTable, interpolate, type MonotoneTable } from './monotoneTable.ts';
 
 /** Message-noise families σ²(m) of §C. */

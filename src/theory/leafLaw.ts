@@ -1,5 +1,5 @@
 // SPEC §B2 — leaf laws: the bias g(x) of one agent that spends x tokens of compute.
-import { checkNonNegative, checkNumber, checkPositive, InvalidParameterError } from './errors.ts';
+import { checkNonNegative, checkNumber, checkPositive, InvalidParameterError } from '../errors.ts';
 import { checkTable, interpolate, type MonotoneTable } from './monotoneTable.ts';
 
 /**
