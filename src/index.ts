@@ -30,3 +30,8 @@ export {
 } from './theory/design.ts';
 export { type ReferenceVariant, expectedRootBias, levelsStdError } from './theory/reference.ts';
 export * from './calibrate/index.ts';
+export {
+  type Answers, type Distractors, type Aggregator, type Difficulty, type TaskModel, MAX_ANSWERS,
+  checkAnswers, checkDistractors, checkAggregator, checkDifficulty, checkTaskModel,
+  chanceAccuracy, skillFromAccuracy, accuracyFromSkill,
+} from './theory/model.ts';
