@@ -273,7 +273,7 @@ export function formatPrediction(r: PredictResult): string {
   const out = [
     `single agent: accuracy ${fmt(r.singleAccuracy)} at B = ${p.budget} tokens (chance ${p.chance}); β = ${fmt(p.beta)}, γ = ${fmt(gamma)}${p.m > 0 ? ` (m = ${p.m})` : ' (m = 0: free messages)'}, ρ = ${fmt(p.rho)}`,
     '',
-    table(['organization', 'leaves', 'x (tokens/leaf)', 'predicted accuracy', 'single', 'difference', 'regime', 'p† (§J2)'],
+    table(['organization', 'leaves', 'x (tokens/leaf)', 'predicted accuracy', 'single', 'difference', 'levels (§B7)', 'p† (§J2)'],
       r.rows.map(({ prediction: q, threshold, accuracyRange, thresholdRange }) => [
         q.label, String(q.leaves), fmt(q.compute, 1), q.feasible ? fmt(q.accuracy) + range(accuracyRange) : `infeasible (${q.infeasibleReason})`,
         fmt(q.singleAccuracy), q.difference === null ? '—' : (q.difference >= 0 ? '+' : '') + fmt(q.difference), q.regime,
