@@ -18,6 +18,7 @@ export interface ValidateFlags {
   chance?: string;
   holdout?: string;
   by?: string;
+  compareChance?: string;
   percent?: boolean;
   bootstrap: string;
   level: string;
@@ -82,7 +83,12 @@ export async function validate(file: string, f: ValidateFlags): Promise<Validati
     throw new InvalidParameterError('table', 'a readable CSV file', `${file} (${e.message})`);
   });
   const cells = matchedCellsFromCsv(parseCsv(text, file), f);
-  const result = validateMatched(cells, {
+  const variants = [{ name: 'theory' }, ...(f.compareChance === undefined ? [] : f.compareChance.split(',').map((text) => {
+    const chance = parseNumber('compare-chance', text);
+    if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--compare-chance', 'chance levels in [0, 1), comma-separated', text);
+    return { name: `theory (p_c = ${text})`, chance };
+  }))];
+  const result = validateMatched(cells, { variants,
     bootstrap: parseInteger('bootstrap', f.bootstrap, 100), level: parseNumber('level', f.level), seed: parseInteger('seed', f.seed, 0),
   });
   return { file, ...result };
@@ -102,8 +108,8 @@ export function formatValidation(r: ValidationResult & { file: string }): string
         String(s.signedCells), String(s.observedTies), String(s.predictedTies)])),
     '',
     `Theory − baseline, ${Math.round(r.level * 100)}% cluster-bootstrap intervals (${r.bootstrap} resamples, seed ${r.seed}):`,
-    table(['baseline', 'Δ mean abs. error', 'interval', 'Δ sign accuracy', 'interval', 'verdict'],
-      r.differences.map((d) => [d.baseline, fmt(d.meanAbsoluteErrorDifference), interval(d.interval), fmt(d.signAccuracyDifference, 3), interval(d.signInterval), d.verdict])),
+    table(['theory', 'baseline', 'Δ mean abs. error', 'interval', 'Δ sign accuracy', 'interval', 'verdict'],
+      r.differences.map((d) => [d.theory, d.baseline, fmt(d.meanAbsoluteErrorDifference), interval(d.interval), fmt(d.signAccuracyDifference, 3), interval(d.signInterval), d.verdict])),
     '',
     'Fitted on all cells (in-sample):',
     table(['organization', 'N', 'cells', 'a = γ·N^(−β)', 'ρ', 'on bound', 's† (skill)', 'p† (fitted)', 'threshold (in-sample)'],

@@ -8,9 +8,20 @@ import { quantile } from '../calibrate/bootstrap.ts';
 import { fitVoter, voterPrediction, type MatchedCell, type VoterFit } from './matchedModel.ts';
 import { fixedPoint } from '../theory/level.ts';
 
-/** The models compared: the §J3 voter model and the three baselines of §J4. */
-export type ValidationModel = 'theory' | 'no change' | 'threshold' | 'mean shift';
-export const BASELINES: readonly ValidationModel[] = ['no change', 'threshold', 'mean shift'];
+/** The baselines of §J4. */
+export type Baseline = 'no change' | 'threshold' | 'mean shift';
+export const BASELINES: readonly Baseline[] = ['no change', 'threshold', 'mean shift'];
+/** A model's name: a theory variant's (default "theory") or a baseline's. */
+export type ValidationModel = string;
+
+/**
+ * A variant of the §J3 theory, cross-validated on the same folds as every other model: its name and,
+ * optionally, a chance level that replaces the table's (e.g. scoring open answers as binary).
+ */
+export interface TheoryVariant {
+  name: string;
+  chance?: number;
+}
 
 
 function byOrganization(cells: readonly MatchedCell[]): Map<string, MatchedCell[]> {
@@ -62,7 +73,19 @@ export function fitThreshold(cells: readonly MatchedCell[]): ThresholdFit {
 const clampUnit = (p: number) => Math.min(1, Math.max(0, p));
 
 /** Fits `model` on `train` (per organization) and returns its predictor, or null for unseen organizations. */
-function fitModel(model: ValidationModel, train: readonly MatchedCell[]): (cell: MatchedCell) => number | null {
+function withChance(cell: MatchedCell, variant: TheoryVariant): MatchedCell {
+  return variant.chance === undefined ? cell : { ...cell, chance: variant.chance };
+}
+
+function fitModel(model: ValidationModel, train: readonly MatchedCell[], variants: readonly TheoryVariant[]): (cell: MatchedCell) => number | null {
+  const variant = variants.find((v) => v.name === model);
+  if (variant) {
+    const fits = new Map([...byOrganization(train.map((c) => withChance(c, variant)))].map(([org, cs]) => [org, fitVoter(cs)]));
+    return (c) => {
+      const f = fits.get(c.organization);
+      return f ? voterPrediction(withChance(c, variant), f.a, f.rho) : null;
+    };
+  }
   const groups = byOrganization(train);
   if (model === 'no change') return (c) => c.single;
   if (model === 'mean shift') {
@@ -76,11 +99,7 @@ function fitModel(model: ValidationModel, train: readonly MatchedCell[]): (cell:
       return f ? clampUnit(c.single + (c.single < f.t ? f.below : f.above)) : null;
     };
   }
-  const fits = new Map([...groups].map(([org, cs]) => [org, fitVoter(cs)]));
-  return (c) => {
-    const f = fits.get(c.organization);
-    return f ? voterPrediction(c, f.a, f.rho) : null;
-  };
+  throw new InvalidParameterError('model', `a theory variant (${variants.map((v) => v.name).join(', ')}) or a baseline (${BASELINES.join(', ')})`, model);
 }
 
 export interface ValidationOptions {
@@ -89,6 +108,8 @@ export interface ValidationOptions {
   /** Interval level (default 0.95). */
   level?: number;
   seed?: number;
+  /** Theory variants compared side by side (default one, "theory", with the table's chance levels). */
+  variants?: readonly TheoryVariant[];
 }
 
 /** Out-of-fold scores of one model. */
@@ -108,7 +129,9 @@ export interface ModelScore {
 
 /** Paired comparison theory − baseline on the same held-out cells. */
 export interface PairedDifference {
-  baseline: ValidationModel;
+  /** The theory variant. */
+  theory: string;
+  baseline: Baseline;
   /** Mean of |e_theory| − |e_baseline| (negative: the theory errs less). */
   meanAbsoluteErrorDifference: number;
   interval: { lower: number; upper: number };
@@ -144,6 +167,7 @@ export interface ValidationResult {
   /** Out-of-fold predictions, cell by cell (null when unpredicted). */
   predictions: { cell: MatchedCell; predicted: Record<ValidationModel, number | null> }[];
   clusters: number;
+  variants: TheoryVariant[];
   bootstrap: number;
   level: number;
   seed: number;
@@ -151,13 +175,22 @@ export interface ValidationResult {
   notes: string[];
 }
 
-const MODELS: readonly ValidationModel[] = ['theory', ...BASELINES];
-
 /** §J4: leave-one-holdout-level-out cross-validation of the theory against the baselines. */
 export function validateMatched(cells: readonly MatchedCell[], options: ValidationOptions = {}): ValidationResult {
   const bootstrap = checkInteger('bootstrap', options.bootstrap ?? 2000, 100, 1_000_000);
   const level = checkNumber('level', options.level ?? 0.95, 0.5, 0.999999, 'a level in [0.5, 0.999999]');
   const seed = checkInteger('seed', options.seed ?? 1, 0, 2 ** 53 - 1);
+  const variants = options.variants ?? [{ name: 'theory' }];
+  if (!Array.isArray(variants) || variants.length === 0 || variants.length > 16) {
+    throw new InvalidParameterError('variants', 'an array of 1 to 16 theory variants { name, chance? }', variants);
+  }
+  variants.forEach((v, i) => {
+    if (typeof v?.name !== 'string' || v.name === '' || (BASELINES as readonly string[]).includes(v.name) || variants.findIndex((w) => w.name === v.name) !== i) {
+      throw new InvalidParameterError(`variants[${i}].name`, 'a unique non-empty name that is not a baseline\'s', v?.name);
+    }
+    if (v.chance !== undefined) checkNumber(`variants[${i}].chance`, v.chance, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
+  });
+  const MODELS: readonly ValidationModel[] = [...variants.map((v) => v.name), ...BASELINES];
   if (!Array.isArray(cells) || cells.length < 4) {
     throw new InvalidParameterError('cells', 'at least 4 cells (rows) to fit and hold out', Array.isArray(cells) ? `${cells.length} cells` : cells);
   }
@@ -168,12 +201,12 @@ export function validateMatched(cells: readonly MatchedCell[], options: Validati
   const predictions = cells.map((cell) => ({ cell, predicted: Object.fromEntries(MODELS.map((m) => [m, null])) as Record<ValidationModel, number | null> }));
   const folds = holdouts.map((h) => {
     const train = cells.filter((c) => c.holdout !== h);
-    const predictors = MODELS.map((m) => [m, fitModel(m, train)] as const);
+    const predictors = MODELS.map((m) => [m, fitModel(m, train, variants)] as const);
     let predicted = 0;
     predictions.forEach((p) => {
       if (p.cell.holdout !== h) return;
       for (const [m, f] of predictors) p.predicted[m] = f(p.cell);
-      if (p.predicted.theory !== null) predicted++;
+      if (p.predicted[variants[0].name] !== null) predicted++;
     });
     return { holdout: h, cells: cells.filter((c) => c.holdout === h).length, predicted };
   });
@@ -186,26 +219,32 @@ export function validateMatched(cells: readonly MatchedCell[], options: Validati
   const clusterOf = (c: MatchedCell) => c.group;
   const clusterNames = [...new Set(scored.map((p) => clusterOf(p.cell)))].sort();
   const clusterIndex = new Map(clusterNames.map((g, i) => [g, i]));
-  const theoryErr = scored.map((p) => Math.abs(p.predicted.theory! - p.cell.accuracy));
-  const differences = BASELINES.map((baseline, bi) => {
-    const baseErr = scored.map((p) => Math.abs(p.predicted[baseline]! - p.cell.accuracy));
-    const diff = theoryErr.map((e, i) => e - baseErr[i]);
-    const signPairs = scored.map((p) => {
-      const observed = Math.sign(p.cell.accuracy - p.cell.single);
-      const t = Math.sign(p.predicted.theory! - p.cell.single);
-      const b = Math.sign(p.predicted[baseline]! - p.cell.single);
-      return observed !== 0 && t !== 0 && b !== 0 ? (t === observed ? 1 : 0) - (b === observed ? 1 : 0) : null;
+  const clusterOfCell = scored.map((p) => clusterIndex.get(clusterOf(p.cell))!);
+  const differences: PairedDifference[] = [];
+  variants.forEach((variant, vi) => {
+    const theory = variant.name;
+    const theoryErr = scored.map((p) => Math.abs(p.predicted[theory]! - p.cell.accuracy));
+    BASELINES.forEach((baseline, bi) => {
+      const baseErr = scored.map((p) => Math.abs(p.predicted[baseline]! - p.cell.accuracy));
+      const diff = theoryErr.map((e, i) => e - baseErr[i]);
+      const signPairs = scored.map((p) => {
+        const observed = Math.sign(p.cell.accuracy - p.cell.single);
+        const t = Math.sign(p.predicted[theory]! - p.cell.single);
+        const b = Math.sign(p.predicted[baseline]! - p.cell.single);
+        return observed !== 0 && t !== 0 && b !== 0 ? (t === observed ? 1 : 0) - (b === observed ? 1 : 0) : null;
+      });
+      const offset = 2 * (vi * BASELINES.length + bi);
+      const mae = clusterBootstrap(diff, clusterOfCell, clusterNames.length, bootstrap, level, seed, offset);
+      const sign = signPairs.some((x) => x !== null) ? clusterBootstrap(signPairs, clusterOfCell, clusterNames.length, bootstrap, level, seed, offset + 1) : null;
+      const verdict: PairedDifference['verdict'] = mae.upper < 0 ? 'theory better' : mae.lower > 0 ? 'baseline better' : 'no difference shown';
+      differences.push({
+        theory, baseline, meanAbsoluteErrorDifference: mean(diff), interval: { lower: mae.lower, upper: mae.upper },
+        signAccuracyDifference: sign ? sign.estimate : null, signInterval: sign ? { lower: sign.lower, upper: sign.upper } : null, verdict,
+      });
     });
-    const mae = clusterBootstrap(diff.map((d) => d as number | null), scored.map((p) => clusterIndex.get(clusterOf(p.cell))!), clusterNames.length, bootstrap, level, seed, 2 * bi);
-    const anySign = signPairs.some((x) => x !== null);
-    const sign = anySign ? clusterBootstrap(signPairs, scored.map((p) => clusterIndex.get(clusterOf(p.cell))!), clusterNames.length, bootstrap, level, seed, 2 * bi + 1) : null;
-    const verdict: PairedDifference['verdict'] = mae.upper < 0 ? 'theory better' : mae.lower > 0 ? 'baseline better' : 'no difference shown';
-    return {
-      baseline, meanAbsoluteErrorDifference: mean(diff), interval: { lower: mae.lower, upper: mae.upper },
-      signAccuracyDifference: sign ? sign.estimate : null, signInterval: sign ? { lower: sign.lower, upper: sign.upper } : null, verdict,
-    };
   });
-  const organizations = [...byOrganization(cells)].map(([organization, cs]) => {
+  // In-sample summaries with the first variant's chance levels.
+  const organizations = [...byOrganization(cells.map((c) => withChance(c, variants[0])))].map(([organization, cs]) => {
     const fit = fitVoter(cs);
     const agents = [...new Set(cs.map((c) => c.agents))].sort((a, b) => a - b);
     // §J2 for a star with small messages: the single agent's skill at which the map with a crosses the
@@ -231,7 +270,7 @@ export function validateMatched(cells: readonly MatchedCell[], options: Validati
   if (unpredicted > 0) notes.push(`${unpredicted} cells were not scored: their organization had no training cells when their group was held out.`);
   return {
     cells: cells.length, folds, unpredicted, scores, differences, organizations, predictions, clusters: clusterNames.length,
-    bootstrap, level, seed, verdict: verdictSentence(differences, level, clusterNames.length), notes,
+    bootstrap, level, seed, variants: [...variants], verdict: verdicts(variants, differences, level, clusterNames.length), notes,
   };
 }
 
@@ -296,7 +335,17 @@ function clusterBootstrap(
   return { estimate, lower: quantile(replicates, tail), upper: quantile(replicates, 1 - tail) };
 }
 
-function verdictSentence(differences: readonly PairedDifference[], level: number, clusters: number): string {
+function verdicts(variants: readonly TheoryVariant[], differences: readonly PairedDifference[], level: number, clusters: number): string {
+  if (variants.length === 1) return verdictSentence('The theory', differences, level, clusters);
+  return [
+    ...variants.map((v) => verdictSentence(`Variant "${v.name}"`, differences.filter((d) => d.theory === v.name), level, clusters)),
+    'The variants are scored side by side on the same folds; picking the best of them on these scores is a selection this cross-validation does not validate.',
+  ].join('\n');
+}
+
+const lower = (s: string) => s[0].toLowerCase() + s.slice(1);
+
+function verdictSentence(subject: string, differences: readonly PairedDifference[], level: number, clusters: number): string {
   const pct = `${Math.round(level * 100)}%`;
   const names = (v: PairedDifference['verdict']) => differences.filter((d) => d.verdict === v).map((d) => `"${d.baseline}"`);
   const better = names('theory better');
@@ -304,13 +353,13 @@ function verdictSentence(differences: readonly PairedDifference[], level: number
   const unclear = names('no difference shown');
   const parts: string[] = [];
   if (better.length === differences.length) {
-    parts.push(`The theory predicts held-out groups better than every baseline: the ${pct} cluster-bootstrap interval (${clusters} clusters) of its mean absolute error minus each baseline's lies below zero.`);
+    parts.push(`${subject} predicts held-out groups better than every baseline: the ${pct} cluster-bootstrap interval (${clusters} clusters) of its mean absolute error minus each baseline's lies below zero.`);
   } else {
     // Predictive value is claimed only over all baselines at once; anything less is said as it is.
-    parts.push(`No predictive value shown: the theory does not beat every baseline on held-out groups (${pct} cluster-bootstrap intervals, ${clusters} clusters).`);
+    parts.push(`No predictive value shown: ${lower(subject)} does not beat every baseline on held-out groups (${pct} cluster-bootstrap intervals, ${clusters} clusters).`);
     if (better.length > 0) parts.push(`It errs less than ${better.join(', ')} (interval below zero).`);
     if (unclear.length > 0) parts.push(`It is no better than ${unclear.join(', ')} (interval includes zero).`);
-    if (worse.length > 0) parts.push(`${worse.join(', ')} predict${worse.length > 1 ? '' : 's'} better than the theory (interval above zero).`);
+    if (worse.length > 0) parts.push(`${worse.join(', ')} predict${worse.length > 1 ? '' : 's'} better than ${lower(subject)} (interval above zero).`);
   }
   if (clusters < 10) parts.push(`With only ${clusters} clusters the bootstrap interval is rough.`);
   return parts.join(' ');

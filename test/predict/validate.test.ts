@@ -86,6 +86,24 @@ describe('validateMatched (§J4)', () => {
     expect(held.predicted['mean shift']).toBeCloseTo(Math.min(1, Math.max(0, held.cell.single + shift)), 14);
   });
 
+  it('cross-validates several theory variants side by side on the same folds (chance levels)', () => {
+    const cells = syntheticMatchedTable(spec({}));
+    const r = validateMatched(cells, { bootstrap: 200, variants: [{ name: 'theory' }, { name: 'binary', chance: 0.5 }] });
+    expect(r.scores.map((x) => x.model)).toEqual(['theory', 'binary', 'no change', 'threshold', 'mean shift']);
+    expect(r.differences.map((d) => `${d.theory}-${d.baseline}`)).toEqual([
+      'theory-no change', 'theory-threshold', 'theory-mean shift', 'binary-no change', 'binary-threshold', 'binary-mean shift']);
+    // The variant's held-out prediction is the voter model fitted and evaluated with its own chance level.
+    const held = r.predictions.find((p) => p.cell.holdout === 'b2' && p.cell.organization === 'vote-15')!;
+    const train = cells.filter((c) => c.holdout !== 'b2' && c.organization === 'vote-15').map((c) => ({ ...c, chance: 0.5 }));
+    const f = fitVoter(train);
+    expect(held.predicted.binary).toBeCloseTo(voterPrediction({ ...held.cell, chance: 0.5 }, f.a, f.rho), 14);
+    // The data were drawn with chance 0.25: the variant with the right chance errs less.
+    const mae = (m: string) => r.scores.find((x) => x.model === m)!.meanAbsoluteError;
+    expect(mae('theory')).toBeLessThan(mae('binary'));
+    expect(r.verdict).toMatch(/a selection this cross-validation does not validate/);
+    expect(() => validateMatched(cells, { variants: [{ name: 'mean shift' }] })).toThrow(/^variants\[0\]\.name must be/);
+  });
+
   it('is deterministic for a seed', () => {
     const cells = syntheticMatchedTable(spec({}));
     expect(validateMatched(cells, { bootstrap: 200, seed: 9 }).differences).toEqual(validateMatched(cells, { bootstrap: 200, seed: 9 }).differences);
