@@ -144,16 +144,18 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
   const budget = parseNumber('budget', need('budget', f.budget, 'the budget B (tokens) at which p_S was measured'));
   if (!(budget > 0)) throw new InvalidParameterError('--budget', 'a budget > 0 (tokens)', f.budget);
 
-  let beta: number;
-  if (f.beta !== undefined) {
-    beta = parseNumber('beta', f.beta);
-    sources.beta = '--beta';
-  } else if (cal.beta !== undefined) {
-    beta = cal.beta;
-    sources.beta = `${f.calibration} (leaf fit)`;
-  } else {
-    throw new InvalidParameterError('--beta', 'the leaf exponent β > 0 (or --calibration with a leaf fit)', 'nothing');
-  }
+  /** A flag wins over the calibration file; the source is recorded. */
+  const pick = <T>(key: string, flag: (() => T) | null, calibrated: T | undefined, what: string, allowed: string): T => {
+    if (flag !== null) {
+      sources[key] = `--${key}`;
+      return flag();
+    }
+    if (calibrated === undefined) throw new InvalidParameterError(`--${key}`, allowed, 'nothing');
+    sources[key] = `${f.calibration} (${what})`;
+    return calibrated;
+  };
+  const beta = pick('beta', f.beta === undefined ? null : () => parseNumber('beta', f.beta!), cal.beta, 'leaf fit',
+    'the leaf exponent β > 0 (or --calibration with a leaf fit)');
   if (!(beta > 0)) throw new InvalidParameterError('--beta', 'a leaf exponent β > 0', beta);
 
   if (f.gamma !== undefined && f.fidelity !== undefined) throw new InvalidParameterError('--fidelity', 'absent when --gamma is given', f.fidelity);
@@ -176,16 +178,8 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
     throw new InvalidParameterError('--m', 'the message length in tokens at which the fidelity curve is read', 'nothing');
   }
 
-  let rho: number;
-  if (f.rho !== undefined) {
-    rho = unit('rho', f.rho);
-    sources.rho = '--rho';
-  } else if (cal.rho !== undefined) {
-    rho = cal.rho;
-    sources.rho = `${f.calibration} (correlation fit)`;
-  } else {
-    throw new InvalidParameterError('--rho', 'the shared-failure correlation in [0, 1] (or --calibration with a correlation fit)', 'nothing');
-  }
+  const rho = pick('rho', f.rho === undefined ? null : () => unit('rho', f.rho!), cal.rho, 'correlation fit',
+    'the shared-failure correlation in [0, 1] (or --calibration with a correlation fit)');
   const window = f.window === undefined ? undefined : parseNumber('window', f.window);
   if (window !== undefined && !(window > 0)) throw new InvalidParameterError('--window', 'a context window > 0 (tokens)', f.window);
   const overhead = parseNumber('overhead', f.overhead);
