@@ -117,7 +117,8 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
   const [head, ...rows] = records;
   const header = head.cells;
   header.forEach((name, c) => {
-    if (name === '') throw new CsvError(file, head.line, c + 1, 'a non-empty column name', name);
+    // pandas' DataFrame.to_csv() writes its index as an unnamed first column.
+    if (name === '' && c > 0) throw new CsvError(file, head.line, c + 1, 'a non-empty column name (only the first, an index column, may be unnamed)', name);
     if (header.indexOf(name) !== c) throw new CsvError(file, head.line, c + 1, 'a column name used once', name);
   });
   for (const row of rows) {

@@ -11,6 +11,7 @@ export interface DesignCommandFlags {
   m?: string;
   fidelity?: string;
   leaf: string;
+  chance?: string;
   rho?: string;
   continuous?: boolean;
   noise?: string;
@@ -38,7 +39,9 @@ export function design(f: DesignCommandFlags) {
     return { kind: 'continuous' as const, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
   }
   const fidelity = parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50'));
-  return { kind: 'binary' as const, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf) }) };
+  const chance = parseNumber('chance', f.chance ?? '0.5');
+  if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
+  return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };
 }
 
 function shape(r: DesignRow): string {
