@@ -1,4 +1,4 @@
-// budgeted-synergy: the public API. Section numbers refer to SPEC.md (the project's contract).
+// budgeted-synergy: the public API. Section numbers (§B7 …) refer to docs/model.md (the model).
 export { InvalidParameterError, MAX_FAN_IN } from './errors.ts';
 export { biasFromAccuracy, accuracyFromBias, qualityBias, type Quality } from './theory/bias.ts';
 export { majorityBias, majoritySlope, majorityDerivative } from './theory/majority.ts';
