@@ -13,6 +13,7 @@ import { resolveDesign } from './designFlags.ts';
 import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
+import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
 
 function print(json: boolean, value: unknown, human: () => string): void {
@@ -61,11 +62,13 @@ export function program(): Command {
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
     .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--workers <n>', 'worker threads sharing the trials (same counts for any number; default: 1 under a second, else all cores)')
+    .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)
     .option('--plot <file.svg>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
-      const r = simulate(o);
+      const r = await simulate(o, { plan: (line) => process.stderr.write(line + '\n'), onProgress: progressReporter('simulate', 'chunks') });
       if (o.plot !== undefined) {
         const { level, u0, depth } = resolveDesign(o);
         await writeFile(o.plot, await trajectoryFigure({ level, u0, depth, variant: r.variant, simulation: { trials: r.trials, seed: r.seed, mode: r.mode } }));

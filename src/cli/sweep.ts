@@ -13,6 +13,8 @@ import { checkWritableFile } from './files.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram } from './plot.ts';
 import { progressReporter } from './progress.ts';
+import { resolveSweepSpec } from '../sweep/spec.ts';
+import { checkPlan, count, describePlan, estimateSeconds, MAX_UNCONFIRMED_OUTPUT_BYTES, MAX_UNCONFIRMED_SECONDS, sweepPlan } from './workPlan.ts';
 import { parseMode, parseVariant } from './simulate.ts';
 
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
@@ -90,7 +92,7 @@ interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
-  out?: string; plot?: string; plotField: string; shard?: string; resume?: boolean; json?: boolean;
+  out?: string; plot?: string; plotField: string; shard?: string; resume?: boolean; json?: boolean; yes?: boolean;
 }
 
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
@@ -164,6 +166,11 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const cols = columns(spec);
   await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
+  // Guard rails (issue 15): say what will run and refuse what is too long or too large unless --yes.
+  const plan = sweepPlan(resolveSweepSpec(spec), range, cols, format, workers);
+  const seconds = estimateSeconds(plan);
+  process.stderr.write(describePlan(plan, seconds, `${count(range.end - range.start)} cells`) + '\n');
+  checkPlan(plan, seconds, !!f.yes);
   const meta = JSON.stringify({ spec, seed, range, format }) + '\n';
   const metaPath = `${f.out}.meta.json`;
 
@@ -347,6 +354,7 @@ export function registerSweepCommands(root: Command): void {
     .option('--plot-field <field>', 'field to plot', 'uL')
     .option('--shard <i/N>', 'compute only the i-th of N contiguous parts of the cells')
     .option('--resume', 'finish an interrupted run of the same command')
+    .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes or ${MAX_UNCONFIRMED_OUTPUT_BYTES / 1e9} GB of output`)
     .option('--json', 'print a machine-readable summary')
     .action(runSweep);
 
