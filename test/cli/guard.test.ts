@@ -1,0 +1,125 @@
+// Issue 15, guard rails: simulate and sweep say what they will do and how long it should take, and
+// refuse runs over the documented limits unless --yes; simulate --workers gives identical counts.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simulateTree, sweep } from '../../src/index.ts';
+import { leafVotesPerTrial } from '../../src/sweep/montecarlo.ts';
+import { resolveSweepSpec, cellParameters, type SweepSpec } from '../../src/sweep/spec.ts';
+import { columns, formatRow } from '../../src/cli/sweep.ts';
+import {
+  bytesPerRow, checkPlan, estimateSeconds, MAX_UNCONFIRMED_OUTPUT_BYTES, MAX_UNCONFIRMED_SECONDS, simulatePlan, sweepPlan,
+} from '../../src/cli/workPlan.ts';
+import { spawn } from 'node:child_process';
+import { BIN, synergy } from './run.ts';
+
+const design = ['--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1'];
+
+describe('the work plan (pure functions, fake rates)', () => {
+  it('simulate: trials × leafVotesPerTrial, one §D4 chunk per 65,536 trials, --plot adds depths 1 … depth', () => {
+    const plan = simulatePlan({ mode: 'full', b: 5, depth: 4, trials: 200_000, plot: false, workers: 1 });
+    expect(plan.leafVotes).toBe(200_000 * 625);
+    expect(plan.chunks).toBe(4);
+    const withPlot = simulatePlan({ mode: 'levels', b: 5, depth: 3, trials: 10, plot: true, workers: 1 });
+    expect(withPlot.leafVotes).toBe(10 * (5 + 10 + 15 + 15));
+    // A fake rate: 1000 votes/s on 2 workers.
+    expect(estimateSeconds({ ...plan, workers: 2 }, { full: 1000, levels: 1, theoryCells: 1 })).toBe((200_000 * 625) / 2000);
+  });
+
+  it('sweep: the factorised leaf-vote total equals the cell-by-cell sum, and scales to a shard', () => {
+    const spec: SweepSpec = { b: [3, 5], gamma: [0.6, 0.9], rho: [0, 0.2, 0.4], u0: [0.1], depth: [2, 3], trials: [100, 70_000], compute: 'both' };
+    const r = resolveSweepSpec(spec);
+    let bySum = 0;
+    for (let c = 0; c < r.cells; c++) {
+      const p = cellParameters(r, c);
+      bySum += p.trials! * leafVotesPerTrial('full', p.b, p.depth);
+    }
+    const plan = sweepPlan(r, { start: 0, end: r.cells }, columns(spec), 'csv', 2);
+    expect(plan.leafVotes).toBe(bySum);
+    expect(plan.theoryCells).toBe(r.cells);
+    expect(plan.chunks).toBe((r.cells / 2) * (1 + 2));
+    expect(sweepPlan(r, { start: 0, end: r.cells / 2 }, columns(spec), 'csv', 2).leafVotes).toBe(bySum / 2);
+    // Fake rates: 100 cells/s of theory plus 10^6 votes/s, on 2 workers.
+    expect(estimateSeconds(plan, { full: 1e6, levels: 1, theoryCells: 100 })).toBeCloseTo((bySum / 1e6 + r.cells / 100) / 2, 9);
+  });
+
+  it('bytesPerRow bounds real rows of every format', async () => {
+    const spec: SweepSpec = { b: [5], gamma: [0.123456789], rho: [0.1, 0.3], u0: [-0.0123456789], depth: [7], trials: [1000], compute: 'both', mode: 'levels' };
+    const cols = columns(spec);
+    const cells = await sweep(spec, { seed: 1 }).collect();
+    for (const format of ['csv', 'ndjson', 'json'] as const) {
+      for (const cell of cells) {
+        const flat = { ...cell, ...cell.theory, ...cell.montecarlo } as unknown as Record<string, number>;
+        const row = formatRow(format, cols, cols.map((c) => flat[c]));
+        expect(row.length + 2).toBeLessThanOrEqual(bytesPerRow(cols, format));
+      }
+    }
+  });
+
+  it('refuses over the limits unless confirmed, naming --yes and the limit', () => {
+    const plan = simulatePlan({ mode: 'full', b: 5, depth: 4, trials: 1000, plot: false, workers: 1 });
+    expect(() => checkPlan(plan, MAX_UNCONFIRMED_SECONDS, false)).not.toThrow();
+    expect(() => checkPlan(plan, MAX_UNCONFIRMED_SECONDS + 1, false)).toThrow(/^--yes must be given for a run estimated over 10 minutes; this one is estimated at 10 min/);
+    expect(() => checkPlan(plan, 1e9, true)).not.toThrow();
+    const big = { ...plan, outputBytes: MAX_UNCONFIRMED_OUTPUT_BYTES + 1 };
+    expect(() => checkPlan(big, 1, false)).toThrow(/^--yes must be given for an output estimated over 10\.0 GB/);
+    expect(() => checkPlan(big, 1, true)).not.toThrow();
+  });
+});
+
+describe('the CLI guard rails', () => {
+  it('simulate prints its plan on stderr, stdout stays the result', async () => {
+    const r = await synergy(['simulate', ...design, '--depth', '3', '--trials', '70000', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^plan: 70000 trials × 5\^3 leaf votes, 8\.8e6 leaf votes in 2 chunks on 1 worker; estimated < 1 s \(mode full\)\n$/);
+    expect(JSON.parse(r.stdout).trials).toBe(70_000);
+  });
+
+  it('simulate --trials 1e12 is refused at once with exit 2 and no output', async () => {
+    const started = Date.now();
+    const r = await synergy(['simulate', ...design, '--depth', '10', '--trials', '1e12']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^plan: 1000000000000 trials × 5\^10 leaf votes.*\nsynergy: --yes must be given for a run estimated over 10 minutes; this one is estimated at [\d.]+ days/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a sweep of 10^11 cells is refused (time and output size) and writes nothing', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'guard-')), 'huge.csv');
+    const r = await synergy(['sweep', '--axis', 'rho=0:0.5:1000000', '--axis', 'gamma=0:1:100000', '--b', '5', '--u0', '0.1', '--depth', '10', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^plan: 1\.0e11 cells, 1\.0e11 theory cells, ~\d+\.\d GB of output on \d+ workers?; estimated [\d.]+ days\nsynergy: --yes must be given/);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('simulate --workers 1 and 2 give the counts of simulateTree (seed, cell = depth), full and levels', async () => {
+    for (const mode of ['full', 'levels']) {
+      const args = ['simulate', ...design, '--depth', '3', '--trials', '300001', '--mode', mode, '--seed', '7', '--json'];
+      const one = JSON.parse((await synergy([...args, '--workers', '1'])).stdout);
+      const two = JSON.parse((await synergy([...args, '--workers', '2'])).stdout);
+      const lib = simulateTree({ tree: { b: 5, gamma: 0.9, rho: 0.1 }, u0: 0.1, depth: 3, mode: mode as 'full' | 'levels', trials: 300_001, seed: 7, cell: 3 });
+      expect(two.correct).toBe(one.correct);
+      expect(one.correct).toBe(lib.correct);
+      expect(two.stdError).toBe(lib.stdError);
+    }
+  });
+
+  it('simulate shows a progress line on a terminal only', async () => {
+    const args = ['simulate', ...design, '--depth', '3', '--trials', '200000', '--workers', '2'];
+    const piped = await synergy(args);
+    expect(piped.stderr).not.toMatch(/\[#/);
+    // util-linux `script` runs the command on a pseudo-terminal and copies what it prints.
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const tty = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`script exited ${code}`))));
+    });
+    expect(tty).toMatch(/simulate \[#+\] 4\/4 chunks, [\d.]+k? chunks\/s, ETA \d+ s/);
+    expect(tty).toContain(piped.stdout.split('\n')[1]);
+  });
+});
