@@ -82,6 +82,7 @@ export function program(): Command {
     .option('--overhead <W0>', "an aggregator's own prompt tokens", '0')
     .option('--m <m1,m2,…>', 'candidate message lengths, tokens')
     .option('--fidelity <curve>', 'binary: constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
+    .option('--gamma <γ>', 'binary: a constant fidelity γ (the same as --fidelity constant:γ)')
     .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,…', 'power:0.002,0.5,1')
     .option('--rho <ρ>', 'shared-failure correlation')
     .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')

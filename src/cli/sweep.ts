@@ -297,7 +297,7 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
 }
 
 /** `merge`: shard outputs → the file one process would have written. */
-async function merge(files: string[], out: string): Promise<void> {
+async function merge(files: string[], out: string): Promise<number> {
   const format = formatOf(out);
   const parts = await Promise.all(files.map(async (file) => {
     if (formatOf(file) !== format) throw new InvalidParameterError('merge', `shard files of the same format as --out (${format})`, file);
@@ -335,6 +335,7 @@ async function merge(files: string[], out: string): Promise<void> {
   await rename(tmp, out);
   const whole = { ...parts[0].meta, range: { start: 0, end: expected } };
   await writeFile(`${out}.meta.json`, JSON.stringify({ spec: whole.spec, seed: whole.seed, range: whole.range, format }) + '\n');
+  return written;
 
 }
 
@@ -361,8 +362,10 @@ export function registerSweepCommands(root: Command): void {
   root.command('merge').description('combine shard outputs into the file a single process would have written')
     .argument('<shards...>', 'shard output files (each with its .meta.json)')
     .option('--out <file>', 'merged output file')
-    .action(async (files: string[], o: { out?: string }) => {
+    .option('--json', 'print a machine-readable summary')
+    .action(async (files: string[], o: { out?: string; json?: boolean }) => {
       if (o.out === undefined) throw new InvalidParameterError('--out', 'the merged output file', 'nothing');
-      await merge(files, o.out);
+      const cells = await merge(files, o.out);
+      if (o.json) process.stdout.write(JSON.stringify({ out: o.out, cells, shards: files.length }) + '\n');
     });
 }

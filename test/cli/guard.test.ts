@@ -123,3 +123,32 @@ describe('the CLI guard rails', () => {
     expect(tty).toContain(piped.stdout.split('\n')[1]);
   });
 });
+
+describe('one spelling everywhere', () => {
+  it('every command takes --json', async () => {
+    const help = (await synergy(['--help'])).stdout;
+    const commands = [...help.matchAll(/^  (\w+) \[options\]/gm)].map((m) => m[1]);
+    expect(commands).toEqual(['analyze', 'simulate', 'design', 'reproduce', 'calibrate', 'sweep', 'merge']);
+    for (const command of commands) expect((await synergy([command, '--help'])).stdout).toMatch(/--json\b/);
+  });
+
+  it('design --gamma γ is design --fidelity constant:γ; both at once is refused', async () => {
+    const base = ['design', '--budget', '100000', '--window', '8000', '--m', '50,100', '--rho', '0.1', '--json'];
+    const gamma = await synergy([...base, '--gamma', '0.9']);
+    const curve = await synergy([...base, '--fidelity', 'constant:0.9']);
+    expect(gamma.code).toBe(0);
+    expect(gamma.stdout).toBe(curve.stdout);
+    const both = await synergy([...base, '--gamma', '0.9', '--fidelity', 'constant:0.9']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('synergy: --gamma must be absent when --fidelity is given (--gamma γ means --fidelity constant:γ); got "0.9"\n');
+  });
+
+  it('merge --json prints what it wrote', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-merge-'));
+    const sweepArgs = ['sweep', '--b', '5', '--gamma', '0.9', '--u0', '0.1', '--depth', '3', '--axis', 'rho=0:0.5:5', '--workers', '1'];
+    for (const i of [1, 2]) expect((await synergy([...sweepArgs, '--shard', `${i}/2`, '--out', join(dir, `s${i}.csv`)])).code).toBe(0);
+    const r = await synergy(['merge', join(dir, 's1.csv'), join(dir, 's2.csv'), '--out', join(dir, 'all.csv'), '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ out: join(dir, 'all.csv'), cells: 5, shards: 2 });
+  });
+});
