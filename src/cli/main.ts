@@ -14,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
+import { DEFAULT_SEED } from '../simulate/index.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
 
 function print(json: boolean, value: unknown, human: () => string): void {
@@ -61,7 +62,7 @@ export function program(): Command {
     .option('--trials <n>', 'Monte Carlo trials', '100000')
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
-    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads sharing the trials (same counts for any number; default: 1 under a second, else all cores)')
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)
     .option('--plot <file.svg>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
@@ -101,7 +102,7 @@ export function program(): Command {
     .option('--trials <n>', 'trials per point', '50000')
     .addOption(new Option('--mode <mode>', "'levels', or 'full' for full trees at depth 10 (depth 30 has 5^30 leaves: always levels)").default('levels'))
     .option('--axis <rho=0:0.5:count>', 'number of ρ points from 0 to 0.5', 'rho=0:0.5:51')
-    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <dir>', 'output folder', './synergy-out')
     .option('--json', 'machine-readable summary on stdout')
@@ -129,7 +130,7 @@ export function program(): Command {
     .option('--leaf-trials <column>', 'leaf trial-count column', 'trials')
     .option('--leaf-percent', 'leaf accuracies are percentages (0–100)')
     .option('--leaf-group <column>', 'fit one leaf law per value of this column')
-    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--seed <n>', 'bootstrap seed', String(DEFAULT_SEED))
     .option('--bootstrap <n>', 'bootstrap resamples (0: no intervals)', '1000')
     .option('--level <q>', 'interval level', '0.95')
     .option('--out <dir>', 'folder for the diagnostic figures', './synergy-calibrate')

@@ -14,6 +14,7 @@ import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, par
 import { phaseDiagram } from './plot.ts';
 import { progressReporter } from './progress.ts';
 import { resolveSweepSpec } from '../sweep/spec.ts';
+import { DEFAULT_SEED } from '../simulate/index.ts';
 import { checkPlan, count, describePlan, estimateSeconds, MAX_UNCONFIRMED_OUTPUT_BYTES, MAX_UNCONFIRMED_SECONDS, sweepPlan } from './workPlan.ts';
 import { parseMode, parseVariant } from './simulate.ts';
 
@@ -348,7 +349,7 @@ export function registerSweepCommands(root: Command): void {
     .addOption(new Option('--compute <what>', 'theory, montecarlo or both').choices(['theory', 'montecarlo', 'both']))
     .option('--mode <mode>', 'full or levels (Monte Carlo)', 'full')
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b', 'standard')
-    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <file>', 'output file: .ndjson, .csv or .json')
     .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')

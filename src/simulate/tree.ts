@@ -64,6 +64,11 @@ export const TRIALS_PER_CHUNK = 65_536;
 export const MAX_CHUNK_TRIALS = 2 ** 24;
 /** Largest trial count of a whole simulation. */
 export const MAX_TRIALS = 2 ** 53;
+/**
+ * The master seed used when none is given: by the library (sweep, bootstrap), the CLI and the
+ * explorer alike (issue 15: one default, so the same call gives the same counts everywhere).
+ */
+export const DEFAULT_SEED = 1;
 /** Seeds, cells and chunk indices are integers in [0, 2^53). */
 export const MAX_SEED = 2 ** 53 - 1;
 /** Largest leaf count b_1·…·b_L per trial of a full-tree simulation (beyond it use mode 'levels'). */

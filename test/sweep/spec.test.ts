@@ -141,7 +141,7 @@ describe('sweep spec', () => {
     rejects({ ...base, m: [10], fidelity: { kind: 'constant', gamma: 0.5 } }, /^m$/);
     rejects({ ...base, gamma: undefined, m: [10] }, /^fidelity$/);
     rejects({ ...base, fidelity: { kind: 'constant', gamma: 0.5 } }, /^fidelity$/);
-    rejects({ ...base, trials: [100] }, /^trials$/);
+    rejects({ ...base, compute: 'theory', trials: [100] }, /^trials$/); // trials alone means compute 'both'
     rejects({ ...base, mode: 'levels' }, /^mode$/);
     rejects({ ...base, compute: 'montecarlo' }, /^trials$/);
     rejects({ ...base, compute: 'montecarlo', trials: [100], epsilon: 0.1 }, /^epsilon$/);
