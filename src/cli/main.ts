@@ -61,7 +61,7 @@ export function program(): Command {
   designOptions(root.command('simulate').description('the same design by Monte Carlo (§D), beside the exact value'))
     .option('--trials <n>', 'Monte Carlo trials', '100000')
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
-    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
+    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:betaA,betaB (§D2)', 'standard')
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads sharing the trials (same counts for any number; default: 1 under a second, else all cores)')
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)

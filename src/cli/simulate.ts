@@ -29,12 +29,12 @@ export interface SimulateReport {
   onProgress?: (p: SweepProgress) => void;
 }
 
-/** `--variant standard | channelAfterCopy | heterogeneous:a,b` (§D2). */
+/** `--variant standard | channelAfterCopy | heterogeneous:betaA,betaB` (§D2: leaf accuracy ~ Beta(betaA, betaB) per trial). */
 export function parseVariant(text: string): ReferenceVariant {
   if (text === 'standard' || text === 'channelAfterCopy') return { kind: text };
   const match = /^heterogeneous:([^,]+),([^,]+)$/.exec(text);
-  if (match) return { kind: 'heterogeneous', a: parseNumber('variant', match[1]), b: parseNumber('variant', match[2]) };
-  throw new InvalidParameterError('--variant', 'standard, channelAfterCopy or heterogeneous:a,b', text);
+  if (match) return { kind: 'heterogeneous', betaA: parseNumber('variant', match[1]), betaB: parseNumber('variant', match[2]) };
+  throw new InvalidParameterError('--variant', 'standard, channelAfterCopy or heterogeneous:betaA,betaB', text);
 }
 
 export function parseMode(text: string): 'full' | 'levels' {

@@ -348,7 +348,7 @@ export function registerSweepCommands(root: Command): void {
     .option('--p0 <p>', 'fixed leaf accuracy').option('--depth <L>', 'fixed depth').option('--trials <n>', 'Monte Carlo trials per cell (turns simulation on)')
     .addOption(new Option('--compute <what>', 'theory, montecarlo or both').choices(['theory', 'montecarlo', 'both']))
     .option('--mode <mode>', 'full or levels (Monte Carlo)', 'full')
-    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b', 'standard')
+    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:betaA,betaB', 'standard')
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <file>', 'output file: .ndjson, .csv or .json')

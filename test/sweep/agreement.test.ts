@@ -1,7 +1,7 @@
 // Issue 15: the library and the CLI agree — one default seed, `trials` alone turns Monte Carlo on,
 // scalar axis values, one name per concept (depth for a sweep axis, depths for phaseGrid's list).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, InvalidParameterError, phaseGrid, sweep, type SweepSpec } from '../../src/index.ts';
+import { DEFAULT_SEED, expectedRootBias, InvalidParameterError, phaseGrid, simulateTree, sweep, type SweepSpec } from '../../src/index.ts';
 import { resolveBootstrap } from '../../src/calibrate/bootstrap.ts';
 import { synergy } from '../cli/run.ts';
 
@@ -52,5 +52,23 @@ describe('library and CLI agree', () => {
     const p = thrown(() => phaseGrid({ b: [5], gamma: [0.8], rho: [0.1], u0: [0.1], depth: [3] } as never));
     expect(p.parameter).toBe('depth');
     expect(p.message).toMatch(/named depths/);
+  });
+
+  it('the heterogeneous variant takes betaA/betaB; the old a/b are refused, pointing to the new names', async () => {
+    const tree = { b: 3, gamma: 0.9, rho: 0.1 };
+    const old = { kind: 'heterogeneous', a: 2, b: 1.5 } as never;
+    for (const call of [
+      () => simulateTree({ tree, u0: 0, depth: 2, mode: 'full', variant: old, trials: 10, seed: 1 }),
+      () => expectedRootBias({ tree, u0: 0, depth: 2, variant: old }),
+    ]) {
+      const e = thrown(call);
+      expect(e.parameter).toBe('variant.a');
+      expect(e.message).toMatch(/named betaA and betaB \(b is the fan-in\)/);
+    }
+    const r = simulateTree({ tree, u0: 0, depth: 2, mode: 'full', variant: { kind: 'heterogeneous', betaA: 2, betaB: 1.5 }, trials: 1000, seed: 1 });
+    expect(r.trials).toBe(1000);
+    const cli = JSON.parse((await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--u0', '0', '--depth', '2', '--trials', '1000', '--variant', 'heterogeneous:2,1.5', '--json'])).stdout);
+    expect(cli.variant).toEqual({ kind: 'heterogeneous', betaA: 2, betaB: 1.5 });
+    expect(cli.correct).toBe(simulateTree({ tree, u0: 0, depth: 2, mode: 'full', variant: cli.variant, trials: 1000, seed: 1, cell: 2 }).correct);
   });
 });
