@@ -152,3 +152,26 @@ describe('one spelling everywhere', () => {
     expect(JSON.parse(r.stdout)).toEqual({ out: join(dir, 'all.csv'), cells: 5, shards: 2 });
   });
 });
+
+describe('--json through npm', () => {
+  // npm run prints its "> pkg script" banner on stdout (npm 11) unless --silent; npx (npm exec) runs
+  // the package's own bin without a banner. Both documented forms must pipe into JSON.parse.
+  const root = new URL('../..', import.meta.url);
+  const run = (command: string, args: string[]) => new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+  const analyze = ['analyze', '--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '3', '--json'];
+
+  it('npx synergy … --json and npm run -s synergy -- … --json print only the JSON', async () => {
+    const direct = JSON.parse((await synergy(analyze)).stdout);
+    for (const [command, args] of [['npx', ['--no-install', 'synergy', ...analyze]], ['npm', ['run', '-s', 'synergy', '--', ...analyze]]] as const) {
+      const r = await run(command, [...args]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(direct);
+    }
+  }, 60_000);
+});
