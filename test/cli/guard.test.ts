@@ -8,6 +8,9 @@ import { simulateTree, sweep } from '../../src/index.ts';
 import { leafVotesPerTrial } from '../../src/sweep/montecarlo.ts';
 import { resolveSweepSpec, cellParameters, type SweepSpec } from '../../src/sweep/spec.ts';
 import { columns, formatRow } from '../../src/cli/sweep.ts';
+import { crossingSentence } from '../../src/cli/reproduce.ts';
+import { readFile } from 'node:fs/promises';
+import { alpha, criticalRho } from '../../src/index.ts';
 import {
   bytesPerRow, checkPlan, estimateSeconds, MAX_UNCONFIRMED_OUTPUT_BYTES, MAX_UNCONFIRMED_SECONDS, simulatePlan, sweepPlan,
 } from '../../src/cli/workPlan.ts';
@@ -173,5 +176,34 @@ describe('--json through npm', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual(direct);
     }
+  }, 60_000);
+});
+
+describe('the reproduce report computes its crossing sentence', () => {
+  const parameters = { b: 5, gamma: 0.6, depths: [10, 30], rho: { start: 0, stop: 0.5, count: 51 } };
+  const rc = criticalRho(5, 0.6);
+
+  it('states the side of ρ_c, the distance in grid steps and α_ρ there, from the numbers given', () => {
+    const below = crossingSentence({ parameters, criticalRhoTheory: rc, crossingExact: rc - 0.025, crossingSimulated: rc - 0.015 });
+    expect(below).toContain(`The exact crossing, ρ = ${(rc - 0.025).toFixed(4)}, is 0.0250 (2.5 grid steps) below ρ_c = ${rc.toFixed(4)}`);
+    expect(below).toContain(`α_ρ = ${alpha({ b: 5, gamma: 0.6, rho: rc - 0.025 }).toFixed(4)} > 1`);
+    expect(below).toContain('is 0.0100 (1.0 grid step) above the exact one');
+    const above = crossingSentence({ parameters, criticalRhoTheory: rc, crossingExact: rc + 0.01, crossingSimulated: null });
+    expect(above).toMatch(/is 0\.0100 \(1\.0 grid step\) above ρ_c/);
+    expect(above).toContain('The simulated u_30 never falls below u_0 on this grid.');
+    expect(crossingSentence({ parameters, criticalRhoTheory: rc, crossingExact: null, crossingSimulated: null })).toMatch(/^On this grid the exact u_30 never falls below u_0/);
+  });
+
+  it('the written report carries the computed sentence, not a fixed one', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'guard-reproduce-'));
+    const r = await synergy(['reproduce', '--trials', '2000', '--axis', 'rho=0:0.5:11', '--workers', '1', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).not.toContain('a little below');
+    expect(report).toContain(crossingSentence(s));
+    // On this coarse grid (step 0.05) linear interpolation puts the exact crossing above ρ_c: the old
+    // fixed sentence ("a little below ρ_c") would have been false here.
+    expect(report).toContain(s.crossingExact > s.criticalRhoTheory ? 'above ρ_c' : 'below ρ_c');
   }, 60_000);
 });
