@@ -3,7 +3,7 @@
 // (it builds first); the output is identical on every run.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { syntheticCorrectnessMatrix, syntheticFidelityCounts, syntheticLeafCounts } from '../dist/index.js';
+import { syntheticCorrectnessMatrix, syntheticFidelityCounts, syntheticLeafCounts, syntheticMatchedTable } from '../dist/index.js';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const comment = (lines) => lines.map((l) => `# ${l}`).join('\n') + '\n';
@@ -29,4 +29,19 @@ writeFileSync(here('leaf.csv'), comment([
   'Synthetic leaf counts (examples/generate.mjs): g(x) = min(0.7, 0.01*x^0.45) (SPEC §B2), binary task (chance 1/2),',
   '400 trials per compute budget x (tokens), seed 7.',
 ]) + 'x,right,trials\n' + leaf.map((r) => `${r.x},${r.right},${r.trials}`).join('\n') + '\n');
-console.log('wrote examples/correlation.csv, examples/fidelity.csv, examples/leaf.csv');
+// §J4: a matched-budget table in the shape pandas' DataFrame.to_csv() writes (an unnamed index column):
+// 6 benchmarks × 4 models, three organizations drawn from the §J3 voter model, 400 instances per cell.
+const matched = syntheticMatchedTable({
+  world: 'theory', benchmarks: ['arith', 'logic', 'trivia', 'code', 'math', 'reading'], models: ['small', 'medium', 'large', 'xl'],
+  organizations: [
+    { name: 'vote-5', agents: 5, a: 0.8, rho: 0.1 },
+    { name: 'vote-15', agents: 15, a: 0.6, rho: 0.2 },
+    { name: 'lead+3', agents: 4, a: 0.85, rho: 0.05 },
+  ],
+  n: 400, chance: 0.25, singleRange: [0.3, 0.95], seed: 7,
+});
+writeFileSync(here('matched-budget.csv'), ',benchmark,model,organization,agents,single,accuracy,n,chance\n' + matched.map((c, i) => {
+  const [benchmark, model] = c.group.split(' / ');
+  return [i, benchmark, model, c.organization, c.agents, c.single, c.accuracy, c.n, c.chance].join(',');
+}).join('\n') + '\n');
+console.log('wrote examples/correlation.csv, examples/fidelity.csv, examples/leaf.csv, examples/matched-budget.csv');

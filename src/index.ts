@@ -35,3 +35,4 @@ export {
   checkAnswers, checkDistractors, checkAggregator, checkDifficulty, checkTaskModel,
   chanceAccuracy, skillFromAccuracy, accuracyFromSkill,
 } from './theory/model.ts';
+export * from './predict/index.ts';

@@ -124,7 +124,7 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
   // pandas writes its row index first, under an empty name: accept that one column and ignore it.
   const unnamedIndex = header.length > 1 && header[0] === '';
   header.forEach((name, c) => {
-    if (name === '' && !(c === 0 && unnamedIndex)) throw new CsvError(file, head.line, c + 1, 'a non-empty column name (only a first, index column may be unnamed)', name);
+    if (name === '' && !(c === 0 && unnamedIndex)) throw new CsvError(file, head.line, c + 1, 'a non-empty column name (only the first, an index column, may be unnamed)', name);
     if (header.indexOf(name) !== c) throw new CsvError(file, head.line, c + 1, 'a column name used once', name);
   });
   for (const row of rows) {

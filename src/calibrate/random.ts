@@ -18,6 +18,8 @@ export const STREAMS = {
   syntheticCorrelation: 4,
   syntheticFidelity: 5,
   syntheticLeaf: 6,
+  validateBootstrap: 7,
+  syntheticMatched: 8,
 } as const;
 
 const STREAM_BASE = 2 ** 44;

@@ -13,6 +13,7 @@ export interface DesignCommandFlags {
   /** `--gamma γ`: the constant fidelity, the same as `--fidelity constant:γ` (one spelling with analyze, simulate and sweep). */
   gamma?: string;
   leaf: string;
+  chance?: string;
   rho?: string;
   continuous?: boolean;
   noise?: string;
@@ -44,7 +45,9 @@ export function design(f: DesignCommandFlags) {
   const fidelity = f.gamma !== undefined
     ? parseFidelity(`constant:${f.gamma}`)
     : parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50 (or --gamma γ for a constant one)'));
-  return { kind: 'binary' as const, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf) }) };
+  const chance = parseNumber('chance', f.chance ?? '0.5');
+  if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
+  return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };
 }
 
 function shape(r: DesignRow): string {

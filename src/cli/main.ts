@@ -16,6 +16,9 @@ import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
 import { DEFAULT_SEED } from '../simulate/index.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
+import { formatPrediction, predict } from './predict.ts';
+import { formatValidation, validate } from './validate.ts';
+import { predictionFigure, validationFigure } from './predictFigures.ts';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(value, jsonNumbers, 2) + '\n' : human() + '\n');
@@ -84,7 +87,8 @@ export function program(): Command {
     .option('--m <m1,m2,…>', 'candidate message lengths, tokens')
     .option('--fidelity <curve>', 'binary: constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
     .option('--gamma <γ>', 'binary: a constant fidelity γ (the same as --fidelity constant:γ)')
-    .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,…', 'power:0.002,0.5,1')
+    .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,… (skill above chance)', 'power:0.002,0.5,1')
+    .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (0.5 binary decisions, 0 open answers)', '0.5')
     .option('--rho <ρ>', 'shared-failure correlation')
     .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')
     .option('--noise <curve>', 'continuous: constant:σ² | exponential:σ0²,m0 | power:σ0²,m0,κ | table:m1=σ²1,…')
@@ -144,6 +148,55 @@ export function program(): Command {
     .action(async (o) => {
       const c = await calibrate(o);
       print(!!o.json, c, () => formatCalibration(c));
+    });
+
+  root.command('predict').description('SPEC §J1–§J2: from a measured single agent (accuracy at budget B) to stars and trees at the same budget, and p†')
+    .option('--single-accuracy <p>', 'measured single-agent accuracy p_S in [0, 1] at --budget')
+    .option('--chance <p>', 'chance accuracy p_c of the task: 0.5 binary decisions, 1/K for K answers, 0 open answers', '0.5')
+    .option('--budget <B>', 'the budget (tokens) at which p_S was measured')
+    .option('--beta <β>', 'leaf scaling exponent β > 0 (§B2)')
+    .option('--calibration <file.json>', 'a `synergy calibrate --json` file: β, ρ and the fidelity curve (flags override), intervals propagated')
+    .option('--star <N,…>', 'stars of N agents read by one aggregator (even N: random tie-break)')
+    .option('--tree <b^L|b1xb2x…,…>', 'trees: uniform b^L or per-level fan-ins from the leaves up')
+    .option('--best', 'the §E search (needs --window and --m > 0)')
+    .option('--gamma <γ>', 'constant message fidelity γ in [0, 1]')
+    .option('--fidelity <curve>', 'constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
+    .option('--m <tokens>', 'message length (default 0: free messages)')
+    .option('--rho <ρ>', 'shared-failure correlation in [0, 1] (§B4)')
+    .option('--window <W>', 'context window of one agent, tokens (default: unlimited)')
+    .option('--overhead <W0>', "an aggregator's own prompt tokens", '0')
+    .option('--plot <file.svg>', 'predicted accuracy against single-agent accuracy, p† marked')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
+      const r = await predict(o);
+      if (o.plot !== undefined) await writeFile(o.plot, await predictionFigure(r));
+      print(!!o.json, r, () => formatPrediction(r));
+    });
+
+  root.command('validate').description('SPEC §J4: cross-validate the theory on a matched-budget table against baselines')
+    .argument('<table.csv>', 'one row per (group, organization); pandas to_csv output works')
+    .option('--group <columns>', 'group columns, comma-separated (clusters of the bootstrap), e.g. benchmark,model')
+    .option('--organization <column>', 'organization column', 'organization')
+    .option('--single <column>', 'single-agent accuracy column (same budget)', 'single')
+    .option('--accuracy <column>', "the organization's accuracy column", 'accuracy')
+    .option('--n <column>', 'instances behind each accuracy', 'n')
+    .option('--agents <column>', 'agents N of the organization', 'agents')
+    .option('--chance <p|column>', 'chance accuracy: a number in [0, 1) or a column')
+    .option('--holdout <column>', 'leave one value of this column out at a time')
+    .option('--by <column>', 'fit the theory per organization and value of this column')
+    .option('--compare-chance <p,…>', 'also cross-validate the theory with these chance levels instead of the table\'s (variants side by side)')
+    .option('--percent', 'accuracies are percentages (0–100)')
+    .option('--bootstrap <n>', 'cluster-bootstrap resamples', '2000')
+    .option('--level <q>', 'interval level', '0.95')
+    .option('--seed <n>', 'bootstrap seed', String(DEFAULT_SEED))
+    .option('--plot <file.svg>', 'held-out predicted vs observed, and every model\'s error')
+    .option('--json', 'machine-readable output')
+    .action(async (file, o) => {
+      if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
+      const r = await validate(file, o);
+      if (o.plot !== undefined) await writeFile(o.plot, await validationFigure(r));
+      print(!!o.json, r, () => formatValidation(r));
     });
 
   registerSweepCommands(root);

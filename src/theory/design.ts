@@ -3,7 +3,7 @@
 // case, chains), solve the per-leaf compute from the budget with the exact message count (§B10),
 // evaluate each exactly (§B6 / §C) and rank them, saying why each won or lost.
 import { fidelity, type FidelityCurve } from './fidelity.ts';
-import { checkFanIn, checkInteger, checkNonNegative, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
+import { checkFanIn, checkInteger, checkNonNegative, checkNumber, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkLeafLaw, leafBias, type LeafLaw } from './leafLaw.ts';
 import {
   alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,
@@ -35,7 +35,7 @@ export interface DesignRow {
   leafBias: number | null;
   /** Binary: root bias u_L (exact recursion). */
   bias: number | null;
-  /** Binary: accuracy (1 + u_L)/2. */
+  /** Binary: accuracy p = p_c + (1 − p_c)·u_L in the task's unit (§J1; (1 + u_L)/2 when p_c = 1/2). */
   accuracy: number | null;
   /** Continuous: mean squared error of the root. */
   risk: number | null;
@@ -53,6 +53,11 @@ export interface BinaryDesignProblem {
   fidelity: FidelityCurve;
   leafLaw: LeafLaw;
   rho: number;
+  /**
+   * Chance accuracy p_c ∈ [0, 1) of the task (default 1/2): the leaf law and the root give skill above
+   * chance, reported as accuracy p_c + (1 − p_c)·skill (§G3, §J1).
+   */
+  chance?: number;
   /** Largest tree depth considered (default 64). */
   maxDepth?: number;
   epsilon?: number;
@@ -108,10 +113,12 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
   const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
   const B = p.budget;
+  const chance = checkNumber('chance', p.chance ?? 0.5, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
+  const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
     rank: null, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true,
-    leafBias: singleBias, bias: singleBias, accuracy: (1 + singleBias) / 2, risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
+    leafBias: singleBias, bias: singleBias, accuracy: toAccuracy(singleBias), risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
   };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
@@ -139,7 +146,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         const u0 = leafBias(p.leafLaw, x);
         const u = trajectory(level, u0, depth)[depth];
         rows.push({
-          rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: (1 + u) / 2,
+          rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: toAccuracy(u),
           risk: null, regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
         });
       }

@@ -51,7 +51,7 @@ describe('calibrate reads DataFrame.to_csv() output', () => {
   });
 
   it('only the first column may be unnamed; other values are still refused, naming the cell', () => {
-    expect(() => parseCsv('a,,b\n1,2,3', 'x.csv')).toThrow(/non-empty column name/);
+    expect(() => parseCsv('a,,b\n1,2,3', 'x.csv')).toThrow(/non-empty column name \(only the first, an index column, may be unnamed\)/);
     expect(() => correctnessMatrixFromCsv(parseCsv(',a,b\n0,1,yes', 'x.csv'))).toThrow(/1\/1\.0\/True \(right\), 0\/0\.0\/False \(wrong\) or empty/);
   });
 
