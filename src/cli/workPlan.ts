@@ -93,7 +93,8 @@ export function duration(seconds: number): string {
 function bytes(n: number): string {
   if (n < 1e6) return `${Math.round(n / 1e3)} kB`;
   if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${(n / 1e9).toFixed(1)} GB`;
+  if (n < 1e12) return `${(n / 1e9).toFixed(1)} GB`;
+  return `${(n / 1e12).toFixed(1)} TB`;
 }
 
 /** The one-line plan printed on stderr, e.g. "plan: 100000 trials × 3125 leaf votes = 3.1e8 votes in 2 chunks on 1 worker; estimated 1 s". */
