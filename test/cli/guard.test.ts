@@ -177,6 +177,20 @@ describe('--json through npm', () => {
   });
   const analyze = ['analyze', '--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '3', '--json'];
 
+  it('a reader that closes the pipe early (| head) ends the output quietly, exit 0', async () => {
+    // `true` exits at once, so the CLI writes into a closed pipe (EPIPE).
+    const command = `set -o pipefail; '${process.execPath}' '${BIN}' ${analyze.join(' ')} | true`;
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn('bash', ['-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('npx synergy … --json and npm run -s synergy -- … --json print only the JSON', async () => {
     const direct = JSON.parse((await synergy(analyze)).stdout);
     for (const [command, args] of [['npx', ['--no-install', 'synergy', ...analyze]], ['npm', ['run', '-s', 'synergy', '--', ...analyze]]] as const) {
