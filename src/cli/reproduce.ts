@@ -123,9 +123,11 @@ export function crossingSentence(s: CrossingSummary): string {
   const { b, gamma, depths, rho } = s.parameters;
   const L = depths[depths.length - 1];
   const step = (rho.stop - rho.start) / (rho.count - 1);
+  // Distances as fixed decimals (fmt would switch to exponents below 10⁻³) and in grid steps.
+  const dist = (d: number) => Math.abs(d).toFixed(4);
   const steps = (d: number) => {
-    const n = fmt(Math.abs(d) / step, 1);
-    return `${n} grid step${n === '1.0' ? '' : 's'}`;
+    const n = (Math.abs(d) / step).toFixed(2);
+    return `${n} grid step${n === '1.00' ? '' : 's'}`;
   };
   const rc = s.criticalRhoTheory;
   const sentences: string[] = [];
@@ -135,9 +137,9 @@ export function crossingSentence(s: CrossingSummary): string {
     const d = s.crossingExact - rc;
     const a = alpha({ b, gamma, rho: s.crossingExact });
     if (d < 0) {
-      sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${fmt(-d)} (${steps(d)}) below ρ_c = ${fmt(rc)}: there α_ρ = ${fmt(a)} > 1, but amplification that weak does not lift u_0 in ${L} levels against the majority's saturation.`);
+      sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${dist(d)} (${steps(d)}) below ρ_c = ${fmt(rc)}: there α_ρ = ${fmt(a)} > 1, but amplification that weak does not lift u_0 in ${L} levels against the majority's saturation.`);
     } else if (d > 0) {
-      sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${fmt(d)} (${steps(d)}) above ρ_c = ${fmt(rc)}, where α_ρ = ${fmt(a)}.`);
+      sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${dist(d)} (${steps(d)}) above ρ_c = ${fmt(rc)}, where α_ρ = ${fmt(a)}.`);
     } else {
       sentences.push(`The exact crossing is at ρ_c = ${fmt(rc)}.`);
     }
@@ -146,7 +148,7 @@ export function crossingSentence(s: CrossingSummary): string {
     sentences.push(`The simulated u_${L} never falls below u_0 on this grid.`);
   } else if (s.crossingExact !== null) {
     const d = s.crossingSimulated - s.crossingExact;
-    sentences.push(`The simulated crossing, ρ = ${fmt(s.crossingSimulated)}, is ${d === 0 ? 'at the exact one' : `${fmt(Math.abs(d))} (${steps(d)}) ${d < 0 ? 'below' : 'above'} the exact one`}.`);
+    sentences.push(`The simulated crossing, ρ = ${fmt(s.crossingSimulated)}, is ${d === 0 ? 'at the exact one' : `${dist(d)} (${steps(d)}) ${d < 0 ? 'below' : 'above'} the exact one`}.`);
   } else {
     sentences.push(`The simulated u_${L} falls below u_0 at ρ = ${fmt(s.crossingSimulated)}.`);
   }

@@ -207,11 +207,11 @@ describe('the reproduce report computes its crossing sentence', () => {
 
   it('states the side of ρ_c, the distance in grid steps and α_ρ there, from the numbers given', () => {
     const below = crossingSentence({ parameters, criticalRhoTheory: rc, crossingExact: rc - 0.025, crossingSimulated: rc - 0.015 });
-    expect(below).toContain(`The exact crossing, ρ = ${(rc - 0.025).toFixed(4)}, is 0.0250 (2.5 grid steps) below ρ_c = ${rc.toFixed(4)}`);
+    expect(below).toContain(`The exact crossing, ρ = ${(rc - 0.025).toFixed(4)}, is 0.0250 (2.50 grid steps) below ρ_c = ${rc.toFixed(4)}`);
     expect(below).toContain(`α_ρ = ${alpha({ b: 5, gamma: 0.6, rho: rc - 0.025 }).toFixed(4)} > 1`);
-    expect(below).toContain('is 0.0100 (1.0 grid step) above the exact one');
+    expect(below).toContain('is 0.0100 (1.00 grid step) above the exact one');
     const above = crossingSentence({ parameters, criticalRhoTheory: rc, crossingExact: rc + 0.01, crossingSimulated: null });
-    expect(above).toMatch(/is 0\.0100 \(1\.0 grid step\) above ρ_c/);
+    expect(above).toMatch(/is 0\.0100 \(1\.00 grid step\) above ρ_c/);
     expect(above).toContain('The simulated u_30 never falls below u_0 on this grid.');
     expect(crossingSentence({ parameters, criticalRhoTheory: rc, crossingExact: null, crossingSimulated: null })).toMatch(/^On this grid the exact u_30 never falls below u_0/);
   });
