@@ -23,6 +23,8 @@ export const TYPICAL_RATE = { full: 1.5e9, levels: 1.5e8, theoryCells: 2e5 } as 
 export interface WorkPlan {
   /** Monte Carlo leaf-votes in all (0 for theory only). */
   leafVotes: number;
+  /** The part of leafVotes that runs in the calling thread whatever the workers (simulate's --plot depths). */
+  inThreadLeafVotes?: number;
   /** §D4 chunks of TRIALS_PER_CHUNK trials (0 for theory only). */
   chunks: number;
   /** Theory cells (0 for simulate). */
@@ -35,14 +37,17 @@ export interface WorkPlan {
 
 /** Estimated seconds of a plan at the given rates (the typical ones unless a test passes others). */
 export function estimateSeconds(plan: WorkPlan, rate: { full: number; levels: number; theoryCells: number } = TYPICAL_RATE): number {
-  return (plan.leafVotes / rate[plan.mode] + plan.theoryCells / rate.theoryCells) / plan.workers;
+  const inThread = plan.inThreadLeafVotes ?? 0;
+  return ((plan.leafVotes - inThread) / rate[plan.mode] + plan.theoryCells / rate.theoryCells) / plan.workers + inThread / rate[plan.mode];
 }
 
 /** The work of one `simulate` run: `trials` trials of the depth-`depth` tree, plus the --plot depths 1 … depth. */
 export function simulatePlan(p: { mode: MonteCarloMode; b: number; depth: number; trials: number; plot: boolean; workers: number }): WorkPlan {
-  const depths = p.plot ? Array.from({ length: p.depth }, (_, i) => i + 1).concat(p.depth) : [p.depth];
-  const leafVotes = depths.reduce((n, d) => n + p.trials * leafVotesPerTrial(p.mode, p.b, d), 0);
-  return { leafVotes, chunks: depths.length * chunksOf(p.trials), theoryCells: 0, mode: p.mode, workers: p.workers };
+  // The --plot simulations (trajectoryFigure) run in the calling thread, one depth after another.
+  const plotDepths = p.plot ? Array.from({ length: p.depth }, (_, i) => i + 1) : [];
+  const inThreadLeafVotes = plotDepths.reduce((n, d) => n + p.trials * leafVotesPerTrial(p.mode, p.b, d), 0);
+  const leafVotes = p.trials * leafVotesPerTrial(p.mode, p.b, p.depth) + inThreadLeafVotes;
+  return { leafVotes, inThreadLeafVotes, chunks: (plotDepths.length + 1) * chunksOf(p.trials), theoryCells: 0, mode: p.mode, workers: p.workers };
 }
 
 /**

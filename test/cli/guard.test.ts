@@ -26,6 +26,9 @@ describe('the work plan (pure functions, fake rates)', () => {
     expect(plan.chunks).toBe(4);
     const withPlot = simulatePlan({ mode: 'levels', b: 5, depth: 3, trials: 10, plot: true, workers: 1 });
     expect(withPlot.leafVotes).toBe(10 * (5 + 10 + 15 + 15));
+    // The plot's depths run in the calling thread: more workers shorten only the main simulation.
+    const fake = { full: 1, levels: 1, theoryCells: 1 };
+    expect(estimateSeconds({ ...withPlot, workers: 3 }, fake)).toBe(10 * 15 / 3 + 10 * (5 + 10 + 15));
     // A fake rate: 1000 votes/s on 2 workers.
     expect(estimateSeconds({ ...plan, workers: 2 }, { full: 1000, levels: 1, theoryCells: 1 })).toBe((200_000 * 625) / 2000);
   });
