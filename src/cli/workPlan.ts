@@ -13,12 +13,12 @@ export const MAX_UNCONFIRMED_SECONDS = 600;
 export const MAX_UNCONFIRMED_OUTPUT_BYTES = 10e9;
 
 /**
- * Typical rates of one Node worker thread, measured with the built package (`simulateTree` and a
- * theory sweep of 120,000 cells, one thread, loaded 2-core machine): full trees 1.7–2.0·10⁹ votes/s,
- * level by level 1.9–2.3·10⁸ votes/s, theory 4.4·10⁵ cells/s. Rounded down: an estimate that errs
- * long is the safe side of a guard.
+ * Typical rates of one Node worker thread, measured with `node bench/cli-rates.mjs` (simulateTree per
+ * mode and a 120,000-cell theory sweep, one thread) on a shared 2-core machine: full trees
+ * 0.8–2.0·10⁹ votes/s, level by level 0.7–2.3·10⁸ votes/s, theory 1.0–4.4·10⁵ cells/s (the low ends
+ * under load). The estimate uses the low ends: a guard that errs long is on the safe side.
  */
-export const TYPICAL_RATE = { full: 1.5e9, levels: 1.5e8, theoryCells: 2e5 } as const;
+export const TYPICAL_RATE = { full: 1e9, levels: 1e8, theoryCells: 1e5 } as const;
 
 export interface WorkPlan {
   /** Monte Carlo leaf-votes in all (0 for theory only). */

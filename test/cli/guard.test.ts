@@ -101,9 +101,9 @@ describe('the CLI guard rails', () => {
   });
 
   it('a grid short enough to run but with an output over 10 GB is refused for its size', async () => {
-    // 10^8 theory cells: about 500 s at the typical 2·10^5 cells/s on one worker, but ~27 GB of CSV.
+    // 10^8 theory cells: about 250 s at the typical 10^5 cells/s on 4 workers, but ~27 GB of CSV.
     const out = join(await mkdtemp(join(tmpdir(), 'guard-')), 'big.csv');
-    const r = await synergy(['sweep', '--axis', 'rho=0:0.5:10000', '--axis', 'gamma=0:1:10000', '--b', '5', '--u0', '0.1', '--depth', '10', '--workers', '1', '--out', out]);
+    const r = await synergy(['sweep', '--axis', 'rho=0:0.5:10000', '--axis', 'gamma=0:1:10000', '--b', '5', '--u0', '0.1', '--depth', '10', '--workers', '4', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/estimated \d+ min\nsynergy: --yes must be given for an output estimated over 10\.0 GB; this one is estimated at \d+\.\d GB/);
   });
