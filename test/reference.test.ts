@@ -15,13 +15,13 @@ describe('expectedRootBias (§D2)', () => {
   });
   it('heterogeneity: Beta moments E[2p − 1] = (a − b)/(a + b), also for singular densities', () => {
     for (const [a, b] of [[2, 3], [0.5, 0.5], [0.3, 2], [5, 1], [40, 38]]) {
-      const got = expectedRootBias({ tree: { b: 3, gamma: 1, rho: 0 }, u0: 0, depth: 0, variant: { kind: 'heterogeneous', a, b } });
+      const got = expectedRootBias({ tree: { b: 3, gamma: 1, rho: 0 }, u0: 0, depth: 0, variant: { kind: 'heterogeneous', betaA: a, betaB: b } });
       expect(Math.abs(got - (a - b) / (a + b))).toBeLessThan(1e-10);
     }
   });
   it('heterogeneity through one majority level: Beta(2, 1) gives E[f_3(2p − 1)] = 2/5', () => {
     // ∫ 2p·(3u − u³)/2 dp with u = 2p − 1 equals 0.4 exactly.
-    const got = expectedRootBias({ tree: { b: 3, gamma: 1, rho: 0 }, u0: 0, depth: 1, variant: { kind: 'heterogeneous', a: 2, b: 1 } });
+    const got = expectedRootBias({ tree: { b: 3, gamma: 1, rho: 0 }, u0: 0, depth: 1, variant: { kind: 'heterogeneous', betaA: 2, betaB: 1 } });
     expect(got).toBeCloseTo(0.4, 13);
   });
 });
@@ -58,7 +58,7 @@ describe('library references agree with the Monte Carlo tests\' independent orac
     // Simpson converges like h^(b+1/2) when (1 − p)^(b−1) is not smooth: 1e-9 for integer a, b, 1e-5 for b = 1.5.
     for (const [a, b, digits] of [[3, 3, 9], [1, 4, 9], [2, 2, 9], [2, 1.5, 5]]) {
       const simpson = oracle.heterogeneousReference(levels, a, b, 4);
-      expect(expectedRootBias({ tree: levels.concat(levels), u0: 0, depth: 4, variant: { kind: 'heterogeneous', a, b } })).toBeCloseTo(simpson, digits);
+      expect(expectedRootBias({ tree: levels.concat(levels), u0: 0, depth: 4, variant: { kind: 'heterogeneous', betaA: a, betaB: b } })).toBeCloseTo(simpson, digits);
     }
     expect(expectedRootBias({ tree: levels, u0: 0.1, depth: 2, variant: { kind: 'channelAfterCopy' } })).toBeCloseTo(oracle.channelAfterCopyTrajectory(levels, 0.1, 2), 15);
     const traj = trajectory(levels, 0.05, 2);

@@ -1,14 +1,14 @@
 // Bootstrap intervals shared by the §G estimators: seeded resamples (see random.ts), percentile
 // intervals, and the options every estimator takes.
 import { checkInteger, checkNumber } from '../errors.ts';
-import { MAX_SEED } from '../simulate/tree.ts';
+import { DEFAULT_SEED, MAX_SEED } from '../simulate/tree.ts';
 
 export interface BootstrapOptions {
   /** Resamples (default 1000; 0 skips the bootstrap and leaves intervals null). */
   bootstrap?: number;
   /** Two-sided interval level in (0, 1), default 0.95. */
   level?: number;
-  /** Master seed, an integer in [0, 2^53 − 1] (default 1): a seed gives identical output. */
+  /** Master seed, an integer in [0, 2^53 − 1] (default DEFAULT_SEED = 1): a seed gives identical output. */
   seed?: number;
 }
 
@@ -29,7 +29,7 @@ export function resolveBootstrap(o: BootstrapOptions = {}): ResolvedBootstrap {
   return {
     bootstrap: checkInteger('bootstrap', o.bootstrap ?? DEFAULT_BOOTSTRAP, 0, MAX_BOOTSTRAP),
     level: checkNumber('level', o.level ?? DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL, `a level in [${MIN_LEVEL}, ${MAX_LEVEL}]`),
-    seed: checkInteger('seed', o.seed ?? 1, 0, MAX_SEED),
+    seed: checkInteger('seed', o.seed ?? DEFAULT_SEED, 0, MAX_SEED),
   };
 }
 

@@ -54,12 +54,13 @@ export interface CorrectnessColumns {
 }
 
 /**
- * Reads a correctness matrix: a header of agent names, one row per task, cells 1, 0 or empty.
- * With `taskColumn`, that column holds task ids and is not an agent.
+ * Reads a correctness matrix: a header of agent names, one row per task, cells 1, 0 or empty (also
+ * 1.0/0.0 and True/False, as pandas writes them). With `taskColumn`, that column holds task ids and
+ * is not an agent; an unnamed first column (pandas' index) is not an agent either.
  */
 export function correctnessMatrixFromCsv(table: CsvTable, columns: CorrectnessColumns = {}): CorrectnessMatrix {
   const skip = columns.taskColumn === undefined ? -1 : columnIndex(table, columns.taskColumn, 'task ids');
-  const agentColumns = table.header.map((_, c) => c).filter((c) => c !== skip);
+  const agentColumns = table.header.map((_, c) => c).filter((c) => c !== skip && !(c === 0 && table.unnamedIndex));
   if (agentColumns.length < 2) {
     throw new CsvError(table.file, table.headerLine, 0,
       `a header naming at least two agents (one column per agent${skip >= 0 ? `, besides the task column ${JSON.stringify(columns.taskColumn)}` : ''})`,
@@ -67,11 +68,12 @@ export function correctnessMatrixFromCsv(table: CsvTable, columns: CorrectnessCo
   }
   const tasks = table.rows.map((row) => agentColumns.map((c) => {
     const text = row.cells[c];
-    if (text === '1') return 1 as const;
-    if (text === '0') return 0 as const;
+    // What pandas writes for 0/1 columns: ints, floats once a value is missing, or booleans.
+    if (text === '1' || text === '1.0' || text === 'True' || text === 'true' || text === 'TRUE') return 1 as const;
+    if (text === '0' || text === '0.0' || text === 'False' || text === 'false' || text === 'FALSE') return 0 as const;
     if (text === '') return null;
     throw new CsvError(table.file, row.line, c + 1,
-      `1 (right), 0 (wrong) or empty (not answered)${skip < 0 && c === 0 ? '; a task-id column needs taskColumn (--task-column <name>)' : ''}`, text, table.header[c]);
+      `1/1.0/True (right), 0/0.0/False (wrong) or empty (not answered)${skip < 0 && c === 0 ? '; a task-id column needs taskColumn (--task-column <name>)' : ''}`, text, table.header[c]);
   }));
   return { agents: agentColumns.map((c) => table.header[c]), tasks };
 }

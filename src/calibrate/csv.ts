@@ -31,6 +31,11 @@ export interface CsvTable {
   /** The header's line number. */
   headerLine: number;
   rows: CsvRow[];
+  /**
+   * The first column is an index without a name (what pandas' DataFrame.to_csv() writes by default):
+   * header[0] is '' and readers ignore that column.
+   */
+  unnamedIndex: boolean;
 }
 
 /**
@@ -116,9 +121,10 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
   if (records.length === 0) throw new CsvError(file, line, 0, 'a header row followed by data rows', 'an empty file');
   const [head, ...rows] = records;
   const header = head.cells;
+  // pandas writes its row index first, under an empty name: accept that one column and ignore it.
+  const unnamedIndex = header.length > 1 && header[0] === '';
   header.forEach((name, c) => {
-    // pandas' DataFrame.to_csv() writes its index as an unnamed first column.
-    if (name === '' && c > 0) throw new CsvError(file, head.line, c + 1, 'a non-empty column name (only the first, an index column, may be unnamed)', name);
+    if (name === '' && !(c === 0 && unnamedIndex)) throw new CsvError(file, head.line, c + 1, 'a non-empty column name (only the first, an index column, may be unnamed)', name);
     if (header.indexOf(name) !== c) throw new CsvError(file, head.line, c + 1, 'a column name used once', name);
   });
   for (const row of rows) {
@@ -127,7 +133,7 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
         `${header.length} cells like the header`, `${row.cells.length} cells`);
     }
   }
-  return { file, header, headerLine: head.line, rows };
+  return { file, header, headerLine: head.line, rows, unnamedIndex };
 }
 
 /** The index of a named column, or a CsvError on the header line listing the columns there are. */
@@ -137,6 +143,14 @@ export function columnIndex(table: CsvTable, name: string, purpose: string): num
     throw new CsvError(table.file, table.headerLine, 0, `a column named ${JSON.stringify(name)} (${purpose}); columns: ${table.header.join(', ')}`, name);
   }
   return index;
+}
+
+/**
+ * Whether a row has an empty cell in any of these columns: a missing measurement (pandas writes NaN
+ * as an empty cell). Leaf and fidelity readers leave such rows out.
+ */
+export function missingIn(row: CsvRow, columns: readonly number[]): boolean {
+  return columns.some((c) => c >= 0 && row.cells[c] === '');
 }
 
 /** A finite number from cell (row, column), or a CsvError naming it. */

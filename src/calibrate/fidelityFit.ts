@@ -9,7 +9,7 @@
 import { InvalidParameterError } from '../errors.ts';
 import { fidelity, type FidelityCurve } from '../theory/fidelity.ts';
 import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
-import { columnIndex, CsvError, type CsvTable, numberCell } from './csv.ts';
+import { columnIndex, CsvError, type CsvTable, missingIn, numberCell } from './csv.ts';
 import { binomial, STREAMS } from './random.ts';
 
 export interface FidelityObservation {
@@ -65,8 +65,10 @@ export interface FidelityEstimate {
 /** Reads `m,agree,total` rows (extra columns are ignored). */
 export function fidelityObservationsFromCsv(table: CsvTable): FidelityObservation[] {
   const [mc, ac, tc] = [columnIndex(table, 'm', 'message length'), columnIndex(table, 'agree', 'agreeing votes'), columnIndex(table, 'total', 'votes sent')];
-  if (table.rows.length === 0) throw new CsvError(table.file, table.headerLine, 0, 'at least one data row after the header', 'none');
-  return table.rows.map((row) => {
+  // A row with an empty m, agree or total is a missing measurement (pandas' NaN): left out.
+  const rows = table.rows.filter((row) => !missingIn(row, [mc, ac, tc]));
+  if (rows.length === 0) throw new CsvError(table.file, table.headerLine, 0, 'at least one data row after the header (rows with an empty m, agree or total are left out)', 'none');
+  return rows.map((row) => {
     const m = numberCell(table, row, mc, 'a message length ≥ 0');
     if (m < 0) throw new CsvError(table.file, row.line, mc + 1, 'a message length ≥ 0', row.cells[mc], 'm');
     const total = numberCell(table, row, tc, 'an integer ≥ 1');

@@ -21,7 +21,7 @@
 import { InvalidParameterError } from '../errors.ts';
 import type { LeafLawSpec } from '../theory/leafLaw.ts';
 import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
-import { columnIndex, CsvError, type CsvTable, numberCell } from './csv.ts';
+import { columnIndex, CsvError, type CsvTable, missingIn, numberCell } from './csv.ts';
 import { binomial, STREAMS, uniforms } from './random.ts';
 
 export type LeafObservation = { x: number; right: number; trials: number } | { x: number; accuracy: number };
@@ -104,8 +104,10 @@ export function leafObservationsFromCsv(table: CsvTable, columns: LeafColumns = 
   const gc = columns.group === undefined ? -1 : columnIndex(table, columns.group, 'group');
   const scale = columns.percent ? 100 : 1;
   const groups = new Map<string | null, LeafObservation[]>();
-  if (table.rows.length === 0) throw new CsvError(table.file, table.headerLine, 0, 'data rows after the header', 'none');
-  for (const row of table.rows) {
+  // A row with an empty needed cell is a missing measurement (pandas' NaN): left out.
+  const rows = table.rows.filter((row) => !missingIn(row, [xc, rc, tc, ac]));
+  if (rows.length === 0) throw new CsvError(table.file, table.headerLine, 0, 'data rows after the header (rows with an empty x, accuracy or count are left out)', 'none');
+  for (const row of rows) {
     const x = numberCell(table, row, xc, 'a compute x > 0');
     if (!(x > 0)) throw new CsvError(table.file, row.line, xc + 1, 'a compute x > 0', row.cells[xc], table.header[xc]);
     let obs: LeafObservation;

@@ -10,6 +10,8 @@ export interface DesignCommandFlags {
   overhead: string;
   m?: string;
   fidelity?: string;
+  /** `--gamma γ`: the constant fidelity, the same as `--fidelity constant:γ` (one spelling with analyze, simulate and sweep). */
+  gamma?: string;
   leaf: string;
   chance?: string;
   rho?: string;
@@ -34,11 +36,15 @@ export function design(f: DesignCommandFlags) {
     rho: parseNumber('rho', need('rho', f.rho, 'a number in [0, 1]')),
   };
   if (f.continuous) {
+    if (f.gamma !== undefined) throw new InvalidParameterError('--gamma', 'absent with --continuous (the averaging model takes --noise)', f.gamma);
     const noise = parseNoise(need('noise', f.noise, 'a noise curve, e.g. exponential:1,100'));
     const beta = parseNumber('beta', need('beta', f.beta, 'the leaf exponent β > 0 of v(x) = v1·x^(−β)'));
     return { kind: 'continuous' as const, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
   }
-  const fidelity = parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50'));
+  if (f.gamma !== undefined && f.fidelity !== undefined) throw new InvalidParameterError('--gamma', 'absent when --fidelity is given (--gamma γ means --fidelity constant:γ)', f.gamma);
+  const fidelity = f.gamma !== undefined
+    ? parseFidelity(`constant:${f.gamma}`)
+    : parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50 (or --gamma γ for a constant one)'));
   const chance = parseNumber('chance', f.chance ?? '0.5');
   if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
   return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };

@@ -13,6 +13,8 @@ import { resolveDesign } from './designFlags.ts';
 import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
+import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
+import { DEFAULT_SEED } from '../simulate/index.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
 import { formatPrediction, predict } from './predict.ts';
 import { formatValidation, validate } from './validate.ts';
@@ -62,13 +64,15 @@ export function program(): Command {
   designOptions(root.command('simulate').description('the same design by Monte Carlo (§D), beside the exact value'))
     .option('--trials <n>', 'Monte Carlo trials', '100000')
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
-    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
-    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:betaA,betaB (§D2)', 'standard')
+    .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
+    .option('--workers <n>', 'worker threads sharing the trials (same counts for any number; default: 1 under a second, else all cores)')
+    .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)
     .option('--plot <file.svg>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
-      const r = simulate(o);
+      const r = await simulate(o, { plan: (line) => process.stderr.write(line + '\n'), onProgress: progressReporter('simulate', 'chunks') });
       if (o.plot !== undefined) {
         const { level, u0, depth } = resolveDesign(o);
         await writeFile(o.plot, await trajectoryFigure({ level, u0, depth, variant: r.variant, simulation: { trials: r.trials, seed: r.seed, mode: r.mode } }));
@@ -82,6 +86,7 @@ export function program(): Command {
     .option('--overhead <W0>', "an aggregator's own prompt tokens", '0')
     .option('--m <m1,m2,…>', 'candidate message lengths, tokens')
     .option('--fidelity <curve>', 'binary: constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
+    .option('--gamma <γ>', 'binary: a constant fidelity γ (the same as --fidelity constant:γ)')
     .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,… (skill above chance)', 'power:0.002,0.5,1')
     .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (0.5 binary decisions, 0 open answers)', '0.5')
     .option('--rho <ρ>', 'shared-failure correlation')
@@ -101,7 +106,7 @@ export function program(): Command {
     .option('--trials <n>', 'trials per point', '50000')
     .addOption(new Option('--mode <mode>', "'levels', or 'full' for full trees at depth 10 (depth 30 has 5^30 leaves: always levels)").default('levels'))
     .option('--axis <rho=0:0.5:count>', 'number of ρ points from 0 to 0.5', 'rho=0:0.5:51')
-    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <dir>', 'output folder', './synergy-out')
     .option('--json', 'machine-readable summary on stdout')
@@ -129,7 +134,7 @@ export function program(): Command {
     .option('--leaf-trials <column>', 'leaf trial-count column', 'trials')
     .option('--leaf-percent', 'leaf accuracies are percentages (0–100)')
     .option('--leaf-group <column>', 'fit one leaf law per value of this column')
-    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--seed <n>', 'bootstrap seed', String(DEFAULT_SEED))
     .option('--bootstrap <n>', 'bootstrap resamples (0: no intervals)', '1000')
     .option('--level <q>', 'interval level', '0.95')
     .option('--out <dir>', 'folder for the diagnostic figures', './synergy-calibrate')
@@ -184,7 +189,7 @@ export function program(): Command {
     .option('--percent', 'accuracies are percentages (0–100)')
     .option('--bootstrap <n>', 'cluster-bootstrap resamples', '2000')
     .option('--level <q>', 'interval level', '0.95')
-    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--seed <n>', 'bootstrap seed', String(DEFAULT_SEED))
     .option('--plot <file.svg>', 'held-out predicted vs observed, and every model\'s error')
     .option('--json', 'machine-readable output')
     .action(async (file, o) => {
@@ -229,4 +234,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = await main(process.argv.slice(2));

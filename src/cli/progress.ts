@@ -1,7 +1,8 @@
 // A progress line on stderr, only when stderr is a terminal: stdout stays clean for pipes.
 import type { SweepProgress } from '../sweep/index.ts';
 
-export function progressReporter(label: string): ((p: SweepProgress) => void) | undefined {
+/** `unit` names what cellsDone counts (simulate reports §D4 chunks). */
+export function progressReporter(label: string, unit = 'cells'): ((p: SweepProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   let last = 0;
   let finished = false;
@@ -12,7 +13,7 @@ export function progressReporter(label: string): ((p: SweepProgress) => void) | 
     const width = 24;
     const done = Math.round((width * p.cellsDone) / p.cellsTotal);
     const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)} s` : '—';
-    process.stderr.write(`\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.cellsDone}/${p.cellsTotal} cells, ${formatRate(p.rate)}, ETA ${eta}   `);
+    process.stderr.write(`\r${label} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.cellsDone}/${p.cellsTotal} ${unit}, ${formatRate(p.rate, unit)}, ETA ${eta}   `);
     if (p.cellsDone >= p.cellsTotal) {
       finished = true;
       process.stderr.write('\n');
@@ -20,7 +21,7 @@ export function progressReporter(label: string): ((p: SweepProgress) => void) | 
   };
 }
 
-function formatRate(cellsPerSecond: number): string {
-  if (!Number.isFinite(cellsPerSecond)) return '— cells/s';
-  return cellsPerSecond >= 1000 ? `${(cellsPerSecond / 1000).toFixed(1)}k cells/s` : `${cellsPerSecond.toFixed(1)} cells/s`;
+function formatRate(perSecond: number, unit: string): string {
+  if (!Number.isFinite(perSecond)) return `— ${unit}/s`;
+  return perSecond >= 1000 ? `${(perSecond / 1000).toFixed(1)}k ${unit}/s` : `${perSecond.toFixed(1)} ${unit}/s`;
 }

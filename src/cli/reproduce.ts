@@ -111,6 +111,50 @@ export function resultsTable(rows: readonly ReproduceRow[]): string {
   );
 }
 
+type CrossingSummary = Pick<Awaited<ReturnType<typeof reproduce>>, 'criticalRhoTheory' | 'crossingExact' | 'crossingSimulated'> & {
+  parameters: { b: number; gamma: number; depths: number[]; rho: { start: number; stop: number; count: number } };
+};
+
+/**
+ * The report's sentence on where the curves cross u_0, computed from this run (issue 15): the exact
+ * crossing against ρ_c (§B7) in grid steps, α_ρ there, and the simulated crossing against the exact.
+ */
+export function crossingSentence(s: CrossingSummary): string {
+  const { b, gamma, depths, rho } = s.parameters;
+  const L = depths[depths.length - 1];
+  const step = (rho.stop - rho.start) / (rho.count - 1);
+  // Distances as fixed decimals (fmt would switch to exponents below 10⁻³) and in grid steps.
+  const dist = (d: number) => Math.abs(d).toFixed(4);
+  const steps = (d: number) => {
+    const n = (Math.abs(d) / step).toFixed(2);
+    return `${n} grid step${n === '1.00' ? '' : 's'}`;
+  };
+  const rc = s.criticalRhoTheory;
+  const sentences: string[] = [];
+  if (s.crossingExact === null) {
+    sentences.push(`On this grid the exact u_${L} never falls below u_0 (ρ up to ${rho.stop}; ρ_c = ${fmt(rc)}).`);
+  } else {
+    const d = s.crossingExact - rc;
+    const a = alpha({ b, gamma, rho: s.crossingExact });
+    if (d < 0) {
+      sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${dist(d)} (${steps(d)}) below ρ_c = ${fmt(rc)}: there α_ρ = ${fmt(a)} > 1, but amplification that weak does not lift u_0 in ${L} levels against the majority's saturation.`);
+    } else if (d > 0) {
+      sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${dist(d)} (${steps(d)}) above ρ_c = ${fmt(rc)}, where α_ρ = ${fmt(a)}.`);
+    } else {
+      sentences.push(`The exact crossing is at ρ_c = ${fmt(rc)}.`);
+    }
+  }
+  if (s.crossingSimulated === null) {
+    sentences.push(`The simulated u_${L} never falls below u_0 on this grid.`);
+  } else if (s.crossingExact !== null) {
+    const d = s.crossingSimulated - s.crossingExact;
+    sentences.push(`The simulated crossing, ρ = ${fmt(s.crossingSimulated)}, is ${d === 0 ? 'at the exact one' : `${dist(d)} (${steps(d)}) ${d < 0 ? 'below' : 'above'} the exact one`}.`);
+  } else {
+    sentences.push(`The simulated u_${L} falls below u_0 at ρ = ${fmt(s.crossingSimulated)}.`);
+  }
+  return sentences.join(' ');
+}
+
 export function summaryLines(s: Awaited<ReturnType<typeof reproduce>>): string[] {
   return [
     `critical ρ (theory, §B7): ${fmt(s.criticalRhoTheory)}`,
@@ -129,8 +173,7 @@ ${p.trials} trials per point (${p.mode === 'full' ? 'full trees at depth 10, lev
 ${summaryLines(s).map((l) => `- ${l}`).join('\n')}
 
 The measured critical ρ is where the simulated u_30 falls below the leaf bias u_0 (interpolated); the
-same rule applied to the exact recursion is shown beside it. It sits a little below ρ_c because at
-ρ just under ρ_c amplification per level is too weak to lift u_0 in 30 levels.
+same rule applied to the exact recursion is shown beside it. ${crossingSentence(s)}
 ${p.mode === 'levels' ? '\nStandard errors in levels mode include the resampling of each level\'s population (see README, "Monte Carlo").\n' : ''}
 ![u_L against ρ](figure.svg)
 

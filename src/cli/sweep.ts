@@ -13,6 +13,9 @@ import { checkWritableFile } from './files.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram } from './plot.ts';
 import { progressReporter } from './progress.ts';
+import { resolveSweepSpec } from '../sweep/spec.ts';
+import { DEFAULT_SEED } from '../simulate/index.ts';
+import { checkPlan, count, describePlan, estimateSeconds, MAX_UNCONFIRMED_OUTPUT_BYTES, MAX_UNCONFIRMED_SECONDS, sweepPlan } from './workPlan.ts';
 import { parseMode, parseVariant } from './simulate.ts';
 
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
@@ -90,7 +93,7 @@ interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
-  out?: string; plot?: string; plotField: string; shard?: string; resume?: boolean; json?: boolean;
+  out?: string; plot?: string; plotField: string; shard?: string; resume?: boolean; json?: boolean; yes?: boolean;
 }
 
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
@@ -164,6 +167,11 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const cols = columns(spec);
   await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
+  // Guard rails (issue 15): say what will run and refuse what is too long or too large unless --yes.
+  const plan = sweepPlan(resolveSweepSpec(spec), range, cols, format, workers);
+  const seconds = estimateSeconds(plan);
+  process.stderr.write(describePlan(plan, seconds, `${count(range.end - range.start)} cells`) + '\n');
+  checkPlan(plan, seconds, !!f.yes);
   const meta = JSON.stringify({ spec, seed, range, format }) + '\n';
   const metaPath = `${f.out}.meta.json`;
 
@@ -290,7 +298,7 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
 }
 
 /** `merge`: shard outputs → the file one process would have written. */
-async function merge(files: string[], out: string): Promise<void> {
+async function merge(files: string[], out: string): Promise<number> {
   const format = formatOf(out);
   const parts = await Promise.all(files.map(async (file) => {
     if (formatOf(file) !== format) throw new InvalidParameterError('merge', `shard files of the same format as --out (${format})`, file);
@@ -328,6 +336,7 @@ async function merge(files: string[], out: string): Promise<void> {
   await rename(tmp, out);
   const whole = { ...parts[0].meta, range: { start: 0, end: expected } };
   await writeFile(`${out}.meta.json`, JSON.stringify({ spec: whole.spec, seed: whole.seed, range: whole.range, format }) + '\n');
+  return written;
 
 }
 
@@ -339,22 +348,25 @@ export function registerSweepCommands(root: Command): void {
     .option('--p0 <p>', 'fixed leaf accuracy').option('--depth <L>', 'fixed depth').option('--trials <n>', 'Monte Carlo trials per cell (turns simulation on)')
     .addOption(new Option('--compute <what>', 'theory, montecarlo or both').choices(['theory', 'montecarlo', 'both']))
     .option('--mode <mode>', 'full or levels (Monte Carlo)', 'full')
-    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b', 'standard')
-    .option('--seed <n>', 'master seed (§D4)', '1')
+    .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:betaA,betaB', 'standard')
+    .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <file>', 'output file: .ndjson, .csv or .json')
     .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
     .option('--plot-field <field>', 'field to plot', 'uL')
     .option('--shard <i/N>', 'compute only the i-th of N contiguous parts of the cells')
     .option('--resume', 'finish an interrupted run of the same command')
+    .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes or ${MAX_UNCONFIRMED_OUTPUT_BYTES / 1e9} GB of output`)
     .option('--json', 'print a machine-readable summary')
     .action(runSweep);
 
   root.command('merge').description('combine shard outputs into the file a single process would have written')
     .argument('<shards...>', 'shard output files (each with its .meta.json)')
     .option('--out <file>', 'merged output file')
-    .action(async (files: string[], o: { out?: string }) => {
+    .option('--json', 'print a machine-readable summary')
+    .action(async (files: string[], o: { out?: string; json?: boolean }) => {
       if (o.out === undefined) throw new InvalidParameterError('--out', 'the merged output file', 'nothing');
-      await merge(files, o.out);
+      const cells = await merge(files, o.out);
+      if (o.json) process.stdout.write(JSON.stringify({ out: o.out, cells, shards: files.length }) + '\n');
     });
 }

@@ -5,6 +5,7 @@
 import { checkInteger, checkNumber, InvalidParameterError } from '../errors.ts';
 import { uniforms, STREAMS } from '../calibrate/random.ts';
 import { quantile } from '../calibrate/bootstrap.ts';
+import { DEFAULT_SEED, MAX_SEED } from '../simulate/tree.ts';
 import { fitVoter, voterPrediction, type MatchedCell, type VoterFit } from './matchedModel.ts';
 import { fixedPoint } from '../theory/level.ts';
 
@@ -179,7 +180,7 @@ export interface ValidationResult {
 export function validateMatched(cells: readonly MatchedCell[], options: ValidationOptions = {}): ValidationResult {
   const bootstrap = checkInteger('bootstrap', options.bootstrap ?? 2000, 100, 1_000_000);
   const level = checkNumber('level', options.level ?? 0.95, 0.5, 0.999999, 'a level in [0.5, 0.999999]');
-  const seed = checkInteger('seed', options.seed ?? 1, 0, 2 ** 53 - 1);
+  const seed = checkInteger('seed', options.seed ?? DEFAULT_SEED, 0, MAX_SEED);
   const variants = options.variants ?? [{ name: 'theory' }];
   if (!Array.isArray(variants) || variants.length === 0 || variants.length > 16) {
     throw new InvalidParameterError('variants', 'an array of 1 to 16 theory variants { name, chance? }', variants);

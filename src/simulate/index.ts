@@ -2,7 +2,7 @@
 // model (§D1), its variants (§D2), the continuous simulator (§D3), all seeded per chunk (§D4).
 export {
   type SimulationVariant, type TreeSimulationSpec, type Counts, type SimulationResult,
-  TRIALS_PER_CHUNK, MAX_CHUNK_TRIALS, MAX_TRIALS, MAX_SEED, MAX_FULL_TREE_LEAVES,
+  TRIALS_PER_CHUNK, MAX_CHUNK_TRIALS, MAX_TRIALS, MAX_SEED, DEFAULT_SEED, MAX_FULL_TREE_LEAVES,
   simulateTreeChunk, simulateTreeScalarChunk, simulateTree, summarizeCounts, summarizeSimulation, validateTreeSimulation,
 } from './tree.ts';
 export {

@@ -2,11 +2,11 @@
 // Every result is a pure function of (spec, seed, cell, chunk, trials): trials are split into chunks
 // of TRIALS_PER_CHUNK whatever the number of workers, each chunk seeds its own streams from a hash
 // of (seed, cell, chunk), and counts are summed in chunk order.
-import { checkBias, checkInteger, checkPositive, InvalidParameterError } from '../errors.ts';
+import { checkBias, checkInteger, InvalidParameterError } from '../errors.ts';
 import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../theory/level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
-import { levelsStdError } from '../theory/reference.ts';
+import { checkBetaParameters, levelsStdError } from '../theory/reference.ts';
 
 /** The model being simulated. */
 export type SimulationVariant =
@@ -15,10 +15,12 @@ export type SimulationVariant =
   /** §D2: on a shared event the first child's vote goes through b independent channels. */
   | { kind: 'channelAfterCopy' }
   /**
-   * §D2 task heterogeneity: each trial draws one leaf accuracy p ~ Beta(a, b) (a, b > 0) shared by
-   * all its leaves; the spec's u0 is then ignored (the mean leaf bias is (a − b)/(a + b)). Full mode only.
+   * §D2 task heterogeneity: each trial draws one leaf accuracy p ~ Beta(betaA, betaB) (both > 0)
+   * shared by all its leaves; the spec's u0 is then ignored (the mean leaf bias is
+   * (betaA − betaB)/(betaA + betaB)). Full mode only. Named betaA/betaB so they never read as the
+   * fan-in b (issue 15); the old names a/b are refused with a message naming the new ones.
    */
-  | { kind: 'heterogeneous'; a: number; b: number };
+  | { kind: 'heterogeneous'; betaA: number; betaB: number };
 
 export interface TreeSimulationSpec {
   /** One level for every depth, or one per depth (index 0 just above the leaves), §B6. */
@@ -64,6 +66,11 @@ export const TRIALS_PER_CHUNK = 65_536;
 export const MAX_CHUNK_TRIALS = 2 ** 24;
 /** Largest trial count of a whole simulation. */
 export const MAX_TRIALS = 2 ** 53;
+/**
+ * The master seed used when none is given: by the library (sweep, bootstrap), the CLI and the
+ * explorer alike (issue 15: one default, so the same call gives the same counts everywhere).
+ */
+export const DEFAULT_SEED = 1;
 /** Seeds, cells and chunk indices are integers in [0, 2^53). */
 export const MAX_SEED = 2 ** 53 - 1;
 /** Largest leaf count b_1·…·b_L per trial of a full-tree simulation (beyond it use mode 'levels'). */
@@ -94,7 +101,8 @@ function checkVariant(variant: unknown, full: boolean): { kind: number; betaA: n
     throw new InvalidParameterError('variant.kind', "'standard' or 'channelAfterCopy' in mode 'levels'", v.kind,
       "leaf accuracy is drawn per trial and a levels-mode population is not made of trials; use mode: 'full'");
   }
-  return { kind: 2, betaA: checkPositive('variant.a', v.a), betaB: checkPositive('variant.b', v.b) };
+  const beta = checkBetaParameters(v);
+  return { kind: 2, betaA: beta.betaA, betaB: beta.betaB };
 }
 
 function prepare(spec: TreeSimulationSpec): Prepared {

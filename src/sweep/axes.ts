@@ -10,8 +10,8 @@ export interface CountRange { start: number; stop: number; count: number }
  */
 export interface StepRange { start: number; stop: number; step: number }
 
-/** One axis of a sweep: explicit values or a range. */
-export type AxisSpec = readonly number[] | CountRange | StepRange;
+/** One axis of a sweep: one value, explicit values or a range. */
+export type AxisSpec = number | readonly number[] | CountRange | StepRange;
 
 /** Longest axis accepted: larger axes are almost certainly a unit mistake (and cost memory). */
 export const MAX_AXIS_LENGTH = 1 << 24;
@@ -26,6 +26,8 @@ function finite(name: string, x: unknown): number {
  * the caller checks each value against the axis' domain and names it `axis[i]`.
  */
 export function axisValues(name: string, spec: unknown): number[] {
+  // A single value stands for a one-value axis (`b: 5` is `b: [5]`).
+  if (typeof spec === 'number') return [finite(name, spec)];
   if (Array.isArray(spec) || ArrayBuffer.isView(spec)) {
     const list = Array.from(spec as ArrayLike<unknown>);
     if (list.length === 0) throw new InvalidParameterError(name, 'a non-empty list or a range', spec);

@@ -2,7 +2,7 @@
 // retries a failed task once on a fresh worker, and emits results strictly in cell order, so the
 // output is byte-identical whatever the worker count or completion order (§D4).
 import { checkInteger, InvalidParameterError } from '../errors.ts';
-import { MAX_SEED } from '../simulate/index.ts';
+import { DEFAULT_SEED, MAX_SEED } from '../simulate/index.ts';
 import { abortError, InThreadExecutor, type SweepExecutor } from './executor.ts';
 import { leafVotesPerTrial, summarizeCell } from './montecarlo.ts';
 import { planTasks, type PlannedTask } from './plan.ts';
@@ -25,7 +25,7 @@ export interface SweepProgress {
 }
 
 export interface SweepOptions {
-  /** Master seed of the Monte Carlo streams, §D4 (default 0). */
+  /** Master seed of the Monte Carlo streams, §D4 (default DEFAULT_SEED = 1, as the CLI). */
   seed?: number;
   /** Worker count of the default executor (ignored when `executor` is given). */
   workers?: number;
@@ -126,7 +126,7 @@ function checkOptions(o: SweepOptions, cells: number): CheckedOptions {
   if (o.executor !== undefined && typeof o.executor?.run !== 'function') throw new InvalidParameterError('executor', 'a SweepExecutor', o.executor);
   return {
     range: checkRange(o.range, cells),
-    seed: checkInteger('seed', o.seed ?? 0, 0, MAX_SEED),
+    seed: checkInteger('seed', o.seed ?? DEFAULT_SEED, 0, MAX_SEED),
     chunkSize: checkInteger('chunkSize', o.chunkSize ?? DEFAULT_CHUNK_SIZE, 1, 2 ** 24),
     leafVotesPerTask: o.leafVotesPerTask === undefined ? DEFAULT_LEAF_VOTES_PER_TASK
       : checkInteger('leafVotesPerTask', o.leafVotesPerTask, 1, Number.MAX_SAFE_INTEGER),

@@ -29,9 +29,9 @@ export interface SweepSpec {
   u0: AxisSpec;
   /** Tree depth L: u_L and û_L are reported at it; the simulated tree has this depth. */
   depth: AxisSpec;
-  /** Monte Carlo trials per cell (only with compute 'montecarlo' or 'both'). */
+  /** Monte Carlo trials per cell; giving it alone turns Monte Carlo on (compute 'both'). */
   trials?: AxisSpec;
-  /** Theory fields of the phase-grid kernel (§B7–§B9), Monte Carlo estimates (§D), or both. Default 'theory'. */
+  /** Theory fields of the phase-grid kernel (§B7–§B9), Monte Carlo estimates (§D), or both. Default 'both' when trials is given, else 'theory'. */
   compute?: SweepCompute;
   /** Monte Carlo simulator, §D1: every leaf drawn ('full') or level by level ('levels'). Default 'full'. */
   mode?: MonteCarloMode;
@@ -89,11 +89,15 @@ function checkedAxis(name: string, spec: unknown, check: (name: string, v: numbe
 export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   if (typeof spec !== 'object' || spec === null) throw new InvalidParameterError('spec', 'an object with named axes', spec);
   for (const key of Object.keys(spec)) {
+    if (key === 'depths') {
+      throw new InvalidParameterError('depths', 'absent: the sweep axis is named depth (singular like b, gamma, rho, u0; phaseGrid takes a depths list)', (spec as unknown as Record<string, unknown>)[key]);
+    }
     if (!KNOWN_FIELDS.has(key)) {
       throw new InvalidParameterError(key, `not present: a sweep spec has only ${[...KNOWN_FIELDS].join(', ')}`, (spec as unknown as Record<string, unknown>)[key]);
     }
   }
-  const compute = spec.compute ?? 'theory';
+  // trials alone turns Monte Carlo on (theory beside it), as `synergy sweep --trials n` does (issue 15).
+  const compute = spec.compute ?? (spec.trials !== undefined ? 'both' : 'theory');
   if (compute !== 'theory' && compute !== 'montecarlo' && compute !== 'both') {
     throw new InvalidParameterError('compute', "'theory', 'montecarlo' or 'both'", compute);
   }

@@ -1,10 +1,10 @@
 // SPEC §D2 — exact or numerical references for the simulated variants, so every Monte Carlo
 // estimate has something to be compared with.
-import { checkBias, checkInteger, checkPositive } from '../errors.ts';
+import { checkBias, checkInteger, checkPositive, InvalidParameterError } from '../errors.ts';
 import { MAX_DEPTH, treeLevels, type Tree } from './level.ts';
 import { kernel } from '../wasm/kernel.ts';
 
-export type ReferenceVariant = { kind: 'standard' } | { kind: 'channelAfterCopy' } | { kind: 'heterogeneous'; a: number; b: number };
+export type ReferenceVariant = { kind: 'standard' } | { kind: 'channelAfterCopy' } | { kind: 'heterogeneous'; betaA: number; betaB: number };
 
 /** u_L of the composed level maps for one leaf bias, with the variant's level map. */
 function composed(levels: ReturnType<typeof treeLevels>, u0: number, depth: number, afterCopy: boolean): number {
@@ -20,9 +20,22 @@ function composed(levels: ReturnType<typeof treeLevels>, u0: number, depth: numb
 }
 
 /**
+ * The Beta(betaA, betaB) parameters of the heterogeneous variant (§D2), both positive and finite.
+ * The former names a and b are refused, pointing to the new ones.
+ */
+export function checkBetaParameters(v: { betaA: number; betaB: number }): { betaA: number; betaB: number } {
+  for (const old of ['a', 'b'] as const) {
+    if (Object.hasOwn(v, old)) {
+      throw new InvalidParameterError(`variant.${old}`, `absent: the Beta parameters are named betaA and betaB (b is the fan-in), e.g. { kind: 'heterogeneous', betaA: 2, betaB: 1.5 }`, (v as unknown as Record<string, unknown>)[old]);
+    }
+  }
+  return { betaA: checkPositive('variant.betaA', v.betaA), betaB: checkPositive('variant.betaB', v.betaB) };
+}
+
+/**
  * The exact root bias the simulator estimates (§D2): the composed map of §B6 (standard and per-level
  * trees), the channel-after-copy map ρ·f_b(γ)·u + (1 − ρ)·f_b(γu), or — for task heterogeneity with
- * leaf accuracy p ~ Beta(a, b) per trial — E[T^L(2p − 1)] by tanh-sinh quadrature (which copes with
+ * leaf accuracy p ~ Beta(betaA, betaB) per trial — E[T^L(2p − 1)] by tanh-sinh quadrature (which copes with
  * the endpoint singularities of Beta densities with a or b < 1). u0 is ignored in that case.
  */
 export function expectedRootBias(p: { tree: Tree; u0: number; depth: number; variant?: ReferenceVariant }): number {
@@ -30,8 +43,7 @@ export function expectedRootBias(p: { tree: Tree; u0: number; depth: number; var
   const levels = treeLevels(p.tree, depth);
   const variant = p.variant ?? { kind: 'standard' };
   if (variant.kind !== 'heterogeneous') return composed(levels, checkBias('u0', p.u0), depth, variant.kind === 'channelAfterCopy');
-  const a = checkPositive('variant.a', variant.a);
-  const b = checkPositive('variant.b', variant.b);
+  const { betaA: a, betaB: b } = checkBetaParameters(variant);
   const logNorm = logGamma(a + b) - logGamma(a) - logGamma(b);
   return tanhSinh((q, oneMinusQ) => Math.exp(logNorm + (a - 1) * Math.log(q) + (b - 1) * Math.log(oneMinusQ)) * composed(levels, q - oneMinusQ, depth, false));
 }

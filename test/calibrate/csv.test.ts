@@ -53,10 +53,10 @@ describe('table readers', () => {
     const m = correctnessMatrixFromCsv(parseCsv('a,b\n1,0\n,1\n', 'm.csv'));
     expect(m).toEqual({ agents: ['a', 'b'], tasks: [[1, 0], [null, 1]] });
     const e = csvError(() => correctnessMatrixFromCsv(parseCsv('a,b,c\n1,0,1\n1,yes,0\n', 'm.csv')));
-    expect(e.message).toBe('m.csv line 3, column 2 (b) must be 1 (right), 0 (wrong) or empty (not answered); got "yes"');
+    expect(e.message).toBe('m.csv line 3, column 2 (b) must be 1/1.0/True (right), 0/0.0/False (wrong) or empty (not answered); got "yes"');
     // Only a bad first column hints at a task-id column.
     const id = csvError(() => correctnessMatrixFromCsv(parseCsv('task,a,b\nt1,1,0\n', 'm.csv')));
-    expect(id.message).toBe('m.csv line 2, column 1 (task) must be 1 (right), 0 (wrong) or empty (not answered); a task-id column needs taskColumn (--task-column <name>); got "t1"');
+    expect(id.message).toBe('m.csv line 2, column 1 (task) must be 1/1.0/True (right), 0/0.0/False (wrong) or empty (not answered); a task-id column needs taskColumn (--task-column <name>); got "t1"');
     expect(csvError(() => correctnessMatrixFromCsv(parseCsv('solo\n1\n0\n', 'one.csv'))).message).toMatch(/at least two agents/);
   });
   it('correctness matrix: a named task-id column is skipped; it must exist and leave two agents', () => {
@@ -86,6 +86,8 @@ describe('table readers', () => {
     expect(csvError(() => leafObservationsFromCsv(parseCsv('x,accuracy\n1,-0.1\n', 'l.csv')))).toMatchObject({ line: 2, column: 2 });
     expect(csvError(() => leafObservationsFromCsv(parseCsv('x,right,trials\n0,1,2\n', 'l.csv')))).toMatchObject({ line: 2, column: 1 });
     expect(csvError(() => leafObservationsFromCsv(parseCsv('x,right,trials\n1,3,2\n', 'l.csv')))).toMatchObject({ line: 2, column: 2 });
-    expect(csvError(() => leafObservationsFromCsv(parseCsv('x,right,trials\n1,,2\n', 'l.csv')))).toMatchObject({ line: 2, column: 2 });
+    // An empty needed cell is a missing measurement (pandas' NaN): the row is left out (issue 15).
+    expect(leafObservationsFromCsv(parseCsv('x,right,trials\n1,,2\n2,1,2\n', 'l.csv'))[0].observations).toEqual([{ x: 2, right: 1, trials: 2 }]);
+    expect(csvError(() => leafObservationsFromCsv(parseCsv('x,right,trials\n1,,2\n', 'l.csv'))).message).toMatch(/^l\.csv line 1 must be data rows after the header \(rows with an empty x, accuracy or count are left out\)/);
   });
 });

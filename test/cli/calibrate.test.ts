@@ -215,7 +215,7 @@ describe('synergy calibrate: all three inputs', () => {
     await writeFile(yes, 'a,b\n1,0\n0,yes\n');
     const agentCell = await synergy(['calibrate', '--correlation', yes, '--no-plots']);
     expect(agentCell.code).toBe(2);
-    expect(agentCell.stderr).toMatch(/yes\.csv line 3, column 2 \(b\) must be 1 \(right\), 0 \(wrong\) or empty \(not answered\); got "yes"/);
+    expect(agentCell.stderr).toMatch(/yes\.csv line 3, column 2 \(b\) must be 1\/1\.0\/True \(right\), 0\/0\.0\/False \(wrong\) or empty \(not answered\); got "yes"/);
     expect(agentCell.stderr).not.toMatch(/task-column/);
     // --task-column names a column of the correctness matrix: without one it is an error, not ignored.
     const alone = await synergy(['calibrate', '--fidelity', example('fidelity.csv'), '--task-column', 'task', '--no-plots']);

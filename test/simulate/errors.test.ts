@@ -56,9 +56,9 @@ describe('tree simulation inputs', () => {
   it('variants', () => {
     rejects(() => validateTreeSimulation({ ...ok, variant: { kind: 'nope' } as never }, 10), 'variant.kind');
     rejects(() => validateTreeSimulation({ ...ok, variant: { kind: 'toString' } as never }, 10), 'variant.kind');
-    rejects(() => validateTreeSimulation({ ...ok, variant: { kind: 'heterogeneous', a: 0, b: 1 } }, 10), 'variant.a');
-    rejects(() => validateTreeSimulation({ ...ok, variant: { kind: 'heterogeneous', a: 1, b: Infinity } }, 10), 'variant.b');
-    rejects(() => validateTreeSimulation({ ...ok, mode: 'levels', variant: { kind: 'heterogeneous', a: 1, b: 1 } }, 10), 'variant.kind', /mode: 'full'/);
+    rejects(() => validateTreeSimulation({ ...ok, variant: { kind: 'heterogeneous', betaA: 0, betaB: 1 } }, 10), 'variant.betaA');
+    rejects(() => validateTreeSimulation({ ...ok, variant: { kind: 'heterogeneous', betaA: 1, betaB: Infinity } }, 10), 'variant.betaB');
+    rejects(() => validateTreeSimulation({ ...ok, mode: 'levels', variant: { kind: 'heterogeneous', betaA: 1, betaB: 1 } }, 10), 'variant.kind', /mode: 'full'/);
     rejects(() => simulateTreeScalarChunk({ ...ok, mode: 'levels' }, { seed: 0, cell: 0, chunk: 0, trials: 10 }), 'mode');
   });
 

@@ -17,7 +17,7 @@ type Case = {
 const cases: Case[] = [
   { tree: { b: 3, gamma: 0.9, rho: 0.2 }, u0: 0.2, depth: 8, mode: 'full', trials: 100_000, seed: 2026, correct: 90668 },
   { tree: { b: 5, gamma: 0.6, rho: 0.3 }, u0: 0.1, depth: 4, mode: 'full', variant: { kind: 'channelAfterCopy' }, trials: 100_000, seed: 7, correct: 56175 },
-  { tree: { b: 3, gamma: 0.9, rho: 0.1 }, u0: 0, depth: 5, mode: 'full', variant: { kind: 'heterogeneous', a: 2, b: 1.5 }, trials: 100_000, seed: 11, correct: 60605 },
+  { tree: { b: 3, gamma: 0.9, rho: 0.1 }, u0: 0, depth: 5, mode: 'full', variant: { kind: 'heterogeneous', betaA: 2, betaB: 1.5 }, trials: 100_000, seed: 11, correct: 60605 },
   { tree: { b: 7, gamma: 0.8, rho: 0.05 }, u0: -0.05, depth: 3, mode: 'full', trials: 100_000, seed: 3, cell: 12, correct: 37631 },
   { tree: { b: 5, gamma: 0.6, rho: 0 }, u0: 0.05, depth: 10, mode: 'levels', trials: 50_000, seed: 1, correct: 28894 },
   { tree: { b: 5, gamma: 0.6, rho: 0.1 }, u0: 0.05, depth: 30, mode: 'levels', trials: 50_000, seed: 1, cell: 5, correct: 32748 },
@@ -27,7 +27,7 @@ const cases: Case[] = [
 function reference(c: Case): { u: number; sigma: number } {
   const levels = [c.tree];
   if (c.variant?.kind === 'heterogeneous') {
-    const u = heterogeneousReference(levels, c.variant.a, c.variant.b, c.depth);
+    const u = heterogeneousReference(levels, c.variant.betaA, c.variant.betaB, c.depth);
     return { u, sigma: biasSigma(u, c.trials) };
   }
   if (c.variant?.kind === 'channelAfterCopy') {

@@ -182,7 +182,7 @@ describe('determinism (§D4)', () => {
       spec,
       { tree: { b: 5, gamma: 0.6, rho: 0.3 }, u0: 0.2, depth: 4, mode: 'full' },
       { tree: { b: 7, gamma: 0.9, rho: 0.05 }, u0: -0.1, depth: 3, mode: 'full', variant: { kind: 'channelAfterCopy' } },
-      { tree: { b: 3, gamma: 0.9, rho: 0.2 }, u0: 0, depth: 4, mode: 'full', variant: { kind: 'heterogeneous', a: 2, b: 1.5 } },
+      { tree: { b: 3, gamma: 0.9, rho: 0.2 }, u0: 0, depth: 4, mode: 'full', variant: { kind: 'heterogeneous', betaA: 2, betaB: 1.5 } },
       { tree: [{ b: 3, gamma: 0.9, rho: 0.1 }, { b: 5, gamma: 0.8, rho: 0.3 }, { b: 11, gamma: 0.7, rho: 0 }], u0: 0.1, depth: 3, mode: 'full' },
       { tree: [{ b: 17, gamma: 0.7, rho: 0.2 }, { b: 3, gamma: 0.9, rho: 0.1 }], u0: 0.1, depth: 2, mode: 'full' },
       { tree: { b: 5, gamma: 0.6, rho: 0.1 }, u0: 0.05, depth: 30, mode: 'levels' },

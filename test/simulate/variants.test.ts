@@ -57,7 +57,7 @@ describe('task heterogeneity (§D2): leaf accuracy p ~ Beta(a, b) per trial', ()
     ];
     for (const [i, [level, a, b, depth]] of cases.entries()) {
       const trials = 60_000;
-      const r = simulateTree({ tree: level, u0: 0, depth, mode: 'full', variant: { kind: 'heterogeneous', a, b }, trials, seed: 100 + i });
+      const r = simulateTree({ tree: level, u0: 0, depth, mode: 'full', variant: { kind: 'heterogeneous', betaA: a, betaB: b }, trials, seed: 100 + i });
       const expected = heterogeneousReference([level], a, b, depth);
       expect(Math.abs(r.bias - expected)).toBeLessThanOrEqual(6 * biasSigma(expected, trials) + 1 / trials + 1e-4);
     }
@@ -65,9 +65,9 @@ describe('task heterogeneity (§D2): leaf accuracy p ~ Beta(a, b) per trial', ()
 
   it('depth 0 has mean leaf bias (a − b)/(a + b); the scalar reference agrees', () => {
     const trials = 200_000;
-    const r = simulateTree({ tree: { b: 3, gamma: 1, rho: 0 }, u0: 0.9, depth: 0, mode: 'full', variant: { kind: 'heterogeneous', a: 3, b: 1 }, trials, seed: 1 });
+    const r = simulateTree({ tree: { b: 3, gamma: 1, rho: 0 }, u0: 0.9, depth: 0, mode: 'full', variant: { kind: 'heterogeneous', betaA: 3, betaB: 1 }, trials, seed: 1 });
     expect(Math.abs(r.bias - 0.5)).toBeLessThanOrEqual(6 * biasSigma(0.5, trials) + 1 / trials);
-    const spec = { tree: { b: 5, gamma: 0.8, rho: 0.1 }, u0: 0, depth: 2, mode: 'full' as const, variant: { kind: 'heterogeneous' as const, a: 0.5, b: 0.5 } };
+    const spec = { tree: { b: 5, gamma: 0.8, rho: 0.1 }, u0: 0, depth: 2, mode: 'full' as const, variant: { kind: 'heterogeneous' as const, betaA: 0.5, betaB: 0.5 } };
     const slow = simulateTreeScalarChunk(spec, { seed: 2, cell: 0, chunk: 0, trials: 50_000 });
     const fast = simulateTree({ ...spec, trials: 50_000, seed: 2 });
     const diff = fast.bias - (2 * slow.correct / slow.trials - 1);

@@ -141,7 +141,7 @@ describe('sweep spec', () => {
     rejects({ ...base, m: [10], fidelity: { kind: 'constant', gamma: 0.5 } }, /^m$/);
     rejects({ ...base, gamma: undefined, m: [10] }, /^fidelity$/);
     rejects({ ...base, fidelity: { kind: 'constant', gamma: 0.5 } }, /^fidelity$/);
-    rejects({ ...base, trials: [100] }, /^trials$/);
+    rejects({ ...base, compute: 'theory', trials: [100] }, /^trials$/); // trials alone means compute 'both'
     rejects({ ...base, mode: 'levels' }, /^mode$/);
     rejects({ ...base, compute: 'montecarlo' }, /^trials$/);
     rejects({ ...base, compute: 'montecarlo', trials: [100], epsilon: 0.1 }, /^epsilon$/);
@@ -152,7 +152,7 @@ describe('sweep spec', () => {
     // 5^14 leaves per trial exceed the full-tree simulator's 2^32.
     rejects({ ...base, b: [5], depth: [3, 14], compute: 'montecarlo', trials: [10] }, /^depth\[1\]$/);
     rejects({ ...base, compute: 'both', trials: [10, 0] }, /^trials\[1\]$/);
-    rejects({ ...base, compute: 'montecarlo', trials: [10], mode: 'levels', variant: { kind: 'heterogeneous', a: 2, b: 2 } }, /^variant\.kind$/);
+    rejects({ ...base, compute: 'montecarlo', trials: [10], mode: 'levels', variant: { kind: 'heterogeneous', betaA: 2, betaB: 2 } }, /^variant\.kind$/);
   });
 
   it('rejects bad options, naming them', () => {
