@@ -199,8 +199,26 @@ export function program(): Command {
   return root;
 }
 
+/**
+ * stdout closed early (`… --json | head -c 10`) or full (/dev/full): exit quietly with the status
+ * a shell gives a process killed by SIGPIPE, or print one line, instead of Node's unhandled-error stack.
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    process.stderr.write(`synergy: cannot write stdout: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const root = program();
+  guardStdout();
+  if (argv.length === 0) {
+    // No command is a usage error: the help goes to stderr and the status is 2.
+    process.stderr.write(root.helpInformation());
+    return 2;
+  }
   try {
     await root.parseAsync(argv, { from: 'user' });
     return 0;
