@@ -217,7 +217,8 @@ async function runSweep(f: SweepFlags): Promise<void> {
     await handle.close();
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    // Once interrupted, later Ctrl-Cs stay ignored until the process has exited with 130.
+    if (!controller.signal.aborted) process.off('SIGINT', onSigint);
     await lock.release();
   }
   await handle.close();
