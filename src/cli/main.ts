@@ -211,6 +211,25 @@ function guardStdout(): void {
   });
 }
 
+/** Flags that may be given more than once; any other repeated flag is a usage error (issue 16). */
+const REPEATABLE = new Set(['--axis']);
+
+/** `--b 5 --b 7` would silently keep the last value: refuse it, naming the flag and both values. */
+function rejectRepeatedFlags(root: Command, argv: string[]): void {
+  const cmd = root.commands.find((c) => c.name() === argv[0]);
+  if (!cmd) return;
+  const takesValue = new Map(cmd.options.map((o) => [o.long, o.required || o.optional]));
+  const seen = new Map<string, string>();
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i] === '--') break;
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (!takesValue.has(flag)) continue;
+    const value = inline ?? (takesValue.get(flag) ? argv[++i] ?? '' : 'on');
+    if (seen.has(flag) && !REPEATABLE.has(flag)) throw new InvalidParameterError(flag, 'given once', `${seen.get(flag)} and ${value}`);
+    seen.set(flag, value);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const root = program();
   guardStdout();
@@ -220,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    rejectRepeatedFlags(root, argv);
     await root.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
@@ -227,7 +247,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are "errors" to commander; they already printed.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       const cmd = root.commands.find((c) => c.name() === argv[0]);
-      const message = error.message.replace(/^error: /, '');
+      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '); // one line
       const allowed = error.code === 'commander.unknownOption' && cmd
         ? `; allowed: ${cmd.options.map((o) => o.long).join(' ')}`
         : error.code === 'commander.unknownCommand' ? `; commands: ${root.commands.map((c) => c.name()).join(', ')}` : '';

@@ -99,6 +99,9 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   }
   const trials = value('trials');
   const compute = (f.compute ?? (trials !== undefined ? 'both' : 'theory')) as SweepSpec['compute'];
+  // Flags that would do nothing are usage errors (issue 16), not silently ignored.
+  if (compute === 'theory' && trials !== undefined) throw new InvalidParameterError(f.trials !== undefined ? '--trials' : '--axis trials', 'absent with --compute theory (theory runs no trials)', f.trials ?? 'an axis');
+  if (f.fidelity !== undefined && value('m') === undefined) throw new InvalidParameterError('--fidelity', 'only with --m or --axis m (γ = fidelity(m)); absent with --gamma', f.fidelity);
   const spec: Record<string, unknown> = { b: value('b'), rho: value('rho'), u0, depth: value('depth'), compute };
   const gamma = value('gamma');
   const m = value('m');

@@ -261,7 +261,7 @@ describe('stdout and commands', () => {
     const full = spawn(process.execPath, [BIN, 'analyze', '--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '4', '--json'], { stdio: ['ignore', fd, 'pipe'] });
     closeSync(fd);
     let fullErr = '';
-    full.stderr.on('data', (d) => (fullErr += d));
+    full.stderr!.on('data', (d) => (fullErr += d));
     const fullCode = await new Promise((resolve) => full.on('close', resolve));
     expect(fullCode).toBe(1);
     expect(fullErr).toMatch(/^synergy: cannot write stdout: ENOSPC/);
@@ -282,4 +282,25 @@ describe('stdout and commands', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 30_000);
+});
+
+describe('usage errors the attack run found silently accepted', () => {
+  const design = ['--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '3'];
+  it('repeated flags, flags that do nothing, hex and binary numbers exit 2 naming the flag; unknown commands in one line', async () => {
+    const cases: [string[], RegExp][] = [
+      [['analyze', ...design, '--b', '7'], /^synergy: --b must be given once; got "5 and 7"/],
+      [['analyze', '--b', '0x5', ...design.slice(2)], /^synergy: --b must be a finite decimal number; got "0x5"/],
+      [['analyze', ...design.slice(0, 8), '--depth', '0b11'], /^synergy: --depth must be a finite decimal number; got "0b11"/],
+      [['analyze', ...design, '--fidelity', 'constant:0.9'], /^synergy: --fidelity must be only with --m/],
+      [['sweep', ...design, '--trials', '10', '--compute', 'theory', '--out', join(tmpdir(), 'never.csv')], /^synergy: --trials must be absent with --compute theory/],
+      [['sweep', ...design, '--fidelity', 'constant:0.9', '--out', join(tmpdir(), 'never.csv')], /^synergy: --fidelity must be only with --m or --axis m/],
+      [['sweeep'], /^synergy: unknown command 'sweeep' \(Did you mean sweep\?\); commands: /],
+    ];
+    for (const [args, message] of cases) {
+      const r = await synergy(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  }, 60_000);
 });
