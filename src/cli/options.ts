@@ -12,7 +12,7 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export function parseNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (!DECIMAL.test(text.trim()) || !Number.isFinite(value)) throw new InvalidParameterError(`--${flag}`, 'a finite decimal number', text);
+  if (!DECIMAL.test(text.trim()) || !Number.isFinite(value)) throw new InvalidParameterError(`--${flag}`, 'a finite number', text);
   return value;
 }
 

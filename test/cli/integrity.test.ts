@@ -282,6 +282,17 @@ describe('stdout and commands', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 30_000);
+
+  it('analyze --plot at depth 100,000 draws a sampled trajectory in seconds (not minutes)', async () => {
+    const dir = await tmp();
+    const started = Date.now();
+    const r = await synergy(['analyze', '--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '100000', '--plot', join(dir, 'deep.svg')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const svg = await readFile(join(dir, 'deep.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('100000'); // the last depth is drawn
+  }, 30_000);
 });
 
 describe('usage errors the attack run found silently accepted', () => {
@@ -289,8 +300,8 @@ describe('usage errors the attack run found silently accepted', () => {
   it('repeated flags, flags that do nothing, hex and binary numbers exit 2 naming the flag; unknown commands in one line', async () => {
     const cases: [string[], RegExp][] = [
       [['analyze', ...design, '--b', '7'], /^synergy: --b must be given once; got "5 and 7"/],
-      [['analyze', '--b', '0x5', ...design.slice(2)], /^synergy: --b must be a finite decimal number; got "0x5"/],
-      [['analyze', ...design.slice(0, 8), '--depth', '0b11'], /^synergy: --depth must be a finite decimal number; got "0b11"/],
+      [['analyze', '--b', '0x5', ...design.slice(2)], /^synergy: --b must be a finite number; got "0x5"/],
+      [['analyze', ...design.slice(0, 8), '--depth', '0b11'], /^synergy: --depth must be a finite number; got "0b11"/],
       [['analyze', ...design, '--fidelity', 'constant:0.9'], /^synergy: --fidelity must be only with --m/],
       [['sweep', ...design, '--trials', '10', '--compute', 'theory', '--out', join(tmpdir(), 'never.csv')], /^synergy: --trials must be absent with --compute theory/],
       [['sweep', ...design, '--fidelity', 'constant:0.9', '--out', join(tmpdir(), 'never.csv')], /^synergy: --fidelity must be only with --m or --axis m/],
