@@ -211,6 +211,23 @@ function guardStdout(): void {
   });
 }
 
+/** Library parameter names whose flag is spelt differently (the rest are `--<name>`). */
+const FLAG_OF: Record<string, string> = { messageLengths: '--m', depths: '--depth', leafLaw: '--leaf', tree: '--b', level: '--b' };
+
+/**
+ * A library error that escaped a command names a library field (`fidelity.gammaInf`, `window`,
+ * `messageLengths[0]`): say it with the command's flag instead, when the command has one.
+ */
+function asFlagError(root: Command, command: string | undefined, error: InvalidParameterError): InvalidParameterError {
+  if (error.parameter.startsWith('-') || error.parameter === 'merge') return error;
+  const cmd = root.commands.find((c) => c.name() === command);
+  const base = error.parameter.replace(/[.[].*$/, '');
+  const flag = FLAG_OF[base] ?? `--${base}`;
+  if (!cmd?.options.some((o) => o.long === flag)) return error;
+  const detail = error.parameter === base ? '' : ` (${error.parameter.slice(base.length).replace(/^\./, '')})`;
+  return new InvalidParameterError(flag, `${error.allowed}${detail}`, error.value);
+}
+
 /** Flags that may be given more than once; any other repeated flag is a usage error (issue 16). */
 const REPEATABLE = new Set(['--axis']);
 
@@ -259,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
       return 130;
     }
     if (error instanceof InvalidParameterError) {
-      process.stderr.write(`synergy: ${error.message}\n`);
+      process.stderr.write(`synergy: ${asFlagError(root, argv[0], error).message}\n`);
       return 2;
     }
     process.stderr.write(`synergy: ${error instanceof Error ? error.message : String(error)}\n`);

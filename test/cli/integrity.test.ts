@@ -306,6 +306,10 @@ describe('usage errors the attack run found silently accepted', () => {
       [['sweep', ...design, '--trials', '10', '--compute', 'theory', '--out', join(tmpdir(), 'never.csv')], /^synergy: --trials must be absent with --compute theory/],
       [['sweep', ...design, '--fidelity', 'constant:0.9', '--out', join(tmpdir(), 'never.csv')], /^synergy: --fidelity must be only with --m or --axis m/],
       [['sweeep'], /^synergy: unknown command 'sweeep' \(Did you mean sweep\?\); commands: /],
+      // Library field names never reach the user: the flag that set the value is named.
+      [['simulate', '--b', '5', '--m', '10', '--fidelity', 'saturating:2,3', '--rho', '0.1', '--u0', '0.1', '--depth', '3'], /^synergy: --fidelity must be a number in \[0, 1\] \(gammaInf\); got 2/],
+      [['design', '--budget', '1000', '--window', '0', '--m', '10', '--fidelity', 'constant:0.9', '--rho', '0.1'], /^synergy: --window must be a finite number > 0; got 0/],
+      [['design', '--budget', '1000', '--window', '100', '--m', '-5', '--fidelity', 'constant:0.9', '--rho', '0.1'], /^synergy: --m must be a finite number > 0/],
     ];
     for (const [args, message] of cases) {
       const r = await synergy(args);
