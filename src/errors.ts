@@ -73,3 +73,15 @@ export function checkBias(name: string, u: unknown): number {
 export function checkUnit(name: string, x: unknown): number {
   return checkNumber(name, x, 0, 1);
 }
+
+/**
+ * Rejects fields an options object does not have (a typo such as `trails: 5` would otherwise be
+ * silently ignored), as resolveSweepSpec does for sweep specs.
+ */
+export function checkKnownFields(name: string, object: object, known: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      throw new InvalidParameterError(`${name}.${key}`, `not present: ${name} has only ${known.join(', ')}`, (object as Record<string, unknown>)[key]);
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // The phase-grid kernel (assembly/phaseGrid.ts): α_ρ, s, u*, u_L, mixing depth and clipped predictor
 // for every cell of a cartesian grid over (b, γ, ρ, u_0), §B7–§B9, in one WebAssembly call.
-import { checkBias, checkFanIn, checkInteger, checkNumber, checkUnit, InvalidParameterError } from './errors.ts';
+import { checkBias, checkFanIn, checkInteger, checkKnownFields, checkNumber, checkUnit, InvalidParameterError } from './errors.ts';
 import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from './theory/level.ts';
 import { instantiateKernel, kernel as sharedKernel, type Kernel } from './wasm/kernel.ts';
 
@@ -64,6 +64,7 @@ export class PhaseGridKernel {
    * next `run` on this kernel: copy them (or use {@link phaseGrid}) to keep them.
    */
   run(spec: PhaseGridSpec): PhaseGridResult {
+    if (typeof spec === 'object' && spec !== null) checkKnownFields('spec', spec, ['b', 'gamma', 'rho', 'u0', 'depths', 'epsilon', 'maxMixingDepth']);
     const b = checkAxis('b', spec.b, checkFanIn);
     const gamma = checkAxis('gamma', spec.gamma, checkUnit);
     const rho = checkAxis('rho', spec.rho, checkUnit);

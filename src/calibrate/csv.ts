@@ -43,6 +43,7 @@ export interface CsvTable {
  * cells as the header. Cells are trimmed of surrounding spaces unless quoted.
  */
 export function parseCsv(text: string, file = 'input'): CsvTable {
+  if (typeof text !== 'string') throw new InvalidParameterError('text', 'the CSV text as a string', text);
   const records: CsvRow[] = [];
   let line = 1;
   let i = 0;

@@ -35,6 +35,8 @@ export function resolveDesign(flags: DesignFlags): ResolvedDesign {
   let gamma: number;
   let m: number | null = null;
   if (flags.gamma !== undefined && flags.m !== undefined) throw new InvalidParameterError('--m', 'absent when --gamma is given', flags.m);
+  // A flag that would do nothing is a usage error, not silently ignored (issue 16).
+  if (flags.fidelity !== undefined && flags.m === undefined) throw new InvalidParameterError('--fidelity', 'only with --m (γ = fidelity(m)); absent when --gamma is given', flags.fidelity);
   if (flags.m !== undefined) {
     if (flags.fidelity === undefined) throw new InvalidParameterError('--fidelity', 'a fidelity curve when --m is given (e.g. saturating:0.9,50)', 'nothing');
     m = parseNumber('m', flags.m);

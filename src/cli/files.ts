@@ -1,5 +1,5 @@
 // Output paths are checked before any work starts: an unwritable path exits 1 at once.
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 export class OutputPathError extends Error {
@@ -12,7 +12,15 @@ export class OutputPathError extends Error {
 /** Creates the folder if needed and checks it is writable. */
 export async function checkWritableDirectory(flag: string, path: string): Promise<void> {
   try {
-    await mkdir(path, { recursive: true });
+    // Only the last folder is created: its parent must exist and be a writable folder (a recursive
+    // mkdir under /proc or a file spins or fails obscurely).
+    const parent = dirname(resolve(path));
+    const info = await stat(parent);
+    if (!info.isDirectory()) throw new Error(`${parent} is not a folder`);
+    await mkdir(path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    if (!(await stat(path)).isDirectory()) throw new Error('it exists and is not a folder');
     await access(path, constants.W_OK);
   } catch (error) {
     throw new OutputPathError(flag, path, (error as Error).message);

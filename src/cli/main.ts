@@ -204,9 +204,64 @@ export function program(): Command {
   return root;
 }
 
+/**
+ * stdout closed early (`… --json | head -c 10`) or full (/dev/full): exit quietly with the status
+ * a shell gives a process killed by SIGPIPE, or print one line, instead of Node's unhandled-error stack.
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    process.stderr.write(`synergy: cannot write stdout: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
+/** Library parameter names whose flag is spelt differently (the rest are `--<name>`). */
+const FLAG_OF: Record<string, string> = { messageLengths: '--m', depths: '--depth', leafLaw: '--leaf', tree: '--b', level: '--b' };
+
+/**
+ * A library error that escaped a command names a library field (`fidelity.gammaInf`, `window`,
+ * `messageLengths[0]`): say it with the command's flag instead, when the command has one.
+ */
+function asFlagError(root: Command, command: string | undefined, error: InvalidParameterError): InvalidParameterError {
+  if (error.parameter.startsWith('-') || error.parameter === 'merge') return error;
+  const cmd = root.commands.find((c) => c.name() === command);
+  const base = error.parameter.replace(/[.[].*$/, '');
+  const flag = FLAG_OF[base] ?? `--${base}`;
+  if (!cmd?.options.some((o) => o.long === flag)) return error;
+  const detail = error.parameter === base ? '' : ` (${error.parameter.slice(base.length).replace(/^\./, '')})`;
+  return new InvalidParameterError(flag, `${error.allowed}${detail}`, error.value);
+}
+
+/** Flags that may be given more than once; any other repeated flag is a usage error (issue 16). */
+const REPEATABLE = new Set(['--axis']);
+
+/** `--b 5 --b 7` would silently keep the last value: refuse it, naming the flag and both values. */
+function rejectRepeatedFlags(root: Command, argv: string[]): void {
+  const cmd = root.commands.find((c) => c.name() === argv[0]);
+  if (!cmd) return;
+  const takesValue = new Map(cmd.options.map((o) => [o.long, o.required || o.optional]));
+  const seen = new Map<string, string>();
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i] === '--') break;
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (!takesValue.has(flag)) continue;
+    const value = inline ?? (takesValue.get(flag) ? argv[++i] ?? '' : 'on');
+    if (seen.has(flag) && !REPEATABLE.has(flag)) throw new InvalidParameterError(flag, 'given once', `${seen.get(flag)} and ${value}`);
+    seen.set(flag, value);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const root = program();
+  guardStdout();
+  if (argv.length === 0) {
+    // No command is a usage error: the help goes to stderr and the status is 2.
+    process.stderr.write(root.helpInformation());
+    return 2;
+  }
   try {
+    rejectRepeatedFlags(root, argv);
     await root.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
@@ -214,7 +269,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are "errors" to commander; they already printed.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       const cmd = root.commands.find((c) => c.name() === argv[0]);
-      const message = error.message.replace(/^error: /, '');
+      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '); // one line
       const allowed = error.code === 'commander.unknownOption' && cmd
         ? `; allowed: ${cmd.options.map((o) => o.long).join(' ')}`
         : error.code === 'commander.unknownCommand' ? `; commands: ${root.commands.map((c) => c.name()).join(', ')}` : '';
@@ -226,7 +281,7 @@ export async function main(argv: string[]): Promise<number> {
       return 130;
     }
     if (error instanceof InvalidParameterError) {
-      process.stderr.write(`synergy: ${error.message}\n`);
+      process.stderr.write(`synergy: ${asFlagError(root, argv[0], error).message}\n`);
       return 2;
     }
     process.stderr.write(`synergy: ${error instanceof Error ? error.message : String(error)}\n`);

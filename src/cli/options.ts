@@ -7,9 +7,12 @@ import type { LeafLawSpec } from '../theory/leafLaw.ts';
 import type { NoiseCurve } from '../theory/continuous.ts';
 
 /** A finite number, for the flag `--name`. */
+/** Decimal numbers only: Number() would also take 0x10, 0b11 and 0o7, which no flag documents. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 export function parseNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidParameterError(`--${flag}`, 'a finite number', text);
+  if (!DECIMAL.test(text.trim()) || !Number.isFinite(value)) throw new InvalidParameterError(`--${flag}`, 'a finite number', text);
   return value;
 }
 

@@ -146,13 +146,23 @@ export async function simulateCounts(
  * The trajectory figure of one design: exact u_L and the clipped predictor û_L for L = 0 … depth,
  * and — when simulated — one independent simulation per depth (cell = L, §D4) with ±2σ bars.
  */
+/** Most depths drawn in a trajectory figure: each point costs O(L), so deep figures are sampled. */
+export const MAX_TRAJECTORY_POINTS = 400;
+
+/** 0 … depth, every depth up to MAX_TRAJECTORY_POINTS of them, else evenly spaced (ends included). */
+export function trajectoryDepths(depth: number): number[] {
+  if (depth + 1 <= MAX_TRAJECTORY_POINTS) return Array.from({ length: depth + 1 }, (_, L) => L);
+  const n = MAX_TRAJECTORY_POINTS;
+  return [...new Set(Array.from({ length: n }, (_, i) => Math.round((i * depth) / (n - 1))))];
+}
+
 export async function trajectoryFigure(p: {
   level: Level; u0: number; depth: number; variant?: ReferenceVariant;
   simulation?: { trials: number; seed: number; mode: 'full' | 'levels' };
 }): Promise<string> {
   const { level, u0, depth, variant, simulation } = p;
   const points: SeriesPoint[] = [];
-  for (let L = 0; L <= depth; L++) {
+  for (const L of trajectoryDepths(depth)) {
     points.push({ x: L, y: expectedRootBias({ tree: level, u0, depth: L, variant }), series: 'exact u_L' });
     if (!variant || variant.kind === 'standard') points.push({ x: L, y: clippedPredictor(level, u0, L), series: 'clipped û_L' });
     if (simulation && L > 0) {

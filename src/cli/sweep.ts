@@ -2,14 +2,18 @@
 // Output rows are a pure function of (spec, seed, cell), written in cell order, so a resumed run and
 // merged shards are byte-identical to one uninterrupted run.
 import { existsSync } from 'node:fs';
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
 import { criticalGamma } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
+import type { ResolvedSweep } from '../sweep/spec.ts';
 import { checkWritableFile } from './files.ts';
+import { mergeShards, OutputWriteError } from './mergeShards.ts';
+import { lockOutput } from './outputLock.ts';
+import { scanForResume } from './rowFile.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram } from './plot.ts';
 import { progressReporter } from './progress.ts';
@@ -63,31 +67,9 @@ export function formatRow(format: OutputFormat, cols: readonly string[], values:
   return JSON.stringify(record);
 }
 
-const HEAD = { ndjson: () => '', csv: (cols: readonly string[]) => cols.join(',') + '\n', json: () => '[\n' };
-const TAIL = { ndjson: '', csv: '', json: '\n]\n' };
-const SEP = { ndjson: '\n', csv: '\n', json: ',\n' };
-
-/**
- * Rows already complete in an output file (for --resume): NDJSON/CSV count whole lines; a JSON file
- * is complete up to its last full element. Returns the byte length to keep: up to the end of the
- * last complete row, without its separator.
- */
-export async function completedRows(path: string, format: OutputFormat, cols: readonly string[]): Promise<{ rows: number; keep: number }> {
-  const text = await readFile(path, 'utf8');
-  const head = HEAD[format](cols);
-  if (!text.startsWith(head)) throw new InvalidParameterError('--resume', `an output file written by the same sweep (its header differs: ${path})`, path);
-  if (format === 'json') {
-    // Elements end with "}" followed by ",\n" or "\n]\n"; drop the closing bracket and any partial tail.
-    const body = text.slice(head.length);
-    const lines = body.split(/,\n|\n\]\n/).filter((l) => l.startsWith('{') && l.endsWith('}'));
-    const keep = head.length + lines.reduce((n, l, i) => n + l.length + (i > 0 ? 2 : 0), 0);
-    return { rows: lines.length, keep };
-  }
-  // Keep whole lines only, without the last newline: the next row is written with its separator.
-  const complete = text.slice(head.length, text.lastIndexOf('\n') + 1);
-  const rows = complete.split('\n').filter((l) => l.length > 0).length;
-  return { rows, keep: rows > 0 ? head.length + complete.trimEnd().length : head.length };
-}
+export const HEAD = { ndjson: () => '', csv: (cols: readonly string[]) => cols.join(',') + '\n', json: () => '[\n' };
+export const TAIL = { ndjson: '', csv: '', json: '\n]\n' };
+export const SEP = { ndjson: '\n', csv: '\n', json: ',\n' };
 
 interface SweepFlags {
   axis?: string[];
@@ -120,6 +102,9 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   }
   const trials = value('trials');
   const compute = (f.compute ?? (trials !== undefined ? 'both' : 'theory')) as SweepSpec['compute'];
+  // Flags that would do nothing are usage errors (issue 16), not silently ignored.
+  if (compute === 'theory' && trials !== undefined) throw new InvalidParameterError(f.trials !== undefined ? '--trials' : '--axis trials', 'absent with --compute theory (theory runs no trials)', f.trials ?? 'an axis');
+  if (f.fidelity !== undefined && value('m') === undefined) throw new InvalidParameterError('--fidelity', 'only with --m or --axis m (γ = fidelity(m)); absent with --gamma', f.fidelity);
   const spec: Record<string, unknown> = { b: value('b'), rho: value('rho'), u0, depth: value('depth'), compute };
   const gamma = value('gamma');
   const m = value('m');
@@ -156,7 +141,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   // Validate everything (spec included) before touching files; errors name the flag that set the value.
   let probe;
   try {
-    probe = sweep(spec, { seed });
+    probe = sweep(spec, { seed, workers });
   } catch (error) {
     if (!(error instanceof InvalidParameterError)) throw error;
     const name = error.parameter.replace(/\[.*$/, '');
@@ -165,6 +150,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   }
   const range = shardRange(probe.cells, shard);
   const cols = columns(spec);
+  if (f.plot !== undefined) checkPlotFlags(probe.resolved, cols, f.plotField);
   await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
   // Guard rails (issue 15): say what will run and refuse what is too long or too large unless --yes.
@@ -175,25 +161,47 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const meta = JSON.stringify({ spec, seed, range, format }) + '\n';
   const metaPath = `${f.out}.meta.json`;
 
-  let start = range.start;
-  let handle;
-  if (f.resume && existsSync(f.out)) {
-    const previous = existsSync(metaPath) ? await readFile(metaPath, 'utf8') : '';
-    if (previous !== meta) throw new InvalidParameterError('--resume', `the same sweep, seed and shard as the run that wrote ${f.out}`, f.out);
-    const done = await completedRows(f.out, format, cols);
-    start = range.start + done.rows;
-    handle = await open(f.out, 'r+');
-    await handle.truncate(done.keep);
-    handle = await reopenAppend(handle, f.out);
-  } else {
-    await writeFile(metaPath, meta);
-    handle = await open(f.out, 'w');
-    await handle.write(HEAD[format](cols));
-  }
-
+  // One writer per output file (issue 16): a second sweep on the same --out is refused.
+  const lock = await lockOutput(f.out);
+  // Installed before any write and kept until the file is closed: a second Ctrl-C (or one that
+  // arrives while the tail is written) cannot kill the process mid-write.
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
+  const write = async (h: Awaited<ReturnType<typeof open>>, text: string) => {
+    try {
+      await h.write(text);
+    } catch (error) {
+      throw new OutputWriteError(f.out!, error);
+    }
+  };
+  let start = range.start;
+  let handle;
+  try {
+    if (f.resume && existsSync(f.out)) {
+      const previous = existsSync(metaPath) ? await readFile(metaPath, 'utf8') : '';
+      if (previous !== meta) throw new InvalidParameterError('--resume', `the same sweep, seed and shard as the run that wrote ${f.out}`, f.out);
+      const done = await scanForResume(f.out, format, cols, HEAD[format](cols), range, (cell) => probe.parameters(cell));
+      start = range.start + done.rows;
+      handle = await open(f.out, 'r+');
+      await handle.truncate(done.keep);
+      handle = await reopenAppend(handle, f.out);
+    } else {
+      // Old metadata goes first, new metadata last (atomically): killed in between, no metadata
+      // claims the file, so --resume refuses instead of trusting another sweep's rows.
+      await unlink(metaPath).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+      handle = await open(f.out, 'w');
+      await write(handle, HEAD[format](cols));
+      await writeFile(`${metaPath}.partial`, meta);
+      await rename(`${metaPath}.partial`, metaPath);
+    }
+  } catch (error) {
+    process.off('SIGINT', onSigint);
+    await handle?.close();
+    await lock.release();
+    throw error;
+  }
+
   let written = start - range.start;
   let buffer = '';
   try {
@@ -204,27 +212,36 @@ async function runSweep(f: SweepFlags): Promise<void> {
         written++;
         // Flush in blocks of whole rows, so an interruption leaves a valid, resumable file.
         if (buffer.length > 1 << 16) {
-          await handle.write(buffer);
+          await write(handle, buffer);
           buffer = '';
         }
       }
     }
-    await handle.write(buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
+    await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
   } catch (error) {
     if ((error as Error).name === 'AbortError') {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
-      await handle.write(buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
+      await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
       await handle.close();
       throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out} is valid — rerun with --resume to finish it`);
     }
     await handle.close();
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    // Once interrupted, later Ctrl-Cs stay ignored until the process has exited with 130.
+    if (!controller.signal.aborted) process.off('SIGINT', onSigint);
+    await lock.release();
   }
   await handle.close();
   if (f.plot !== undefined) await writeFile(f.plot, await plotSweep(f.out, format, spec, f.plotField));
   if (f.json) process.stdout.write(JSON.stringify({ out: f.out, cells: written, range }) + '\n');
+}
+
+/** --plot needs --plot-field among the columns and two swept axes: checked before the sweep runs. */
+function checkPlotFlags(r: ResolvedSweep, cols: readonly string[], field: string): void {
+  if (!cols.includes(field)) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
+  const axes = (['rho', 'gamma', 'm', 'u0', 'b', 'depth'] as const).filter((a) => r[a] !== undefined && new Set(r[a]).size > 1);
+  if (axes.length < 2) throw new InvalidParameterError('--plot', 'a sweep with at least two swept axes (a heatmap needs x and y)', axes.join(', ') || 'none');
 }
 
 /** fs handles opened 'r+' write at their position; reopen in append mode after truncating. */
@@ -297,49 +314,6 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   });
 }
 
-/** `merge`: shard outputs → the file one process would have written. */
-async function merge(files: string[], out: string): Promise<number> {
-  const format = formatOf(out);
-  const parts = await Promise.all(files.map(async (file) => {
-    if (formatOf(file) !== format) throw new InvalidParameterError('merge', `shard files of the same format as --out (${format})`, file);
-    const meta = JSON.parse(await readFile(`${file}.meta.json`, 'utf8'));
-    return { file, meta };
-  }));
-  parts.sort((a, b) => a.meta.range.start - b.meta.range.start);
-  const specText = JSON.stringify(parts[0].meta.spec);
-  let expected = 0;
-  for (const p of parts) {
-    if (JSON.stringify(p.meta.spec) !== specText || p.meta.seed !== parts[0].meta.seed) throw new InvalidParameterError('merge', 'shards of one sweep (same spec and seed)', p.file);
-    if (p.meta.range.start !== expected) throw new InvalidParameterError('merge', `shards covering every cell once (cells ${expected}… are missing or doubled)`, p.file);
-    expected = p.meta.range.end;
-  }
-  const cells = sweep(parts[0].meta.spec).cells;
-  if (expected !== cells) throw new InvalidParameterError('merge', `shards covering every cell once (cells ${expected}…${cells - 1} are missing)`, files.join(' '));
-  await checkWritableFile('--out', out);
-  const cols = columns(parts[0].meta.spec);
-  const tmp = `${out}.partial`;
-  const handle = await open(tmp, 'w');
-  await handle.write(HEAD[format](cols));
-  let written = 0;
-  for (const p of parts) {
-    const { rows } = await readRows(p.file, format);
-    if (rows.length !== p.meta.range.end - p.meta.range.start) throw new InvalidParameterError('merge', `complete shards (${p.file} has ${rows.length} of ${p.meta.range.end - p.meta.range.start} rows; finish it with --resume)`, p.file);
-    let buffer = '';
-    for (const values of rows) {
-      buffer += (written > 0 ? SEP[format] : '') + formatRow(format, cols, values);
-      written++;
-    }
-    await handle.write(buffer);
-  }
-  await handle.write((written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
-  await handle.close();
-  await rename(tmp, out);
-  const whole = { ...parts[0].meta, range: { start: 0, end: expected } };
-  await writeFile(`${out}.meta.json`, JSON.stringify({ spec: whole.spec, seed: whole.seed, range: whole.range, format }) + '\n');
-  return written;
-
-}
-
 export function registerSweepCommands(root: Command): void {
   root.command('sweep').description('a grid of designs to NDJSON, CSV or JSON (by extension), with a plot, shards and resume')
     .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): b, gamma, m, rho, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
@@ -366,7 +340,7 @@ export function registerSweepCommands(root: Command): void {
     .option('--json', 'print a machine-readable summary')
     .action(async (files: string[], o: { out?: string; json?: boolean }) => {
       if (o.out === undefined) throw new InvalidParameterError('--out', 'the merged output file', 'nothing');
-      const cells = await merge(files, o.out);
+      const cells = await mergeShards(files, o.out);
       if (o.json) process.stdout.write(JSON.stringify({ out: o.out, cells, shards: files.length }) + '\n');
     });
 }

@@ -2,7 +2,7 @@
 // Every result is a pure function of (spec, seed, cell, chunk, trials): trials are split into chunks
 // of TRIALS_PER_CHUNK whatever the number of workers, each chunk seeds its own streams from a hash
 // of (seed, cell, chunk), and counts are summed in chunk order.
-import { checkBias, checkInteger, InvalidParameterError } from '../errors.ts';
+import { checkBias, checkInteger, checkKnownFields, InvalidParameterError } from '../errors.ts';
 import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../theory/level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
@@ -212,6 +212,7 @@ export function simulateTree(
   spec: TreeSimulationSpec & { trials: number; seed: number; cell?: number }, using: Kernel = sharedKernel,
 ): SimulationResult {
   const p = prepare(spec);
+  checkKnownFields('spec', spec, ['tree', 'u0', 'depth', 'mode', 'variant', 'trials', 'seed', 'cell']);
   const trials = checkTrials(spec.trials);
   const seed = checkInteger('seed', spec.seed, 0, MAX_SEED);
   const cell = checkInteger('cell', spec.cell ?? 0, 0, MAX_SEED);

@@ -1,7 +1,7 @@
 // The sweep driver: plans tasks lazily, keeps a bounded window of them in flight on an executor,
 // retries a failed task once on a fresh worker, and emits results strictly in cell order, so the
 // output is byte-identical whatever the worker count or completion order (§D4).
-import { checkInteger, InvalidParameterError } from '../errors.ts';
+import { checkInteger, checkKnownFields, InvalidParameterError } from '../errors.ts';
 import { DEFAULT_SEED, MAX_SEED } from '../simulate/index.ts';
 import { abortError, InThreadExecutor, type SweepExecutor } from './executor.ts';
 import { leafVotesPerTrial, summarizeCell } from './montecarlo.ts';
@@ -118,6 +118,7 @@ function checkRange(range: unknown, cells: number): { start: number; end: number
 
 function checkOptions(o: SweepOptions, cells: number): CheckedOptions {
   if (typeof o !== 'object' || o === null) throw new InvalidParameterError('options', 'an object', o);
+  checkKnownFields('options', o, ['seed', 'workers', 'chunkSize', 'leafVotesPerTask', 'maxTasksInFlight', 'signal', 'onProgress', 'range', 'executor', 'faultInjection']);
   if (o.workers !== undefined) checkInteger('workers', o.workers, 1, 1024);
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
     throw new InvalidParameterError('signal', 'an AbortSignal', o.signal);

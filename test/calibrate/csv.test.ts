@@ -16,6 +16,11 @@ function csvError(f: () => unknown): CsvError {
 }
 
 describe('parseCsv', () => {
+  it('throws the typed error for a non-string (issue 16)', () => {
+    expect(() => parseCsv(42 as unknown as string)).toThrow(InvalidParameterError);
+    expect(() => parseCsv(42 as unknown as string)).toThrow(/text must be the CSV text as a string; got 42/);
+  });
+
   it('reads quoted fields, "" escapes, CRLF, comment and blank lines, keeping source line numbers', () => {
     const t = parseCsv('# source: somewhere\n\nname,"note, with comma",x\r\n"a ""quoted"" b", "multi\nline" ,3\n\n# trailing comment\nc,,4\n', 'f.csv');
     expect(t.header).toEqual(['name', 'note, with comma', 'x']);
