@@ -218,7 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof InterruptedError) {
       process.stderr.write(`\nsynergy: ${error.message}\n`);
-      return 130;
+      return error.exitCode;
     }
     if (error instanceof InvalidParameterError) {
       process.stderr.write(`synergy: ${error.message}\n`);

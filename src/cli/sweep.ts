@@ -3,12 +3,14 @@
 // merged shards are byte-identical to one uninterrupted run.
 import { existsSync } from 'node:fs';
 import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
 import { criticalGamma } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
+import { arrayShard, shardPath } from '../sweep/cluster.ts';
 import { checkWritableFile } from './files.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram } from './plot.ts';
@@ -17,11 +19,16 @@ import { parseMode, parseVariant } from './simulate.ts';
 
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
 
-/** A sweep stopped by SIGINT after leaving a valid output file; the command exits with 130. */
+/**
+ * A sweep stopped by SIGINT or SIGTERM (what Slurm and Kubernetes send at a time limit or eviction)
+ * after leaving a valid output file; the command exits with 128 + the signal's number (130, 143).
+ */
 export class InterruptedError extends Error {
-  constructor(message: string) {
+  readonly exitCode: number;
+  constructor(message: string, signal: 'SIGINT' | 'SIGTERM' = 'SIGINT') {
     super(message);
     this.name = 'InterruptedError';
+    this.exitCode = 128 + osConstants.signals[signal];
   }
 }
 
@@ -90,7 +97,7 @@ interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
-  out?: string; plot?: string; plotField: string; shard?: string; resume?: boolean; json?: boolean;
+  out?: string; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean;
 }
 
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
@@ -149,7 +156,10 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const spec = sweepSpec(f);
   const seed = parseInteger('seed', f.seed, 0);
   const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
-  const shard = f.shard === undefined ? undefined : parseShard(f.shard);
+  const shardCount = f.shardCount === undefined ? undefined : parseInteger('shard-count', f.shardCount, 1);
+  if (shardCount !== undefined && f.shard !== 'auto') throw new InvalidParameterError('--shard-count', 'given only with --shard auto', f.shardCount);
+  const shard = f.shard === undefined ? undefined : f.shard === 'auto' ? arrayShard(process.env, shardCount) : parseShard(f.shard);
+  f.out = shardPath(f.out, shard);
   // Validate everything (spec included) before touching files; errors name the flag that set the value.
   let probe;
   try {
@@ -184,8 +194,15 @@ async function runSweep(f: SweepFlags): Promise<void> {
   }
 
   const controller = new AbortController();
+  // SIGTERM (time limit, eviction, scancel) stops the run like SIGINT: finished rows are kept.
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
   const onSigint = () => controller.abort();
+  const onSigterm = () => {
+    stoppedBy = 'SIGTERM';
+    controller.abort();
+  };
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   let written = start - range.start;
   let buffer = '';
   try {
@@ -207,12 +224,13 @@ async function runSweep(f: SweepFlags): Promise<void> {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
       await handle.write(buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
       await handle.close();
-      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out} is valid — rerun with --resume to finish it`);
+      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out} is valid — rerun with --resume to finish it`, stoppedBy);
     }
     await handle.close();
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
   await handle.close();
   if (f.plot !== undefined) await writeFile(f.plot, await plotSweep(f.out, format, spec, f.plotField));
@@ -345,7 +363,8 @@ export function registerSweepCommands(root: Command): void {
     .option('--out <file>', 'output file: .ndjson, .csv or .json')
     .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
     .option('--plot-field <field>', 'field to plot', 'uL')
-    .option('--shard <i/N>', 'compute only the i-th of N contiguous parts of the cells')
+    .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
+    .option('--shard-count <N>', 'with --shard auto: the number of array tasks where the engine does not say (Kubernetes, AWS Batch; or SYNERGY_SHARD_COUNT)')
     .option('--resume', 'finish an interrupted run of the same command')
     .option('--json', 'print a machine-readable summary')
     .action(runSweep);
