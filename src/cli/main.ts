@@ -12,6 +12,7 @@ import { formatSimulation, parseMode, simulate, trajectoryFigure } from './simul
 import { resolveDesign } from './designFlags.ts';
 import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
+import { registerClusterCommand } from './cluster.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
 import { formatPrediction, predict } from './predict.ts';
@@ -195,6 +196,7 @@ export function program(): Command {
     });
 
   registerSweepCommands(root);
+  registerClusterCommand(root);
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return root;
 }

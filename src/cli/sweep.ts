@@ -93,7 +93,7 @@ export async function completedRows(path: string, format: OutputFormat, cols: re
   return { rows, keep: rows > 0 ? head.length + complete.trimEnd().length : head.length };
 }
 
-interface SweepFlags {
+export interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
@@ -144,6 +144,18 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   return spec as unknown as SweepSpec;
 }
 
+/** The number of cells; validates the whole spec first, errors naming the flag that set the value. */
+export function sweepCells(f: SweepFlags, spec: SweepSpec, seed: number): number {
+  try {
+    return sweep(spec, { seed }).cells;
+  } catch (error) {
+    if (!(error instanceof InvalidParameterError)) throw error;
+    const name = error.parameter.replace(/\[.*$/, '');
+    const flag = (f as unknown as Record<string, unknown>)[name] !== undefined ? `--${name}` : `--axis ${error.parameter}`;
+    throw new InvalidParameterError(flag, error.allowed, error.value);
+  }
+}
+
 /** The cells of shard i of N: [⌊(i−1)·C/N⌋, ⌊i·C/N⌋). */
 export function shardRange(cells: number, shard: { index: number; count: number } | undefined): { start: number; end: number } {
   if (!shard) return { start: 0, end: cells };
@@ -160,17 +172,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   if (shardCount !== undefined && f.shard !== 'auto') throw new InvalidParameterError('--shard-count', 'given only with --shard auto', f.shardCount);
   const shard = f.shard === undefined ? undefined : f.shard === 'auto' ? arrayShard(process.env, shardCount) : parseShard(f.shard);
   f.out = shardPath(f.out, shard);
-  // Validate everything (spec included) before touching files; errors name the flag that set the value.
-  let probe;
-  try {
-    probe = sweep(spec, { seed });
-  } catch (error) {
-    if (!(error instanceof InvalidParameterError)) throw error;
-    const name = error.parameter.replace(/\[.*$/, '');
-    const flag = (f as unknown as Record<string, unknown>)[name] !== undefined ? `--${name}` : `--axis ${error.parameter}`;
-    throw new InvalidParameterError(flag, error.allowed, error.value);
-  }
-  const range = shardRange(probe.cells, shard);
+  const range = shardRange(sweepCells(f, spec, seed), shard);
   const cols = columns(spec);
   await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
@@ -349,8 +351,9 @@ async function merge(files: string[], out: string): Promise<void> {
 
 }
 
-export function registerSweepCommands(root: Command): void {
-  root.command('sweep').description('a grid of designs to NDJSON, CSV or JSON (by extension), with a plot, shards and resume')
+/** The flags of `synergy sweep` (shared with `synergy cluster`, which checks a sweep command with them). */
+export function sweepOptions(cmd: Command): Command {
+  return cmd
     .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): b, gamma, m, rho, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
     .option('--b <b>', 'fixed fan-in').option('--gamma <γ>', 'fixed fidelity').option('--m <tokens>', 'fixed message length (with --fidelity)')
     .option('--fidelity <curve>', 'fidelity curve for m').option('--rho <ρ>', 'fixed ρ').option('--u0 <u>', 'fixed leaf bias')
@@ -366,7 +369,11 @@ export function registerSweepCommands(root: Command): void {
     .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
     .option('--shard-count <N>', 'with --shard auto: the number of array tasks where the engine does not say (Kubernetes, AWS Batch; or SYNERGY_SHARD_COUNT)')
     .option('--resume', 'finish an interrupted run of the same command')
-    .option('--json', 'print a machine-readable summary')
+    .option('--json', 'print a machine-readable summary');
+}
+
+export function registerSweepCommands(root: Command): void {
+  sweepOptions(root.command('sweep').description('a grid of designs to NDJSON, CSV or JSON (by extension), with a plot, shards and resume'))
     .action(runSweep);
 
   root.command('merge').description('combine shard outputs into the file a single process would have written')
