@@ -42,3 +42,23 @@ describe('shardPath', () => {
     expect(() => shardPath('part-{i}.csv', undefined)).toThrow(/--out must be a path without \{i\}/);
   });
 });
+
+describe('grid values (issue 14: printed as the decimal the user meant)', () => {
+  it('count and step ranges give 0.41, 0.6, 0.7 — not 0.41000000000000003 — and keep values with no short decimal', async () => {
+    const { axisValues, gridDecimal } = await import('../../src/sweep/axes.ts');
+    expect(axisValues('rho', { start: 0.4, stop: 0.5, count: 11 }).map(String)).toEqual(['0.4', '0.41', '0.42', '0.43', '0.44', '0.45', '0.46', '0.47', '0.48', '0.49', '0.5']);
+    expect(axisValues('gamma', { start: 0.3, stop: 0.9, step: 0.1 }).map(String)).toEqual(['0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9']);
+    // Every value prints in at most 15 significant digits and reads back as the same double.
+    for (const v of axisValues('u0', { start: -0.35, stop: 0.95, count: 131 })) {
+      expect(Number(String(v))).toBe(v);
+      expect(String(v).replace(/^-?0\.|\./, '').replace(/^0+/, '').length).toBeLessThanOrEqual(15);
+    }
+    // 1/3 has no short decimal: left as computed; and the snap never moves a value by more than 4 ulps.
+    expect(axisValues('rho', { start: 0, stop: 1, count: 4 })[1]).toBe(1 / 3);
+    expect(gridDecimal(0.1 + 0.2)).toBe(0.3);
+    expect(gridDecimal(0.30000000000001)).toBe(0.30000000000001);
+    expect(gridDecimal(1 / 3, 1)).toBe(1 / 3);
+    // Near zero on an axis of scale 1, the rounding error of start + i·step is absolute, not relative.
+    expect(axisValues('u0', { start: -0.35, stop: 0.95, count: 131 }).slice(28, 39).map(String)).toEqual(['-0.07', '-0.06', '-0.05', '-0.04', '-0.03', '-0.02', '-0.01', '0', '0.01', '0.02', '0.03']);
+  });
+});
