@@ -11,6 +11,7 @@ import { criticalGamma } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
+import { writeParquet } from '../sweep/parquet.ts';
 import { checkWritableFile } from './files.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram } from './plot.ts';
@@ -18,6 +19,12 @@ import { progressReporter } from './progress.ts';
 import { parseMode, parseVariant } from './simulate.ts';
 
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
+
+/**
+ * Why Parquet is not written in parts: its footer indexes the whole file, so it is written once at
+ * the end — an interrupted run leaves nothing to resume, and shards are merged from CSV/NDJSON.
+ */
+const PARQUET_WHOLE = 'a .csv or .ndjson file: a Parquet file is written whole at the end (its footer indexes every row group), so it cannot be resumed or used as a shard — write CSV/NDJSON shards and `synergy merge … --out file.parquet`';
 
 /**
  * A sweep stopped by SIGINT or SIGTERM (what Slurm and Kubernetes send at a time limit or eviction)
@@ -32,12 +39,15 @@ export class InterruptedError extends Error {
   }
 }
 
-export function formatOf(path: string): OutputFormat {
+export function formatOf(path: string): OutputFormat;
+export function formatOf(path: string, parquet: true): OutputFormat | 'parquet';
+export function formatOf(path: string, parquet = false): OutputFormat | 'parquet' {
   const ext = extname(path).toLowerCase();
+  if (parquet && ext === '.parquet') return 'parquet';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   if (ext === '.csv') return 'csv';
   if (ext === '.json') return 'json';
-  throw new InvalidParameterError('--out', 'a file ending in .ndjson, .csv or .json', path);
+  throw new InvalidParameterError('--out', `a file ending in .ndjson, .csv or .json${parquet ? ' or .parquet' : ''}`, path);
 }
 
 /** The columns of a row, in order; which appear depends on what the sweep computes. */
@@ -163,7 +173,8 @@ export function shardRange(cells: number, shard: { index: number; count: number 
 }
 
 async function runSweep(f: SweepFlags): Promise<void> {
-  if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv or .json', 'nothing');
+  if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv, .json or .parquet', 'nothing');
+  if (formatOf(f.out, true) === 'parquet') return runParquet(f);
   const format = formatOf(f.out);
   const spec = sweepSpec(f);
   const seed = parseInteger('seed', f.seed, 0);
@@ -239,6 +250,42 @@ async function runSweep(f: SweepFlags): Promise<void> {
   if (f.json) process.stdout.write(JSON.stringify({ out: f.out, cells: written, range }) + '\n');
 }
 
+/** A whole sweep to one Parquet file (typed columns; see src/sweep/parquet.ts). */
+async function runParquet(f: SweepFlags): Promise<void> {
+  const out = f.out!;
+  if (f.resume) throw new InvalidParameterError('--out', PARQUET_WHOLE, out);
+  if (f.shard !== undefined) throw new InvalidParameterError('--out', PARQUET_WHOLE, out);
+  if (f.plot !== undefined) throw new InvalidParameterError('--plot', 'absent with a .parquet --out (plot from a .csv or .ndjson sweep)', f.plot);
+  const spec = sweepSpec(f);
+  const seed = parseInteger('seed', f.seed, 0);
+  const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
+  const cells = sweepCells(f, spec, seed);
+  const cols = columns(spec);
+  await checkWritableFile('--out', out);
+  const controller = new AbortController();
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSigint = () => controller.abort();
+  const onSigterm = () => {
+    stoppedBy = 'SIGTERM';
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  const rows: (number | null)[][] = [];
+  try {
+    for await (const cell of sweep(spec, { seed, workers, signal: controller.signal, onProgress: progressReporter('sweep') })) rows.push(rowValues(cell, cols));
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stoppedBy);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+  await writeParquet(`${out}.partial`, cols, rows);
+  await rename(`${out}.partial`, out);
+  if (f.json) process.stdout.write(JSON.stringify({ out, cells: rows.length, range: { start: 0, end: cells } }) + '\n');
+}
+
 /** fs handles opened 'r+' write at their position; reopen in append mode after truncating. */
 async function reopenAppend(handle: Awaited<ReturnType<typeof open>>, path: string) {
   await handle.close();
@@ -311,9 +358,11 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
 
 /** `merge`: shard outputs → the file one process would have written. */
 async function merge(files: string[], out: string): Promise<void> {
-  const format = formatOf(out);
+  const outFormat = formatOf(out, true);
+  for (const file of files) if (formatOf(file, true) === 'parquet') throw new InvalidParameterError('merge', PARQUET_WHOLE.replace(/^a /, 'shards in '), file);
+  const format = outFormat === 'parquet' ? formatOf(files[0]) : outFormat;
   const parts = await Promise.all(files.map(async (file) => {
-    if (formatOf(file) !== format) throw new InvalidParameterError('merge', `shard files of the same format as --out (${format})`, file);
+    if (formatOf(file) !== format) throw new InvalidParameterError('merge', `shard files of one format (${format})${outFormat === 'parquet' ? '' : ' and the same as --out'}`, file);
     const meta = JSON.parse(await readFile(`${file}.meta.json`, 'utf8'));
     return { file, meta };
   }));
@@ -330,6 +379,17 @@ async function merge(files: string[], out: string): Promise<void> {
   await checkWritableFile('--out', out);
   const cols = columns(parts[0].meta.spec);
   const tmp = `${out}.partial`;
+  if (outFormat === 'parquet') {
+    const rows: (number | null)[][] = [];
+    for (const p of parts) {
+      const part = await readRows(p.file, format);
+      if (part.rows.length !== p.meta.range.end - p.meta.range.start) throw new InvalidParameterError('merge', `complete shards (${p.file} has ${part.rows.length} of ${p.meta.range.end - p.meta.range.start} rows; finish it with --resume)`, p.file);
+      rows.push(...part.rows);
+    }
+    await writeParquet(tmp, cols, rows);
+    await rename(tmp, out);
+    return;
+  }
   const handle = await open(tmp, 'w');
   await handle.write(HEAD[format](cols));
   let written = 0;
@@ -363,7 +423,7 @@ export function sweepOptions(cmd: Command): Command {
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b', 'standard')
     .option('--seed <n>', 'master seed (§D4)', '1')
     .option('--workers <n>', 'worker threads (default: all cores)')
-    .option('--out <file>', 'output file: .ndjson, .csv or .json')
+    .option('--out <file>', 'output file: .ndjson, .csv, .json or .parquet (typed columns; not resumable)')
     .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
     .option('--plot-field <field>', 'field to plot', 'uL')
     .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
