@@ -107,7 +107,7 @@ export interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
-  out?: string; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean;
+  out?: string; format?: 'ndjson' | 'csv'; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean;
 }
 
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
@@ -174,8 +174,14 @@ export function shardRange(cells: number, shard: { index: number; count: number 
 
 async function runSweep(f: SweepFlags): Promise<void> {
   if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv, .json or .parquet', 'nothing');
-  if (formatOf(f.out, true) === 'parquet') return runParquet(f);
-  const format = formatOf(f.out);
+  if (f.out === '-') {
+    if (f.format === undefined) throw new InvalidParameterError('--format', 'ndjson or csv with --out - (standard output)', 'nothing');
+    for (const [flag, given] of [['--resume', f.resume], ['--plot', f.plot], ['--json', f.json]] as const) {
+      if (given !== undefined) throw new InvalidParameterError(flag, 'absent with --out - (standard output cannot be resumed, read back or shared with a summary)', given);
+    }
+  } else if (f.format !== undefined) throw new InvalidParameterError('--format', 'given only with --out - (a file\'s format comes from its extension)', f.format);
+  else if (formatOf(f.out, true) === 'parquet') return runParquet(f);
+  const format = f.out === '-' ? f.format! : formatOf(f.out);
   const spec = sweepSpec(f);
   const seed = parseInteger('seed', f.seed, 0);
   const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
@@ -185,21 +191,28 @@ async function runSweep(f: SweepFlags): Promise<void> {
   f.out = shardPath(f.out, shard);
   const range = shardRange(sweepCells(f, spec, seed), shard);
   const cols = columns(spec);
-  await checkWritableFile('--out', f.out);
+  if (f.out !== '-') await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
   const meta = JSON.stringify({ spec, seed, range, format }) + '\n';
   const metaPath = `${f.out}.meta.json`;
 
   let start = range.start;
-  let handle;
-  if (f.resume && existsSync(f.out)) {
+  let handle: Pick<Awaited<ReturnType<typeof open>>, 'write' | 'close'>;
+  if (f.out === '-') {
+    // Standard output: no meta file (nothing to resume); writes wait for the pipe to drain.
+    handle = {
+      write: (text: string) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+      close: async () => {},
+    } as unknown as typeof handle;
+    await handle.write(HEAD[format](cols));
+  } else if (f.resume && existsSync(f.out)) {
     const previous = existsSync(metaPath) ? await readFile(metaPath, 'utf8') : '';
     if (previous !== meta) throw new InvalidParameterError('--resume', `the same sweep, seed and shard as the run that wrote ${f.out}`, f.out);
     const done = await completedRows(f.out, format, cols);
     start = range.start + done.rows;
-    handle = await open(f.out, 'r+');
-    await handle.truncate(done.keep);
-    handle = await reopenAppend(handle, f.out);
+    const truncated = await open(f.out, 'r+');
+    await truncated.truncate(done.keep);
+    handle = await reopenAppend(truncated, f.out);
   } else {
     await writeFile(metaPath, meta);
     handle = await open(f.out, 'w');
@@ -237,7 +250,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
       await handle.write(buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
       await handle.close();
-      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out} is valid — rerun with --resume to finish it`, stoppedBy);
+      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out === '-' ? 'the rows written to standard output are whole' : `${f.out} is valid — rerun with --resume to finish it`}`, stoppedBy);
     }
     await handle.close();
     throw error;
@@ -423,7 +436,8 @@ export function sweepOptions(cmd: Command): Command {
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b', 'standard')
     .option('--seed <n>', 'master seed (§D4)', '1')
     .option('--workers <n>', 'worker threads (default: all cores)')
-    .option('--out <file>', 'output file: .ndjson, .csv, .json or .parquet (typed columns; not resumable)')
+    .option('--out <file>', 'output file: .ndjson, .csv, .json or .parquet (typed columns; not resumable); - for standard output (with --format)')
+    .addOption(new Option('--format <format>', 'with --out -: the format written to standard output').choices(['ndjson', 'csv']))
     .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
     .option('--plot-field <field>', 'field to plot', 'uL')
     .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')

@@ -62,4 +62,23 @@ describe('synergy sweep --out file.parquet', () => {
     expect(merge.code).toBe(2);
     expect(merge.stderr).toMatch(/^synergy: merge must be shards in \.csv or \.ndjson file/);
   });
+
+  it('--out - writes NDJSON or CSV to standard output with the file\'s bytes; --format is needed and only there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    for (const format of ['ndjson', 'csv']) {
+      expect((await synergy([...ARGS, '--out', join(dir, `g.${format}`)])).code).toBe(0);
+      const piped = await synergy([...ARGS, '--out', '-', '--format', format]);
+      expect(piped.code).toBe(0);
+      expect(piped.stdout).toBe(await readFile(join(dir, `g.${format}`), 'utf8'));
+    }
+    const noFormat = await synergy([...ARGS, '--out', '-']);
+    expect(noFormat.code).toBe(2);
+    expect(noFormat.stderr).toMatch(/^synergy: --format must be ndjson or csv with --out -/);
+    const resume = await synergy([...ARGS, '--out', '-', '--format', 'csv', '--resume']);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/^synergy: --resume must be absent with --out -/);
+    const stray = await synergy([...ARGS, '--out', join(dir, 'x.csv'), '--format', 'csv']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/^synergy: --format must be given only with --out -/);
+  });
 });
