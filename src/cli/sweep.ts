@@ -12,6 +12,7 @@ import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
 import { writeParquet } from '../sweep/parquet.ts';
+import { blockFormatter } from './rows.ts';
 import { checkWritableFile } from './files.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram } from './plot.ts';
@@ -234,9 +235,10 @@ async function runSweep(f: SweepFlags): Promise<void> {
   try {
     if (start < range.end) {
       const run = sweep(spec, { seed, workers, signal: controller.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep') });
-      for await (const cell of run) {
-        buffer += (written > 0 ? SEP[format] : '') + formatRow(format, cols, rowValues(cell, cols));
-        written++;
+      const rows = blockFormatter(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
+      for await (const block of run.blocks()) {
+        buffer += rows(block, written === 0, SEP[format]);
+        written += block.count;
         // Flush in blocks of whole rows, so an interruption leaves a valid, resumable file.
         if (buffer.length > 1 << 16) {
           await handle.write(buffer);
