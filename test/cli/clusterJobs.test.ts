@@ -34,11 +34,16 @@ function sh(command: string[], options: { cwd: string; env: Record<string, strin
   });
 }
 
-async function onePass(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'synergy-one-'));
-  const r = await synergy([...SWEEP.slice(0, -1), join(dir, 'one.csv')]);
-  expect(r.code).toBe(0);
-  return readFile(join(dir, 'one.csv'), 'utf8');
+let one: Promise<string> | undefined;
+/** The one-process file (computed once for the three engines). */
+function onePass(): Promise<string> {
+  one ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-one-'));
+    const r = await synergy([...SWEEP.slice(0, -1), join(dir, 'one.csv')]);
+    expect(r.code).toBe(0);
+    return readFile(join(dir, 'one.csv'), 'utf8');
+  })();
+  return one;
 }
 
 const golden = (name: string) => `./golden/cluster/${name}`;
