@@ -12,6 +12,7 @@ import { formatSimulation, parseMode, simulate, trajectoryFigure } from './simul
 import { resolveDesign } from './designFlags.ts';
 import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
+import { registerClusterCommand } from './cluster.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
 import { DEFAULT_SEED } from '../simulate/index.ts';
@@ -200,6 +201,7 @@ export function program(): Command {
     });
 
   registerSweepCommands(root);
+  registerClusterCommand(root);
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return root;
 }
@@ -278,7 +280,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof InterruptedError) {
       process.stderr.write(`\nsynergy: ${error.message}\n`);
-      return 130;
+      return error.exitCode;
     }
     if (error instanceof InvalidParameterError) {
       process.stderr.write(`synergy: ${asFlagError(root, argv[0], error).message}\n`);
@@ -289,9 +291,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
 process.exitCode = await main(process.argv.slice(2));

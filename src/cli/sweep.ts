@@ -3,6 +3,7 @@
 // merged shards are byte-identical to one uninterrupted run.
 import { existsSync } from 'node:fs';
 import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
@@ -10,6 +11,9 @@ import { criticalGamma } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import type { ResolvedSweep } from '../sweep/spec.ts';
+import { arrayShard, shardPath } from '../sweep/cluster.ts';
+import { writeParquet } from '../sweep/parquet.ts';
+import { blockFormatter } from './rows.ts';
 import { checkWritableFile } from './files.ts';
 import { mergeShards, OutputWriteError } from './mergeShards.ts';
 import { lockOutput } from './outputLock.ts';
@@ -24,20 +28,34 @@ import { parseMode, parseVariant } from './simulate.ts';
 
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
 
-/** A sweep stopped by SIGINT after leaving a valid output file; the command exits with 130. */
+/**
+ * Why Parquet is not written in parts: its footer indexes the whole file, so it is written once at
+ * the end — an interrupted run leaves nothing to resume, and shards are merged from CSV/NDJSON.
+ */
+const PARQUET_WHOLE = 'a .csv or .ndjson file: a Parquet file is written whole at the end (its footer indexes every row group), so it cannot be resumed or used as a shard — write CSV/NDJSON shards and `synergy merge … --out file.parquet`';
+
+/**
+ * A sweep stopped by SIGINT or SIGTERM (what Slurm and Kubernetes send at a time limit or eviction)
+ * after leaving a valid output file; the command exits with 128 + the signal's number (130, 143).
+ */
 export class InterruptedError extends Error {
-  constructor(message: string) {
+  readonly exitCode: number;
+  constructor(message: string, signal: 'SIGINT' | 'SIGTERM' = 'SIGINT') {
     super(message);
     this.name = 'InterruptedError';
+    this.exitCode = 128 + osConstants.signals[signal];
   }
 }
 
-export function formatOf(path: string): OutputFormat {
+export function formatOf(path: string): OutputFormat;
+export function formatOf(path: string, parquet: true): OutputFormat | 'parquet';
+export function formatOf(path: string, parquet = false): OutputFormat | 'parquet' {
   const ext = extname(path).toLowerCase();
+  if (parquet && ext === '.parquet') return 'parquet';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   if (ext === '.csv') return 'csv';
   if (ext === '.json') return 'json';
-  throw new InvalidParameterError('--out', 'a file ending in .ndjson, .csv or .json', path);
+  throw new InvalidParameterError('--out', `a file ending in .ndjson, .csv or .json${parquet ? ' or .parquet' : ''}`, path);
 }
 
 /** The columns of a row, in order; which appear depends on what the sweep computes. */
@@ -71,11 +89,11 @@ export const HEAD = { ndjson: () => '', csv: (cols: readonly string[]) => cols.j
 export const TAIL = { ndjson: '', csv: '', json: '\n]\n' };
 export const SEP = { ndjson: '\n', csv: '\n', json: ',\n' };
 
-interface SweepFlags {
+export interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
-  out?: string; plot?: string; plotField: string; shard?: string; resume?: boolean; json?: boolean; yes?: boolean;
+  out?: string; format?: 'ndjson' | 'csv'; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean; yes?: boolean;
 }
 
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
@@ -125,6 +143,18 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   return spec as unknown as SweepSpec;
 }
 
+/** The number of cells; validates the whole spec first, errors naming the flag that set the value. */
+export function sweepCells(f: SweepFlags, spec: SweepSpec, seed: number): number {
+  try {
+    return sweep(spec, { seed }).cells;
+  } catch (error) {
+    if (!(error instanceof InvalidParameterError)) throw error;
+    const name = error.parameter.replace(/\[.*$/, '');
+    const flag = (f as unknown as Record<string, unknown>)[name] !== undefined ? `--${name}` : `--axis ${error.parameter}`;
+    throw new InvalidParameterError(flag, error.allowed, error.value);
+  }
+}
+
 /** The cells of shard i of N: [⌊(i−1)·C/N⌋, ⌊i·C/N⌋). */
 export function shardRange(cells: number, shard: { index: number; count: number } | undefined): { start: number; end: number } {
   if (!shard) return { start: 0, end: cells };
@@ -132,12 +162,22 @@ export function shardRange(cells: number, shard: { index: number; count: number 
 }
 
 async function runSweep(f: SweepFlags): Promise<void> {
-  if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv or .json', 'nothing');
-  const format = formatOf(f.out);
+  if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv, .json or .parquet', 'nothing');
+  if (f.out === '-') {
+    if (f.format === undefined) throw new InvalidParameterError('--format', 'ndjson or csv with --out - (standard output)', 'nothing');
+    for (const [flag, given] of [['--resume', f.resume], ['--plot', f.plot], ['--json', f.json]] as const) {
+      if (given !== undefined) throw new InvalidParameterError(flag, 'absent with --out - (standard output cannot be resumed, read back or shared with a summary)', given);
+    }
+  } else if (f.format !== undefined) throw new InvalidParameterError('--format', 'given only with --out - (a file\'s format comes from its extension)', f.format);
+  else if (formatOf(f.out, true) === 'parquet') return runParquet(f);
+  const format = f.out === '-' ? f.format! : formatOf(f.out);
   const spec = sweepSpec(f);
   const seed = parseInteger('seed', f.seed, 0);
   const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
-  const shard = f.shard === undefined ? undefined : parseShard(f.shard);
+  const shardCount = f.shardCount === undefined ? undefined : parseInteger('shard-count', f.shardCount, 1);
+  if (shardCount !== undefined && f.shard !== 'auto') throw new InvalidParameterError('--shard-count', 'given only with --shard auto', f.shardCount);
+  const shard = f.shard === undefined ? undefined : f.shard === 'auto' ? arrayShard(process.env, shardCount) : parseShard(f.shard);
+  f.out = shardPath(f.out, shard);
   // Validate everything (spec included) before touching files; errors name the flag that set the value.
   let probe;
   try {
@@ -151,7 +191,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const range = shardRange(probe.cells, shard);
   const cols = columns(spec);
   if (f.plot !== undefined) checkPlotFlags(probe.resolved, cols, f.plotField);
-  await checkWritableFile('--out', f.out);
+  if (f.out !== '-') await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
   // Guard rails (issue 15): say what will run and refuse what is too long or too large unless --yes.
   const plan = sweepPlan(resolveSweepSpec(spec), range, cols, format, workers);
@@ -162,13 +202,20 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const metaPath = `${f.out}.meta.json`;
 
   // One writer per output file (issue 16): a second sweep on the same --out is refused.
-  const lock = await lockOutput(f.out);
+  const lock = f.out === '-' ? null : await lockOutput(f.out);
   // Installed before any write and kept until the file is closed: a second Ctrl-C (or one that
   // arrives while the tail is written) cannot kill the process mid-write.
   const controller = new AbortController();
+  // SIGTERM (time limit, eviction, scancel) stops the run like SIGINT: finished rows are kept.
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
   const onSigint = () => controller.abort();
+  const onSigterm = () => {
+    stoppedBy = 'SIGTERM';
+    controller.abort();
+  };
   process.on('SIGINT', onSigint);
-  const write = async (h: Awaited<ReturnType<typeof open>>, text: string) => {
+  process.on('SIGTERM', onSigterm);
+  const write = async (h: Pick<Awaited<ReturnType<typeof open>>, 'write'>, text: string) => {
     try {
       await h.write(text);
     } catch (error) {
@@ -176,9 +223,16 @@ async function runSweep(f: SweepFlags): Promise<void> {
     }
   };
   let start = range.start;
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    if (f.resume && existsSync(f.out)) {
+    if (f.out === '-') {
+      // Standard output: no meta file (nothing to resume); writes wait for the pipe to drain.
+      handle = {
+        write: (text: string) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+        close: async () => {},
+      } as unknown as Awaited<ReturnType<typeof open>>;
+      await write(handle, HEAD[format](cols));
+    } else if (f.resume && existsSync(f.out)) {
       const previous = existsSync(metaPath) ? await readFile(metaPath, 'utf8') : '';
       if (previous !== meta) throw new InvalidParameterError('--resume', `the same sweep, seed and shard as the run that wrote ${f.out}`, f.out);
       const done = await scanForResume(f.out, format, cols, HEAD[format](cols), range, (cell) => probe.parameters(cell));
@@ -197,19 +251,20 @@ async function runSweep(f: SweepFlags): Promise<void> {
     }
   } catch (error) {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     await handle?.close();
-    await lock.release();
+    await lock?.release();
     throw error;
   }
-
   let written = start - range.start;
   let buffer = '';
   try {
     if (start < range.end) {
       const run = sweep(spec, { seed, workers, signal: controller.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep') });
-      for await (const cell of run) {
-        buffer += (written > 0 ? SEP[format] : '') + formatRow(format, cols, rowValues(cell, cols));
-        written++;
+      const rows = blockFormatter(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
+      for await (const block of run.blocks()) {
+        buffer += rows(block, written === 0, SEP[format]);
+        written += block.count;
         // Flush in blocks of whole rows, so an interruption leaves a valid, resumable file.
         if (buffer.length > 1 << 16) {
           await write(handle, buffer);
@@ -223,14 +278,17 @@ async function runSweep(f: SweepFlags): Promise<void> {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
       await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
       await handle.close();
-      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out} is valid — rerun with --resume to finish it`);
+      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out === '-' ? 'the rows written to standard output are whole' : `${f.out} is valid — rerun with --resume to finish it`}`, stoppedBy);
     }
     await handle.close();
     throw error;
   } finally {
-    // Once interrupted, later Ctrl-Cs stay ignored until the process has exited with 130.
-    if (!controller.signal.aborted) process.off('SIGINT', onSigint);
-    await lock.release();
+    // Once interrupted, later signals stay ignored until the process has exited (130 or 143).
+    if (!controller.signal.aborted) {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    }
+    await lock?.release();
   }
   await handle.close();
   if (f.plot !== undefined) await writeFile(f.plot, await plotSweep(f.out, format, spec, f.plotField));
@@ -242,6 +300,61 @@ function checkPlotFlags(r: ResolvedSweep, cols: readonly string[], field: string
   if (!cols.includes(field)) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
   const axes = (['rho', 'gamma', 'm', 'u0', 'b', 'depth'] as const).filter((a) => r[a] !== undefined && new Set(r[a]).size > 1);
   if (axes.length < 2) throw new InvalidParameterError('--plot', 'a sweep with at least two swept axes (a heatmap needs x and y)', axes.join(', ') || 'none');
+}
+
+/** A whole sweep to one Parquet file (typed columns; see src/sweep/parquet.ts). */
+async function runParquet(f: SweepFlags): Promise<void> {
+  const out = f.out!;
+  if (f.resume) throw new InvalidParameterError('--out', PARQUET_WHOLE, out);
+  if (f.shard !== undefined) throw new InvalidParameterError('--out', PARQUET_WHOLE, out);
+  if (f.plot !== undefined) throw new InvalidParameterError('--plot', 'absent with a .parquet --out (plot from a .csv or .ndjson sweep)', f.plot);
+  const spec = sweepSpec(f);
+  const seed = parseInteger('seed', f.seed, 0);
+  const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
+  const cells = sweepCells(f, spec, seed);
+  const cols = columns(spec);
+  await checkWritableFile('--out', out);
+  const controller = new AbortController();
+  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSigint = () => controller.abort();
+  const onSigterm = () => {
+    stoppedBy = 'SIGTERM';
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  const rows: (number | null)[][] = [];
+  try {
+    for await (const cell of sweep(spec, { seed, workers, signal: controller.signal, onProgress: progressReporter('sweep') })) rows.push(rowValues(cell, cols));
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stoppedBy);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+  await writeParquet(`${out}.partial`, cols, rows);
+  await rename(`${out}.partial`, out);
+  if (f.json) process.stdout.write(JSON.stringify({ out, cells: rows.length, range: { start: 0, end: cells } }) + '\n');
+}
+
+/**
+ * `merge … --out file.parquet`: the shards are checked and merged by mergeShards into a CSV/NDJSON file
+ * beside the output, which is then written as Parquet and removed (Parquet shards are refused).
+ */
+async function mergeToParquet(files: string[], out: string): Promise<number> {
+  if (files.length === 0) throw new InvalidParameterError('merge', 'at least one shard', 'nothing');
+  await checkWritableFile('--out', out);
+  const staged = `${out}.merge${extname(files[0])}`;
+  try {
+    const cells = await mergeShards(files, staged);
+    const { cols, rows } = await readRows(staged, formatOf(staged));
+    await writeParquet(`${out}.partial`, cols, rows);
+    await rename(`${out}.partial`, out);
+    return cells;
+  } finally {
+    await Promise.all([staged, `${staged}.meta.json`, `${out}.partial`].map((f) => unlink(f).catch(() => {})));
+  }
 }
 
 /** fs handles opened 'r+' write at their position; reopen in append mode after truncating. */
@@ -314,8 +427,9 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   });
 }
 
-export function registerSweepCommands(root: Command): void {
-  root.command('sweep').description('a grid of designs to NDJSON, CSV or JSON (by extension), with a plot, shards and resume')
+/** The flags of `synergy sweep` (shared with `synergy cluster`, which checks a sweep command with them). */
+export function sweepOptions(cmd: Command): Command {
+  return cmd
     .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): b, gamma, m, rho, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
     .option('--b <b>', 'fixed fan-in').option('--gamma <γ>', 'fixed fidelity').option('--m <tokens>', 'fixed message length (with --fidelity)')
     .option('--fidelity <curve>', 'fidelity curve for m').option('--rho <ρ>', 'fixed ρ').option('--u0 <u>', 'fixed leaf bias')
@@ -325,13 +439,19 @@ export function registerSweepCommands(root: Command): void {
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:betaA,betaB', 'standard')
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
-    .option('--out <file>', 'output file: .ndjson, .csv or .json')
+    .option('--out <file>', 'output file: .ndjson, .csv, .json or .parquet (typed columns; not resumable); - for standard output (with --format)')
+    .addOption(new Option('--format <format>', 'with --out -: the format written to standard output').choices(['ndjson', 'csv']))
     .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
     .option('--plot-field <field>', 'field to plot', 'uL')
-    .option('--shard <i/N>', 'compute only the i-th of N contiguous parts of the cells')
+    .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
+    .option('--shard-count <N>', 'with --shard auto: the number of array tasks where the engine does not say (Kubernetes, AWS Batch; or SYNERGY_SHARD_COUNT)')
     .option('--resume', 'finish an interrupted run of the same command')
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes or ${MAX_UNCONFIRMED_OUTPUT_BYTES / 1e9} GB of output`)
-    .option('--json', 'print a machine-readable summary')
+    .option('--json', 'print a machine-readable summary');
+}
+
+export function registerSweepCommands(root: Command): void {
+  sweepOptions(root.command('sweep').description('a grid of designs to NDJSON, CSV or JSON (by extension), with a plot, shards and resume'))
     .action(runSweep);
 
   root.command('merge').description('combine shard outputs into the file a single process would have written')
@@ -340,7 +460,8 @@ export function registerSweepCommands(root: Command): void {
     .option('--json', 'print a machine-readable summary')
     .action(async (files: string[], o: { out?: string; json?: boolean }) => {
       if (o.out === undefined) throw new InvalidParameterError('--out', 'the merged output file', 'nothing');
-      const cells = await mergeShards(files, o.out);
+      for (const file of files) if (formatOf(file, true) === 'parquet') throw new InvalidParameterError('merge', PARQUET_WHOLE.replace(/^a /, 'shards in '), file);
+      const cells = formatOf(o.out, true) === 'parquet' ? await mergeToParquet(files, o.out) : await mergeShards(files, o.out);
       if (o.json) process.stdout.write(JSON.stringify({ out: o.out, cells, shards: files.length }) + '\n');
     });
 }

@@ -22,6 +22,22 @@ function finite(name: string, x: unknown): number {
 }
 
 /**
+ * A grid value as the decimal the user meant: 0.4 + 0.01 is 0.41000000000000003 in binary. The
+ * shortest decimal of at most 12 significant digits within 4 ulps of the axis' scale (its largest
+ * |end|) replaces the computed value, so rows print 0.41 and read back equal; values without such a
+ * decimal (1/3, 1/7 …) are left as computed.
+ */
+export function gridDecimal(x: number, scale = Math.abs(x)): number {
+  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(x), scale);
+  if (Math.abs(x) <= tolerance) return 0;
+  for (let digits = 1; digits <= 12; digits++) {
+    const d = Number(x.toPrecision(digits));
+    if (Math.abs(d - x) <= tolerance) return d;
+  }
+  return x;
+}
+
+/**
  * The values of an axis, in order. Only the shape is checked here (non-empty, well-formed range);
  * the caller checks each value against the axis' domain and names it `axis[i]`.
  */
@@ -58,7 +74,7 @@ export function axisValues(name: string, spec: unknown): number[] {
       return [start];
     }
     // start + (stop − start)·i/(count − 1) rounds to exactly start and stop at the ends.
-    return Array.from({ length: count }, (_, i) => (i === count - 1 ? stop : start + ((stop - start) * i) / (count - 1)));
+    return Array.from({ length: count }, (_, i) => (i === count - 1 ? stop : gridDecimal(start + ((stop - start) * i) / (count - 1), Math.max(Math.abs(start), Math.abs(stop)))));
   }
   const step = finite(`${name}.step`, range.step);
   if (step === 0) throw new InvalidParameterError(`${name}.step`, 'a non-zero number', step);
@@ -69,7 +85,7 @@ export function axisValues(name: string, spec: unknown): number[] {
   const last = Math.floor(steps + 1e-9);
   if (!(last + 1 <= MAX_AXIS_LENGTH)) throw new InvalidParameterError(`${name}.step`, `a step giving at most ${MAX_AXIS_LENGTH} values`, step);
   // Multiplying (not accumulating) keeps every value within an ulp or two of start + i·step.
-  const values = Array.from({ length: last + 1 }, (_, i) => start + i * step);
+  const values = Array.from({ length: last + 1 }, (_, i) => gridDecimal(start + i * step, Math.max(Math.abs(start), Math.abs(stop))));
   if (Math.abs(steps - last) <= 1e-9) values[last] = stop;
   return values;
 }

@@ -14,3 +14,4 @@ export {
   type SweepOptions, type SweepProgress, type SweepCell, type SweepBlock, type SweepTheory, type SweepMonteCarlo,
   SweepRun, SweepCellError, sweep, createSweep, blockCell, DEFAULT_CHUNK_SIZE, DEFAULT_LEAF_VOTES_PER_TASK,
 } from './run.ts';
+export { type ArrayShard, SHARD_COUNT_ENV, arrayShard, shardPath } from './cluster.ts';

@@ -1,0 +1,84 @@
+// `--out file.parquet` (issue 14): typed columns (cell, trials, correct INT64; b, depth INT32; the
+// rest DOUBLE with nulls for NaN/±∞) holding exactly the NDJSON values; merge writes Parquet from
+// CSV shards with the same bytes as one process; resume and Parquet shards are refused with the reason.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { describe, expect, it } from 'vitest';
+import { synergy } from './run.ts';
+
+const ARGS = ['sweep', '--b', '5', '--u0', '0.05', '--depth', '10', '--axis', 'rho=0:0.5:7', '--axis', 'gamma=0.5,0.7,1', '--trials', '3000', '--mode', 'levels'];
+
+async function readParquet(path: string) {
+  const buf = await readFile(path);
+  const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+  return { schema: parquetMetadata(file).schema, rows: await parquetReadObjects({ file }) };
+}
+
+describe('synergy sweep --out file.parquet', () => {
+  it('stores the NDJSON values in typed columns with nulls, readable by a Parquet reader', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    expect((await synergy([...ARGS, '--out', join(dir, 'g.parquet')])).code).toBe(0);
+    expect((await synergy([...ARGS, '--out', join(dir, 'g.ndjson')])).code).toBe(0);
+    const expected = (await readFile(join(dir, 'g.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const { schema, rows } = await readParquet(join(dir, 'g.parquet'));
+    const types = Object.fromEntries(schema.slice(1).map((s) => [s.name, s.type]));
+    expect(types).toMatchObject({ cell: 'INT64', b: 'INT32', depth: 'INT32', trials: 'INT64', correct: 'INT64', gamma: 'DOUBLE', uL: 'DOUBLE', mixingDepth: 'DOUBLE' });
+    expect(Object.keys(types)).toEqual(Object.keys(expected[0]));
+    expect(rows).toHaveLength(21);
+    rows.forEach((row, i) => {
+      for (const [name, value] of Object.entries(expected[i])) {
+        const got = row[name];
+        if (types[name] === 'INT64') expect(got).toBe(BigInt(value as number));
+        else expect(got).toBe(value);
+      }
+    });
+    // gamma = 1 gives cells where the theory's mixing depth is not finite: NaN/∞ became nulls.
+    expect(rows.some((r) => r.mixingDepth === null)).toBe(true);
+    // pyarrow, when installed, reads the same integers.
+    const pyarrow = await promisify(execFile)('python3', ['-c', 'import pyarrow'], {}).then(() => true, () => false);
+    if (pyarrow) {
+      const { stdout } = await promisify(execFile)('python3', ['-c', `import pyarrow.parquet as pq; t = pq.read_table(${JSON.stringify(join(dir, 'g.parquet'))}); print(t.schema.field('correct').type, sum(t.column('correct').to_pylist()))`]);
+      expect(stdout.trim()).toBe(`int64 ${expected.reduce((n, r) => n + r.correct, 0)}`);
+    } else console.warn('pyarrow not installed: the Parquet file was checked with hyparquet only');
+  });
+
+  it('merge writes Parquet from CSV shards with the one-process bytes; resume and Parquet shards are refused with the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    expect((await synergy([...ARGS, '--out', join(dir, 'one.parquet')])).code).toBe(0);
+    for (const i of [1, 2]) expect((await synergy([...ARGS, '--shard', `${i}/2`, '--out', join(dir, `s${i}.csv`)])).code).toBe(0);
+    expect((await synergy(['merge', join(dir, 's2.csv'), join(dir, 's1.csv'), '--out', join(dir, 'merged.parquet')])).code).toBe(0);
+    expect(await readFile(join(dir, 'merged.parquet'))).toEqual(await readFile(join(dir, 'one.parquet')));
+    const resume = await synergy([...ARGS, '--resume', '--out', join(dir, 'one.parquet')]);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/^synergy: --out must be a \.csv or \.ndjson file: a Parquet file is written whole at the end .* cannot be resumed or used as a shard/);
+    const shard = await synergy([...ARGS, '--shard', '1/2', '--out', join(dir, 'p1.parquet')]);
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toMatch(/^synergy: --out must be a \.csv or \.ndjson file: a Parquet file is written whole/);
+    const merge = await synergy(['merge', join(dir, 'one.parquet'), '--out', join(dir, 'x.csv')]);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toMatch(/^synergy: merge must be shards in \.csv or \.ndjson file/);
+  });
+
+  it('--out - writes NDJSON or CSV to standard output with the file\'s bytes; --format is needed and only there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    for (const format of ['ndjson', 'csv']) {
+      expect((await synergy([...ARGS, '--out', join(dir, `g.${format}`)])).code).toBe(0);
+      const piped = await synergy([...ARGS, '--out', '-', '--format', format]);
+      expect(piped.code).toBe(0);
+      expect(piped.stdout).toBe(await readFile(join(dir, `g.${format}`), 'utf8'));
+    }
+    const noFormat = await synergy([...ARGS, '--out', '-']);
+    expect(noFormat.code).toBe(2);
+    expect(noFormat.stderr).toMatch(/^synergy: --format must be ndjson or csv with --out -/);
+    const resume = await synergy([...ARGS, '--out', '-', '--format', 'csv', '--resume']);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/^synergy: --resume must be absent with --out -/);
+    const stray = await synergy([...ARGS, '--out', join(dir, 'x.csv'), '--format', 'csv']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/^synergy: --format must be given only with --out -/);
+  });
+});
