@@ -11,7 +11,7 @@ import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import { checkWritableFile } from './files.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
-import { phaseDiagram } from './plot.ts';
+import { phaseDiagram, seriesPlot, writeFigure, type SeriesPoint } from './plot.ts';
 import { progressReporter } from './progress.ts';
 import { parseMode, parseVariant } from './simulate.ts';
 
@@ -215,7 +215,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
     process.off('SIGINT', onSigint);
   }
   await handle.close();
-  if (f.plot !== undefined) await writeFile(f.plot, await plotSweep(f.out, format, spec, f.plotField));
+  if (f.plot !== undefined) await writeFigure(f.plot, plotSweep(f.out, format, spec, f.plotField));
   if (f.json) process.stdout.write(JSON.stringify({ out: f.out, cells: written, range }) + '\n');
 }
 
@@ -259,7 +259,8 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   const fi = cols.indexOf(field);
   if (fi < 0) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
   const axisCols = ['rho', 'gamma', 'm', 'u0', 'b', 'depth'].filter((c) => cols.includes(c) && new Set(rows.map((r) => r[cols.indexOf(c)])).size > 1);
-  if (axisCols.length < 2) throw new InvalidParameterError('--plot', 'a sweep with at least two swept axes (a heatmap needs x and y)', axisCols.join(', '));
+  if (axisCols.length === 0) throw new InvalidParameterError('--plot', 'a sweep with at least one swept axis (a line plot needs x)', 'no swept axis');
+  if (axisCols.length === 1) return lineSweep(cols, rows, axisCols[0], field);
   const [xName, yName] = axisCols;
   const xi = cols.indexOf(xName);
   const yi = cols.indexOf(yName);
@@ -286,6 +287,32 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   return phaseDiagram({
     title: `${field}${fixed ? ` at ${fixed}` : ''}`, cells, xTitle: label(xName), yTitle: label(yName), valueTitle: field,
     criticalLine,
+  });
+}
+
+/**
+ * A sweep over one axis: the field as a line against it. Simulated fields get ±2σ error bars
+ * (stdError is the standard error of the bias, half of it that of the accuracy); the exact uL gets
+ * the simulated bias beside it when the sweep has both.
+ */
+function lineSweep(cols: readonly string[], rows: readonly (number | null)[][], xName: string, field: string): Promise<string> {
+  const at = (r: readonly (number | null)[], c: string) => r[cols.indexOf(c)];
+  const xs = (r: readonly (number | null)[]) => at(r, xName)!;
+  const points: SeriesPoint[] = [];
+  const simulatedErr: Record<string, number> = { bias: 1, accuracy: 0.5 };
+  const hasSimulation = cols.includes('stdError');
+  for (const r of rows) {
+    const y = at(r, field);
+    if (y === null || y === undefined) continue;
+    const scale = simulatedErr[field];
+    points.push(scale !== undefined && hasSimulation ? { x: xs(r), y, series: `${field} (simulated, ±2σ)`, err: scale * at(r, 'stdError')! } : { x: xs(r), y, series: field });
+    if (field === 'uL' && hasSimulation && at(r, 'bias') !== null) points.push({ x: xs(r), y: at(r, 'bias')!, series: 'bias (simulated, ±2σ)', err: at(r, 'stdError')! });
+  }
+  if (points.length === 0) throw new InvalidParameterError('--plot-field', 'a field with values in this sweep', field);
+  const fixed = ['b', 'gamma', 'm', 'rho', 'u0', 'depth', 'trials'].filter((c) => c !== xName && cols.includes(c)).map((c) => `${c} = ${at(rows[0], c)}`).join(', ');
+  return seriesPlot({
+    title: `${field}${fixed ? ` at ${fixed}` : ''}`, points, xTitle: AXIS_LABELS[xName] ?? xName, yTitle: field,
+    integerX: ['b', 'depth', 'm'].includes(xName),
   });
 }
 
@@ -343,7 +370,7 @@ export function registerSweepCommands(root: Command): void {
     .option('--seed <n>', 'master seed (§D4)', '1')
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <file>', 'output file: .ndjson, .csv or .json')
-    .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
+    .option('--plot <file.svg|file.png>', 'figure of --plot-field: a heatmap over the first two swept axes, or a line plot (±2σ bars when simulated) over a single swept axis')
     .option('--plot-field <field>', 'field to plot', 'uL')
     .option('--shard <i/N>', 'compute only the i-th of N contiguous parts of the cells')
     .option('--resume', 'finish an interrupted run of the same command')
