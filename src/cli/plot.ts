@@ -250,9 +250,15 @@ export function seriesPlot(p: {
   const lines = p.points.filter((q) => q.err === undefined);
   const dots = p.points.filter((q) => q.err !== undefined).map((q) => ({ ...q, lo: q.y - 2 * q.err!, hi: q.y + 2 * q.err! }));
   const names = [...new Set(p.points.map((q) => q.series))];
-  const color = { field: 'series', type: 'nominal' as const, title: null, sort: names, scale: { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { labelLimit: 400, symbolStrokeWidth: 2.5 } };
+  // Series that differ only by "exact"/"clipped"/"simulated" (one depth, say) share a colour; the
+  // dash and the points tell them apart, so the legend reads as families.
+  const family = (n: string) => n.replace(/\b(exact|clipped|simulated)\b/gi, '').replace(/\(±2σ\)/, '').replace(/[ûu]_/g, 'u_').trim();
+  const families = [...new Set(names.map(family))];
+  const colourOf = (n: string) => PALETTE[families.indexOf(family(n)) % PALETTE.length];
+  const legend = { labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 2.5 };
+  const color = { field: 'series', type: 'nominal' as const, title: null, sort: names, scale: { domain: names, range: names.map(colourOf) }, legend };
   const dashed = names.filter((n) => /clipped/i.test(n));
-  const strokeDash = { field: 'series', type: 'nominal' as const, sort: names, scale: { domain: names, range: names.map((n) => (dashed.includes(n) ? [7, 4] : [1, 0])) }, legend: null };
+  const strokeDash = { field: 'series', type: 'nominal' as const, title: null, sort: names, scale: { domain: names, range: names.map((n) => (dashed.includes(n) ? [7, 4] : [1, 0])) }, legend };
   const y = (field: string) => ({ field, type: 'quantitative' as const, title: p.yTitle });
   const layers: object[] = [
     {

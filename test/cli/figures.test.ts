@@ -92,3 +92,20 @@ describe('sweep figures', () => {
     expect(text).not.toContain('<image ');
   }, 60_000);
 });
+
+describe('series plots (reproduce, trajectories)', () => {
+  it('clipped lines are dashed and share their exact line\'s colour; exact lines are solid', async () => {
+    const { seriesPlot } = await import('../../src/cli/plot.ts');
+    const points = [0, 0.1, 0.2].flatMap((x) => [
+      { x, y: 1 - x, series: 'exact u_10' }, { x, y: 1 - 1.1 * x, series: 'clipped û_10' },
+      { x, y: 2 - x, series: 'exact u_30' }, { x, y: 2 - 1.1 * x, series: 'clipped û_30' },
+    ]);
+    const svg = await seriesPlot({ title: 't', points, xTitle: 'x', yTitle: 'y' });
+    const lines = [...svg.matchAll(/aria-roledescription="line mark" d="[^"]*" stroke="([^"]+)"[^>]*?(stroke-dasharray="([^"]+)")?\/>/g)]
+      .map((m) => ({ stroke: m[1], dash: m[3] ?? null }));
+    expect(lines).toHaveLength(4);
+    expect(lines.filter((l) => l.dash === '7,4')).toHaveLength(2);
+    expect(new Set(lines.map((l) => l.stroke)).size).toBe(2); // one colour per depth
+    expect(svg).toMatch(/series: clipped û_10/);
+  });
+});
