@@ -249,6 +249,11 @@ function renderTheory(): void {
     : `${t.mixingDepth} levels (small-signal ${fmt(t.mixingDepthSmallSignal, 4)})`);
   show(byTestId('critical-gamma'), t.criticalGamma);
   show(byTestId('critical-rho'), Number.isNaN(t.criticalRho) ? null : t.criticalRho, Number.isNaN(t.criticalRho) ? 'none in [0, 1]' : fmt(t.criticalRho));
+  if (t.regime === 'identity') {
+    // γ = ρ = 1: every level copies its input (§B7), so s and the mixing depth are undefined, not NaN.
+    byTestId('regime').textContent = 'identity (γ = ρ = 1: each level passes u through unchanged)';
+    for (const id of ['s', 'mixing']) if (!Number.isFinite(Number(byTestId(id).dataset.value || NaN))) show(byTestId(id), null, 'undefined (identity map)');
+  }
   $('#heat-field-name').textContent = state.field === 'uL' ? `u_L (L = ${L}, u₀ = ${fmt(t.u0)})` : 'u*';
   $('#heat-b').textContent = String(state.b);
   heatmap.draw({ theory: t, field: state.field });
