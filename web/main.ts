@@ -7,6 +7,7 @@ import {
 import { commandLines } from './commandLine.ts';
 import { drawDesign } from './designTable.ts';
 import { count, duration, fmt, show } from './format.ts';
+import { canvasPng, canvasSvgFile, currentDataJson, download, svgFile, svgToCanvas, trajectoryCsv } from './exports.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
 import { convertLeafValue, defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality } from './state.ts';
@@ -335,4 +336,24 @@ function renderMonteCarlo(): void {
   }));
   if (theory) drawTrajectory($<SVGSVGElement>('#trajectory'), theory, theory.exact.length === state.depth + 1 ? points : []);
   else $<SVGSVGElement>('#trajectory').replaceChildren();
+}
+
+// Exports (issue 15): each figure as SVG and PNG, and the data behind them as CSV (the trajectory)
+// or JSON (everything, with the page's query so the state can be restored).
+function shownPoints(): MonteCarloPoint[] {
+  return theory && theory.exact.length === state.depth + 1 ? points : [];
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-export]')) {
+  button.addEventListener('click', async () => {
+    const canvas = $<HTMLCanvasElement>('#heatmap');
+    const svg = $<SVGSVGElement>('#trajectory');
+    const kind = button.dataset.export;
+    if (kind === 'phase-png') download('phase-diagram.png', await canvasPng(canvas));
+    else if (kind === 'phase-svg') download('phase-diagram.svg', canvasSvgFile(canvas), 'image/svg+xml');
+    else if (kind === 'trajectory-svg') download('trajectory.svg', svgFile(svg), 'image/svg+xml');
+    else if (kind === 'trajectory-png') download('trajectory.png', await canvasPng(await svgToCanvas(svgFile(svg), svg.width.baseVal.value, svg.height.baseVal.value)));
+    else if (!theory) return;
+    else if (kind === 'data-csv') download('trajectory.csv', trajectoryCsv(theory, shownPoints()), 'text/csv');
+    else if (kind === 'data-json') download('explorer-data.json', currentDataJson(stateToQuery(state), theory, shownPoints()), 'application/json');
+  });
 }

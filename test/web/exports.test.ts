@@ -1,0 +1,105 @@
+// Explorer exports (issue 15): every download button yields a valid file — PNGs with the PNG
+// signature and the figure's size, SVGs that parse as XML, CSV and JSON that agree with the page.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultState, stateToQuery } from '../../web/state.ts';
+import { collectErrors, launchChromium } from './chromium.mjs';
+import { serveStatic, type StaticServer } from './server.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+let site: string;
+let server: StaticServer;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+const state = { ...defaultState(), depth: 5, trials: 2000 };
+
+beforeAll(async () => {
+  site = await mkdtemp(join(tmpdir(), 'synergy-site-exports-'));
+  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: site, emptyOutDir: true } });
+  server = await serveStatic({ '/': site });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
+  errors = collectErrors(page);
+  await page.goto(`${server.origin}/?${stateToQuery(state)}`);
+  await page.waitForFunction(() => {
+    const r = document.querySelector<HTMLElement>('#results')!;
+    return r.dataset.theory === 'done' && r.dataset.mc === 'done';
+  }, undefined, { timeout: 60_000 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (site) await rm(site, { recursive: true, force: true });
+});
+
+async function downloadOf(kind: string): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${kind}"]`)]);
+  return { name: download.suggestedFilename(), bytes: await readFile((await download.path())!) };
+}
+
+function pngSize(bytes: Buffer): [number, number] {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+/** Parses SVG text in the page; returns the root's name and how many parse errors there were. */
+function parseSvg(text: string): Promise<{ root: string; errors: number; images: number; paths: number }> {
+  return page.evaluate((t) => {
+    const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+    return { root: doc.documentElement.nodeName, errors: doc.getElementsByTagName('parsererror').length, images: doc.getElementsByTagName('image').length, paths: doc.getElementsByTagName('path').length };
+  }, text);
+}
+
+describe('explorer exports', () => {
+  it('phase diagram: PNG of the canvas size and an SVG embedding it', async () => {
+    const png = await downloadOf('phase-png');
+    expect(png.name).toBe('phase-diagram.png');
+    const canvas = await page.$eval('#heatmap', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+    expect(pngSize(png.bytes)).toEqual(canvas);
+    const svg = await downloadOf('phase-svg');
+    expect(svg.name).toBe('phase-diagram.svg');
+    expect(await parseSvg(svg.bytes.toString('utf8'))).toEqual({ root: 'svg', errors: 0, images: 1, paths: 0 });
+  }, 60_000);
+
+  it('trajectory: an SVG with the exact and clipped curves, and a 2× PNG of it', async () => {
+    const svg = await downloadOf('trajectory-svg');
+    const parsed = await parseSvg(svg.bytes.toString('utf8'));
+    expect(parsed.root).toBe('svg');
+    expect(parsed.errors).toBe(0);
+    expect(parsed.paths).toBeGreaterThanOrEqual(2);
+    const png = await downloadOf('trajectory-png');
+    expect(pngSize(png.bytes)).toEqual([1000, 800]);
+  }, 60_000);
+
+  it('data: CSV rows ℓ = 0 … L and JSON agreeing with the numbers on the page', async () => {
+    const csv = (await downloadOf('data-csv')).bytes.toString('utf8').trim().split('\n');
+    expect(csv[0]).toBe('depth,exact,clipped,simulated,stdError,trials');
+    expect(csv).toHaveLength(state.depth + 2);
+    const rows = csv.slice(1).map((l) => l.split(','));
+    rows.forEach((r, depth) => {
+      expect(Number(r[0])).toBe(depth);
+      expect(Number.isFinite(Number(r[1]))).toBe(true);
+    });
+    const uL = Number(await page.getAttribute('[data-testid="u-L"]', 'data-value'));
+    expect(Number(rows[state.depth][1])).toBe(uL);
+    const json = JSON.parse((await downloadOf('data-json')).bytes.toString('utf8'));
+    expect(json.query).toBe(stateToQuery(state));
+    expect(json.alpha).toBe(Number(await page.getAttribute('[data-testid="alpha"]', 'data-value')));
+    expect(json.trajectory).toHaveLength(state.depth + 1);
+    expect(json.trajectory[state.depth].exact).toBe(uL);
+    // The simulated column is filled where the page simulated (the Monte Carlo table's rows).
+    const simulated = await page.$$eval('[data-testid="mc-point"]', (trs) => trs.map((tr) => [Number((tr as HTMLElement).dataset.depth), Number((tr as HTMLElement).dataset.bias)]));
+    expect(simulated.length).toBeGreaterThan(0);
+    for (const [depth, bias] of simulated) expect(json.trajectory[depth].simulated).toBe(bias);
+    expect(json.phaseGrid.uL).toHaveLength(json.phaseGrid.axis.length ** 2);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
