@@ -33,7 +33,11 @@ let mcStarted = 0;
 let mcTicker: ReturnType<typeof setInterval> | undefined;
 /** Runs estimated to take longer than this get a warning in the status line. */
 const LONG_RUN_SECONDS = 20;
+/** Runs estimated longer than this wait for the Run button instead of starting on every input. */
+const AUTO_START_SECONDS = 5;
 let mcTimer: ReturnType<typeof setTimeout> | undefined;
+/** The start of a run that waits for the Run button (estimated over AUTO_START_SECONDS), or null. */
+let pendingStart: (() => void) | null = null;
 /** Quiet time before a Monte Carlo run starts, and before the URL is rewritten. */
 const MC_DELAY_MS = 150;
 const URL_DELAY_MS = 250;
@@ -153,10 +157,18 @@ function compute(): void {
   mcWorker.cancel();
   clearTimeout(mcTimer);
   const request = { id, state };
-  mcTimer = setTimeout(() => {
+  const start = () => {
     mcStarted = performance.now();
+    results.dataset.mc = 'running';
     mcWorker.request(request);
-  }, MC_DELAY_MS);
+    updateMonteCarloButtons();
+  };
+  pendingStart = null;
+  if (cost.seconds > AUTO_START_SECONDS) {
+    results.dataset.mc = 'waiting';
+    pendingStart = start;
+  } else mcTimer = setTimeout(start, MC_DELAY_MS);
+  updateMonteCarloButtons();
   // The status line counts the time while a long simulation has no point to report.
   mcTicker ??= setInterval(() => {
     if (results.dataset.mc === 'running') renderMonteCarloStatus();
@@ -186,11 +198,34 @@ function onTheory(reply: TheoryReply): void {
   results.dataset.theory = reply.theoryError === null && reply.designError === null ? 'done' : 'error';
 }
 
+
+function updateMonteCarloButtons(): void {
+  $<HTMLButtonElement>('#mc-run').hidden = pendingStart === null;
+  $<HTMLButtonElement>('#mc-stop').disabled = !(results.dataset.mc === 'running' && mcWorker.busy);
+}
+
+$('#mc-run').addEventListener('click', () => {
+  const start = pendingStart;
+  pendingStart = null;
+  start?.();
+  renderMonteCarlo();
+});
+$('#mc-stop').addEventListener('click', () => {
+  clearTimeout(mcTimer);
+  if (!mcWorker.stop()) return;
+  results.dataset.mc = 'stopped';
+  updateMonteCarloButtons();
+  renderMonteCarlo();
+});
+
 function onMonteCarlo(reply: MonteCarloReply): void {
-  if (reply.id !== requestId) return;
+  if (reply.id !== requestId || results.dataset.mc === 'stopped') return;
   if (reply.type === 'plan') plan = { depths: reply.depths, skipped: reply.skipped };
   else if (reply.type === 'point') points.push(reply.point);
-  else if (reply.type === 'done') results.dataset.mc = 'done';
+  else if (reply.type === 'done') {
+    results.dataset.mc = 'done';
+    updateMonteCarloButtons();
+  }
   else {
     results.dataset.mc = 'error';
     $('#mc-status').classList.remove('warning');
@@ -283,8 +318,18 @@ function renderMonteCarloStatus(): void {
   status.dataset.cancelled = String(mcWorker.cancelled);
   const skippedCount = plan?.skipped ?? monteCarloDepths(state).skipped;
   const skipped = skippedCount ? ` ${skippedCount} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
-  if (!cost || (results.dataset.mc !== 'done' && results.dataset.mc !== 'running')) return;
+  if (!cost) return;
   const depths = monteCarloDepths(state).depths;
+  if (results.dataset.mc === 'waiting' || results.dataset.mc === 'stopped') {
+    const work = `${count(cost.total)} votes (${state.trials.toLocaleString('en-US')} trials over ${depths.length} depths)`;
+    status.classList.toggle('warning', results.dataset.mc === 'waiting');
+    status.textContent = results.dataset.mc === 'waiting'
+      ? `Monte Carlo (${state.mode}): planned ${work}, about ${duration(cost.seconds)} — over ${AUTO_START_SECONDS} s, so it waits for "Run Monte Carlo".${skipped}`
+      : `Monte Carlo stopped after ${points.length} of ${depths.length} depths (${duration(mcStarted ? (performance.now() - mcStarted) / 1000 : 0)}); any new input starts again.${skipped}`;
+    announce(status.textContent);
+    return;
+  }
+  if (results.dataset.mc !== 'done' && results.dataset.mc !== 'running') return;
   const done = points.reduce((sum, p) => sum + (cost!.votes[depths.indexOf(p.depth)] ?? 0), 0);
   const elapsed = mcStarted ? (performance.now() - mcStarted) / 1000 : 0;
   const work = `${count(cost.total)} votes (${state.trials.toLocaleString('en-US')} trials × Σ ${state.mode === 'full' ? 'b^ℓ' : 'b·ℓ'} over ${depths.length} depths)`;

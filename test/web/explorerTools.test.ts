@@ -1,5 +1,6 @@
-// Explorer exports (issue 15): every download button yields a valid file — PNGs with the PNG
-// signature and the figure's size, SVGs that parse as XML, CSV and JSON that agree with the page.
+// Explorer tools (issue 15): every download button yields a valid file — PNGs with the PNG
+// signature and the figure's size, SVGs that parse as XML, CSV and JSON that agree with the page —
+// and Monte Carlo runs estimated over a few seconds wait for Run, and Stop terminates the worker.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultState, stateToQuery } from '../../web/state.ts';
+import { defaultState, parseState, stateToQuery } from '../../web/state.ts';
 import { collectErrors, launchChromium } from './chromium.mjs';
 import { serveStatic, type StaticServer } from './server.mjs';
 
@@ -102,4 +103,37 @@ describe('explorer exports', () => {
     expect(json.phaseGrid.uL).toHaveLength(json.phaseGrid.axis.length ** 2);
     expect(errors).toEqual([]);
   }, 60_000);
+});
+
+describe('Monte Carlo Run and Stop', () => {
+  it('a long run waits for Run; Stop terminates its worker and no further points arrive', async () => {
+    // Full trees to depth 12 with 200,000 trials: hours of work, far over the auto-start limit.
+    const heavy = parseState('mode=full&depth=12&trials=200000&b=5').state;
+    await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#results')!.dataset.theory === 'done');
+    expect(await page.getAttribute('#results', 'data-mc')).toBe('waiting');
+    expect(await page.isVisible('#mc-run')).toBe(true);
+    expect(await page.isDisabled('#mc-stop')).toBe(true);
+    expect(await page.textContent('#mc-status')).toMatch(/waits for "Run Monte Carlo"/);
+    await page.waitForTimeout(1000);
+    expect(await page.$$('[data-testid="mc-point"]')).toHaveLength(0);
+
+    await page.click('#mc-run');
+    await page.waitForSelector('[data-testid="mc-point"][data-depth="2"]', { state: 'attached', timeout: 30_000 });
+    const simulating = page.workers().filter((w) => w.url().includes('montecarlo'));
+    expect(simulating, page.workers().map((w) => w.url()).join(' ')).toHaveLength(1);
+    const worker = simulating[0];
+    expect(await page.getAttribute('#results', 'data-mc')).toBe('running');
+    expect(await page.isEnabled('#mc-stop')).toBe(true);
+    const closed = new Promise<void>((resolve) => worker.once('close', () => resolve()));
+    await page.click('#mc-stop');
+    await closed; // the worker that was simulating is gone (terminated), not merely ignored
+    expect(await page.getAttribute('#results', 'data-mc')).toBe('stopped');
+    const kept = (await page.$$('[data-testid="mc-point"]')).length;
+    expect(await page.textContent('#mc-status')).toMatch(new RegExp(`^Monte Carlo stopped after ${kept} of \\d+ depths`));
+    await page.waitForTimeout(2000);
+    expect(await page.$$('[data-testid="mc-point"]')).toHaveLength(kept);
+    expect(await page.isDisabled('#mc-stop')).toBe(true);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
