@@ -358,6 +358,7 @@ describe('the explorer in headless Chromium', () => {
     // A Monte Carlo worker that crashes mid-run is replaced on the next input as well.
     const heavy = { ...state, mode: 'full' as const, depth: 12, trials: 200_000 };
     await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
+    await page.click('#mc-run'); // estimated over a few seconds: waits for Run
     await page.waitForSelector('[data-testid="mc-point"][data-depth="2"]', { state: 'attached', timeout: 30_000 });
     await page.evaluate(() => {
       const w = (window as unknown as { explorer: { mcWorker: { worker: Worker } } }).explorer.mcWorker.worker;

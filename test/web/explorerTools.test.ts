@@ -1,7 +1,7 @@
 // Explorer tools (issue 15): every download button yields a valid file — PNGs with the PNG
 // signature and the figure's size, SVGs that parse as XML, CSV and JSON that agree with the page —
 // and Monte Carlo runs estimated over a few seconds wait for Run, and Stop terminates the worker.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,5 +135,27 @@ describe('Monte Carlo Run and Stop', () => {
     expect(await page.$$('[data-testid="mc-point"]')).toHaveLength(kept);
     expect(await page.isDisabled('#mc-stop')).toBe(true);
     expect(errors).toEqual([]);
+  }, 90_000);
+});
+
+describe('layout', () => {
+  it('no horizontal overflow at 420 px; side by side at 1400 px (screenshots in test-artifacts/)', async () => {
+    const artifacts = join(ROOT, 'test-artifacts');
+    await mkdir(artifacts, { recursive: true });
+    const narrow = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    await narrow.goto(`${server.origin}/?${stateToQuery(state)}`);
+    await narrow.waitForFunction(() => document.querySelector<HTMLElement>('#results')!.dataset.mc === 'done', undefined, { timeout: 60_000 });
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await narrow.screenshot({ path: join(artifacts, 'explorer-420.png'), fullPage: true });
+    await narrow.close();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(`${server.origin}/?${stateToQuery(state)}`);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#results')!.dataset.mc === 'done', undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
+    // Side by side: the controls column and the results start at the same height.
+    const [form, results] = await Promise.all(['main > :first-child', '#results'].map((sel) => page.locator(sel).boundingBox()));
+    expect(Math.abs(form!.y - results!.y)).toBeLessThan(5);
+    expect(results!.x).toBeGreaterThan(form!.x + form!.width - 1);
+    await page.screenshot({ path: join(artifacts, 'explorer-1400.png'), fullPage: false });
   }, 90_000);
 });
