@@ -139,7 +139,7 @@ describe('Monte Carlo Run and Stop', () => {
 });
 
 describe('layout', () => {
-  it('no horizontal overflow at 420 px; side by side at 1400 px (screenshots in test-artifacts/)', async () => {
+  it('no horizontal overflow at 420 px; controls beside the results at 1400 px (screenshots in test-artifacts/)', async () => {
     const artifacts = join(ROOT, 'test-artifacts');
     await mkdir(artifacts, { recursive: true });
     const narrow = await browser.newPage({ viewport: { width: 420, height: 900 } });
