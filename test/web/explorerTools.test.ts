@@ -159,3 +159,16 @@ describe('layout', () => {
     await page.screenshot({ path: join(artifacts, 'explorer-1400.png'), fullPage: false });
   }, 90_000);
 });
+
+describe('help panel', () => {
+  it('defines every control and links to docs/model.md', async () => {
+    await page.goto(`${server.origin}/?${stateToQuery(state)}`);
+    const fields = await page.$$eval('[data-field]', (els) => [...new Set(els.map((e) => (e as HTMLElement).dataset.field!))]);
+    const helped = await page.$$eval('#help [data-help]', (els) => els.map((e) => (e as HTMLElement).dataset.help!.split(' ')).flat());
+    expect(fields.length).toBeGreaterThan(15);
+    expect(fields.filter((f) => !helped.includes(f))).toEqual([]);
+    const definitions = await page.$$eval('#help [data-help] + dd', (els) => els.map((e) => e.textContent!.trim()));
+    expect(definitions.every((d) => d.length > 20)).toBe(true);
+    expect(await page.getAttribute('#help a', 'href')).toBe('../docs/model.md');
+  }, 60_000);
+});
