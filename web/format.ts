@@ -2,7 +2,9 @@
 
 export function fmt(x: number | null | undefined, digits = 6): string {
   if (x === null || x === undefined) return '—';
-  if (Number.isNaN(x)) return 'NaN';
+  // Never "NaN" on the page: a quantity undefined at this input (e.g. s or the mixing depth of the
+  // identity map γ = ρ = 1) shows as "—", and callers that know why say so in words.
+  if (Number.isNaN(x)) return '—';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(3).replace('-', '−');
   return Number(x.toPrecision(digits)).toString().replace('-', '−');

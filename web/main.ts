@@ -7,6 +7,7 @@ import {
 import { commandLines } from './commandLine.ts';
 import { drawDesign } from './designTable.ts';
 import { count, duration, fmt, show } from './format.ts';
+import { canvasPng, canvasSvgFile, currentDataJson, download, svgFile, svgToCanvas, trajectoryCsv } from './exports.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
 import { convertLeafValue, defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality } from './state.ts';
@@ -32,7 +33,11 @@ let mcStarted = 0;
 let mcTicker: ReturnType<typeof setInterval> | undefined;
 /** Runs estimated to take longer than this get a warning in the status line. */
 const LONG_RUN_SECONDS = 20;
+/** Runs estimated longer than this wait for the Run button instead of starting on every input. */
+const AUTO_START_SECONDS = 5;
 let mcTimer: ReturnType<typeof setTimeout> | undefined;
+/** The start of a run that waits for the Run button (estimated over AUTO_START_SECONDS), or null. */
+let pendingStart: (() => void) | null = null;
 /** Quiet time before a Monte Carlo run starts, and before the URL is rewritten. */
 const MC_DELAY_MS = 150;
 const URL_DELAY_MS = 250;
@@ -152,10 +157,18 @@ function compute(): void {
   mcWorker.cancel();
   clearTimeout(mcTimer);
   const request = { id, state };
-  mcTimer = setTimeout(() => {
+  const start = () => {
     mcStarted = performance.now();
+    results.dataset.mc = 'running';
     mcWorker.request(request);
-  }, MC_DELAY_MS);
+    updateMonteCarloButtons();
+  };
+  pendingStart = null;
+  if (cost.seconds > AUTO_START_SECONDS) {
+    results.dataset.mc = 'waiting';
+    pendingStart = start;
+  } else mcTimer = setTimeout(start, MC_DELAY_MS);
+  updateMonteCarloButtons();
   // The status line counts the time while a long simulation has no point to report.
   mcTicker ??= setInterval(() => {
     if (results.dataset.mc === 'running') renderMonteCarloStatus();
@@ -185,11 +198,34 @@ function onTheory(reply: TheoryReply): void {
   results.dataset.theory = reply.theoryError === null && reply.designError === null ? 'done' : 'error';
 }
 
+
+function updateMonteCarloButtons(): void {
+  $<HTMLButtonElement>('#mc-run').hidden = pendingStart === null;
+  $<HTMLButtonElement>('#mc-stop').disabled = !(results.dataset.mc === 'running' && mcWorker.busy);
+}
+
+$('#mc-run').addEventListener('click', () => {
+  const start = pendingStart;
+  pendingStart = null;
+  start?.();
+  renderMonteCarlo();
+});
+$('#mc-stop').addEventListener('click', () => {
+  clearTimeout(mcTimer);
+  if (!mcWorker.stop()) return;
+  results.dataset.mc = 'stopped';
+  updateMonteCarloButtons();
+  renderMonteCarlo();
+});
+
 function onMonteCarlo(reply: MonteCarloReply): void {
-  if (reply.id !== requestId) return;
+  if (reply.id !== requestId || results.dataset.mc === 'stopped') return;
   if (reply.type === 'plan') plan = { depths: reply.depths, skipped: reply.skipped };
   else if (reply.type === 'point') points.push(reply.point);
-  else if (reply.type === 'done') results.dataset.mc = 'done';
+  else if (reply.type === 'done') {
+    results.dataset.mc = 'done';
+    updateMonteCarloButtons();
+  }
   else {
     results.dataset.mc = 'error';
     $('#mc-status').classList.remove('warning');
@@ -249,6 +285,11 @@ function renderTheory(): void {
     : `${t.mixingDepth} levels (small-signal ${fmt(t.mixingDepthSmallSignal, 4)})`);
   show(byTestId('critical-gamma'), t.criticalGamma);
   show(byTestId('critical-rho'), Number.isNaN(t.criticalRho) ? null : t.criticalRho, Number.isNaN(t.criticalRho) ? 'none in [0, 1]' : fmt(t.criticalRho));
+  if (t.regime === 'identity') {
+    // γ = ρ = 1: every level copies its input (§B7), so s and the mixing depth are undefined, not NaN.
+    byTestId('regime').textContent = 'identity (γ = ρ = 1: each level passes u through unchanged)';
+    for (const id of ['s', 'mixing']) if (!Number.isFinite(Number(byTestId(id).dataset.value || NaN))) show(byTestId(id), null, 'undefined (identity map)');
+  }
   $('#heat-field-name').textContent = state.field === 'uL' ? `u_L (L = ${L}, u₀ = ${fmt(t.u0)})` : 'u*';
   $('#heat-b').textContent = String(state.b);
   heatmap.draw({ theory: t, field: state.field });
@@ -277,8 +318,18 @@ function renderMonteCarloStatus(): void {
   status.dataset.cancelled = String(mcWorker.cancelled);
   const skippedCount = plan?.skipped ?? monteCarloDepths(state).skipped;
   const skipped = skippedCount ? ` ${skippedCount} deeper levels skipped: b^ℓ leaves exceed a full-tree simulation (use level by level).` : '';
-  if (!cost || (results.dataset.mc !== 'done' && results.dataset.mc !== 'running')) return;
+  if (!cost) return;
   const depths = monteCarloDepths(state).depths;
+  if (results.dataset.mc === 'waiting' || results.dataset.mc === 'stopped') {
+    const work = `${count(cost.total)} votes (${state.trials.toLocaleString('en-US')} trials over ${depths.length} depths)`;
+    status.classList.toggle('warning', results.dataset.mc === 'waiting');
+    status.textContent = results.dataset.mc === 'waiting'
+      ? `Monte Carlo (${state.mode}): planned ${work}, about ${duration(cost.seconds)} — over ${AUTO_START_SECONDS} s, so it waits for "Run Monte Carlo".${skipped}`
+      : `Monte Carlo stopped after ${points.length} of ${depths.length} depths (${duration(mcStarted ? (performance.now() - mcStarted) / 1000 : 0)}); any new input starts again.${skipped}`;
+    announce(status.textContent);
+    return;
+  }
+  if (results.dataset.mc !== 'done' && results.dataset.mc !== 'running') return;
   const done = points.reduce((sum, p) => sum + (cost!.votes[depths.indexOf(p.depth)] ?? 0), 0);
   const elapsed = mcStarted ? (performance.now() - mcStarted) / 1000 : 0;
   const work = `${count(cost.total)} votes (${state.trials.toLocaleString('en-US')} trials × Σ ${state.mode === 'full' ? 'b^ℓ' : 'b·ℓ'} over ${depths.length} depths)`;
@@ -330,4 +381,24 @@ function renderMonteCarlo(): void {
   }));
   if (theory) drawTrajectory($<SVGSVGElement>('#trajectory'), theory, theory.exact.length === state.depth + 1 ? points : []);
   else $<SVGSVGElement>('#trajectory').replaceChildren();
+}
+
+// Exports (issue 15): each figure as SVG and PNG, and the data behind them as CSV (the trajectory)
+// or JSON (everything, with the page's query so the state can be restored).
+function shownPoints(): MonteCarloPoint[] {
+  return theory && theory.exact.length === state.depth + 1 ? points : [];
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-export]')) {
+  button.addEventListener('click', async () => {
+    const canvas = $<HTMLCanvasElement>('#heatmap');
+    const svg = $<SVGSVGElement>('#trajectory');
+    const kind = button.dataset.export;
+    if (kind === 'phase-png') download('phase-diagram.png', await canvasPng(canvas));
+    else if (kind === 'phase-svg') download('phase-diagram.svg', canvasSvgFile(canvas), 'image/svg+xml');
+    else if (kind === 'trajectory-svg') download('trajectory.svg', svgFile(svg), 'image/svg+xml');
+    else if (kind === 'trajectory-png') download('trajectory.png', await canvasPng(await svgToCanvas(svgFile(svg), svg.width.baseVal.value, svg.height.baseVal.value)));
+    else if (!theory) return;
+    else if (kind === 'data-csv') download('trajectory.csv', trajectoryCsv(theory, shownPoints()), 'text/csv');
+    else if (kind === 'data-json') download('explorer-data.json', currentDataJson(stateToQuery(state), theory, shownPoints()), 'application/json');
+  });
 }

@@ -161,11 +161,20 @@ export class MonteCarloWorker {
 
   /** Stops the run in flight, if any (a worker still loading has not started it: dropping it is enough). */
   cancel(): void {
-    if (!this.running) return;
+    if (this.stop()) this.cancelled++;
+  }
+
+  /** Ends the run in flight (the Stop button): terminates its worker. True when one was running. */
+  stop(): boolean {
+    if (!this.running) return false;
     if (this.handle.loaded) this.handle.restart();
     else this.handle.drop();
     this.running = false;
-    this.cancelled++;
+    return true;
+  }
+
+  get busy(): boolean {
+    return this.running;
   }
 
   request(request: WorkerRequest): void {

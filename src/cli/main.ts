@@ -3,6 +3,7 @@
 // the allowed values and exit with status 2; failures while working exit with status 1.
 import { Command, CommanderError, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
+import { MissingPlottingError, writeFigure } from './plot.ts';
 import { analyze, formatAnalysis } from './analyze.ts';
 import { design, formatDesign } from './design.ts';
 import { parseInteger } from './options.ts';
@@ -10,7 +11,6 @@ import { progressReporter } from './progress.ts';
 import { reproduce, resultsTable, summaryLines } from './reproduce.ts';
 import { formatSimulation, parseMode, simulate, trajectoryFigure } from './simulate.ts';
 import { resolveDesign } from './designFlags.ts';
-import { writeFile } from 'node:fs/promises';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { registerClusterCommand } from './cluster.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
@@ -50,14 +50,14 @@ export function program(): Command {
     .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
 
   designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ'))
-    .option('--plot <file.svg>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
+    .option('--plot <file.svg|file.png>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const a = analyze(o);
       if (o.plot !== undefined) {
         const { level, u0, depth } = resolveDesign(o);
-        await writeFile(o.plot, await trajectoryFigure({ level, u0, depth }));
+        await writeFigure(o.plot, trajectoryFigure({ level, u0, depth }));
       }
       print(!!o.json, a, () => formatAnalysis(a));
     });
@@ -69,14 +69,14 @@ export function program(): Command {
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads sharing the trials (same counts for any number; default: 1 under a second, else all cores)')
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)
-    .option('--plot <file.svg>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
+    .option('--plot <file.svg|file.png>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const r = await simulate(o, { plan: (line) => process.stderr.write(line + '\n'), onProgress: progressReporter('simulate', 'chunks') });
       if (o.plot !== undefined) {
         const { level, u0, depth } = resolveDesign(o);
-        await writeFile(o.plot, await trajectoryFigure({ level, u0, depth, variant: r.variant, simulation: { trials: r.trials, seed: r.seed, mode: r.mode } }));
+        await writeFigure(o.plot, trajectoryFigure({ level, u0, depth, variant: r.variant, simulation: { trials: r.trials, seed: r.seed, mode: r.mode } }));
       }
       print(!!o.json, r, () => formatSimulation(r));
     });
@@ -166,12 +166,12 @@ export function program(): Command {
     .option('--rho <ρ>', 'shared-failure correlation in [0, 1] (§B4)')
     .option('--window <W>', 'context window of one agent, tokens (default: unlimited)')
     .option('--overhead <W0>', "an aggregator's own prompt tokens", '0')
-    .option('--plot <file.svg>', 'predicted accuracy against single-agent accuracy, p† marked')
+    .option('--plot <file.svg|file.png>', 'predicted accuracy against single-agent accuracy, p† marked')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const r = await predict(o);
-      if (o.plot !== undefined) await writeFile(o.plot, await predictionFigure(r));
+      if (o.plot !== undefined) await writeFigure(o.plot, predictionFigure(r));
       print(!!o.json, r, () => formatPrediction(r));
     });
 
@@ -191,12 +191,12 @@ export function program(): Command {
     .option('--bootstrap <n>', 'cluster-bootstrap resamples', '2000')
     .option('--level <q>', 'interval level', '0.95')
     .option('--seed <n>', 'bootstrap seed', String(DEFAULT_SEED))
-    .option('--plot <file.svg>', 'held-out predicted vs observed, and every model\'s error')
+    .option('--plot <file.svg|file.png>', 'held-out predicted vs observed, and every model\'s error')
     .option('--json', 'machine-readable output')
     .action(async (file, o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const r = await validate(file, o);
-      if (o.plot !== undefined) await writeFile(o.plot, await validationFigure(r));
+      if (o.plot !== undefined) await writeFigure(o.plot, validationFigure(r));
       print(!!o.json, r, () => formatValidation(r));
     });
 
@@ -281,6 +281,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof InterruptedError) {
       process.stderr.write(`\nsynergy: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof MissingPlottingError) {
+      process.stderr.write(`synergy: ${error.message}\n`);
+      return 2;
     }
     if (error instanceof InvalidParameterError) {
       process.stderr.write(`synergy: ${asFlagError(root, argv[0], error).message}\n`);

@@ -19,7 +19,7 @@ import { mergeShards, OutputWriteError } from './mergeShards.ts';
 import { lockOutput } from './outputLock.ts';
 import { scanForResume } from './rowFile.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
-import { phaseDiagram } from './plot.ts';
+import { phaseDiagram, seriesPlot, writeFigure, type SeriesPoint } from './plot.ts';
 import { progressReporter } from './progress.ts';
 import { resolveSweepSpec } from '../sweep/spec.ts';
 import { DEFAULT_SEED } from '../simulate/index.ts';
@@ -291,15 +291,15 @@ async function runSweep(f: SweepFlags): Promise<void> {
     await lock?.release();
   }
   await handle.close();
-  if (f.plot !== undefined) await writeFile(f.plot, await plotSweep(f.out, format, spec, f.plotField));
+  if (f.plot !== undefined) await writeFigure(f.plot, plotSweep(f.out, format, spec, f.plotField));
   if (f.json) process.stdout.write(JSON.stringify({ out: f.out, cells: written, range }) + '\n');
 }
 
-/** --plot needs --plot-field among the columns and two swept axes: checked before the sweep runs. */
+/** --plot needs --plot-field among the columns and a swept axis (one: a line plot; two: a heatmap): checked before the sweep runs. */
 function checkPlotFlags(r: ResolvedSweep, cols: readonly string[], field: string): void {
   if (!cols.includes(field)) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
   const axes = (['rho', 'gamma', 'm', 'u0', 'b', 'depth'] as const).filter((a) => r[a] !== undefined && new Set(r[a]).size > 1);
-  if (axes.length < 2) throw new InvalidParameterError('--plot', 'a sweep with at least two swept axes (a heatmap needs x and y)', axes.join(', ') || 'none');
+  if (axes.length < 1) throw new InvalidParameterError('--plot', 'a sweep with at least one swept axis (a line plot; two give a heatmap)', 'none');
 }
 
 /** A whole sweep to one Parquet file (typed columns; see src/sweep/parquet.ts). */
@@ -397,7 +397,8 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   const fi = cols.indexOf(field);
   if (fi < 0) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
   const axisCols = ['rho', 'gamma', 'm', 'u0', 'b', 'depth'].filter((c) => cols.includes(c) && new Set(rows.map((r) => r[cols.indexOf(c)])).size > 1);
-  if (axisCols.length < 2) throw new InvalidParameterError('--plot', 'a sweep with at least two swept axes (a heatmap needs x and y)', axisCols.join(', '));
+  if (axisCols.length === 0) throw new InvalidParameterError('--plot', 'a sweep with at least one swept axis (a line plot needs x)', 'no swept axis');
+  if (axisCols.length === 1) return lineSweep(cols, rows, axisCols[0], field);
   const [xName, yName] = axisCols;
   const xi = cols.indexOf(xName);
   const yi = cols.indexOf(yName);
@@ -427,6 +428,32 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   });
 }
 
+/**
+ * A sweep over one axis: the field as a line against it. Simulated fields get ±2σ error bars
+ * (stdError is the standard error of the bias, half of it that of the accuracy); the exact uL gets
+ * the simulated bias beside it when the sweep has both.
+ */
+function lineSweep(cols: readonly string[], rows: readonly (number | null)[][], xName: string, field: string): Promise<string> {
+  const at = (r: readonly (number | null)[], c: string) => r[cols.indexOf(c)];
+  const xs = (r: readonly (number | null)[]) => at(r, xName)!;
+  const points: SeriesPoint[] = [];
+  const simulatedErr: Record<string, number> = { bias: 1, accuracy: 0.5 };
+  const hasSimulation = cols.includes('stdError');
+  for (const r of rows) {
+    const y = at(r, field);
+    if (y === null || y === undefined) continue;
+    const scale = simulatedErr[field];
+    points.push(scale !== undefined && hasSimulation ? { x: xs(r), y, series: `${field} (simulated, ±2σ)`, err: scale * at(r, 'stdError')! } : { x: xs(r), y, series: field });
+    if (field === 'uL' && hasSimulation && at(r, 'bias') !== null) points.push({ x: xs(r), y: at(r, 'bias')!, series: 'bias (simulated, ±2σ)', err: at(r, 'stdError')! });
+  }
+  if (points.length === 0) throw new InvalidParameterError('--plot-field', 'a field with values in this sweep', field);
+  const fixed = ['b', 'gamma', 'm', 'rho', 'u0', 'depth', 'trials'].filter((c) => c !== xName && cols.includes(c)).map((c) => `${c} = ${at(rows[0], c)}`).join(', ');
+  return seriesPlot({
+    title: `${field}${fixed ? ` at ${fixed}` : ''}`, points, xTitle: AXIS_LABELS[xName] ?? xName, yTitle: field,
+    integerX: ['b', 'depth', 'm'].includes(xName),
+  });
+}
+
 /** The flags of `synergy sweep` (shared with `synergy cluster`, which checks a sweep command with them). */
 export function sweepOptions(cmd: Command): Command {
   return cmd
@@ -441,7 +468,7 @@ export function sweepOptions(cmd: Command): Command {
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <file>', 'output file: .ndjson, .csv, .json or .parquet (typed columns; not resumable); - for standard output (with --format)')
     .addOption(new Option('--format <format>', 'with --out -: the format written to standard output').choices(['ndjson', 'csv']))
-    .option('--plot <file.svg>', 'phase-diagram heatmap of --plot-field over the first two swept axes')
+    .option('--plot <file.svg|file.png>', 'figure of --plot-field: a heatmap over the first two swept axes, or a line plot (±2σ bars when simulated) over a single swept axis')
     .option('--plot-field <field>', 'field to plot', 'uL')
     .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
     .option('--shard-count <N>', 'with --shard auto: the number of array tasks where the engine does not say (Kubernetes, AWS Batch; or SYNERGY_SHARD_COUNT)')

@@ -243,6 +243,8 @@ describe('the explorer in headless Chromium', () => {
     // Full trees at depth 12 with 200,000 trials would take hours (b^ℓ leaves per trial).
     const heavy = parseState('mode=full&depth=12&trials=200000&b=5').state;
     await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
+    // Estimated over a few seconds: it waits for the Run button (explorerTools.test.ts checks that).
+    await page.click('#mc-run');
     await page.waitForSelector('[data-testid="mc-point"][data-depth="3"]', { state: 'attached', timeout: 30_000 });
     expect(await page.getAttribute('#results', 'data-mc')).toBe('running');
     // The status line says what the run costs (trials × Σ_ℓ 5^ℓ over the depths a full tree allows)
@@ -258,7 +260,7 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.getAttribute('#mc-status', 'aria-live')).toBeNull();
     expect(await page.getAttribute('[data-testid="mc-announce"]', 'aria-live')).toBe('polite');
     const announced = await page.textContent('[data-testid="mc-announce"]');
-    expect(announced).toMatch(/^Monte Carlo \(full\): planned .+ Long run:/);
+    expect(announced).toMatch(/^Monte Carlo \(full\): planned .+ waits for "Run Monte Carlo"/);
     const ticking = await page.textContent('#mc-status');
     await page.waitForFunction((before) => document.querySelector('#mc-status')!.textContent !== before, ticking, { timeout: 5_000 });
     expect(await page.textContent('[data-testid="mc-announce"]')).toBe(announced);
@@ -356,6 +358,7 @@ describe('the explorer in headless Chromium', () => {
     // A Monte Carlo worker that crashes mid-run is replaced on the next input as well.
     const heavy = { ...state, mode: 'full' as const, depth: 12, trials: 200_000 };
     await page.goto(`${server.origin}/?${stateToQuery(heavy)}`);
+    await page.click('#mc-run'); // estimated over a few seconds: waits for Run
     await page.waitForSelector('[data-testid="mc-point"][data-depth="2"]', { state: 'attached', timeout: 30_000 });
     await page.evaluate(() => {
       const w = (window as unknown as { explorer: { mcWorker: { worker: Worker } } }).explorer.mcWorker.worker;

@@ -23,7 +23,7 @@ describe('explorer formatting', () => {
     expect(fmt(-0.367264)).toBe('−0.367264');
     expect(fmt(2e6)).toBe('2.000e+6');
     expect(fmt(null)).toBe('—');
-    expect(fmt(Number.NaN)).toBe('NaN');
+    expect(fmt(Number.NaN)).toBe('—'); // never "NaN" on the page (issue 15)
   });
 
   it('counts and durations for the Monte Carlo status line', () => {

@@ -1,0 +1,111 @@
+// CLI figures (issue 15): optional plotting packages, bounded raster heatmaps, PNG output, 1-D sweeps.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, synergy, type Run } from './run.ts';
+
+const HIDE = fileURLToPath(new URL('./fixtures/hide-modules.mjs', import.meta.url));
+const NODE_ENTRY = fileURLToPath(new URL('../../dist/node.js', import.meta.url));
+
+/** Node with the given packages hidden (resolving as "not installed"). */
+function nodeHiding(hide: string[], args: string[], cwd?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', HIDE, ...args], { cwd, env: { ...process.env, HIDE_MODULES: hide.join(',') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+let dir: string;
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'synergy-figures-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+describe('optional plotting packages', () => {
+  it('the library entry loads without ever requesting vega or vega-lite', async () => {
+    const r = await nodeHiding(['vega', 'vega-lite', '@resvg/resvg-js'], ['-e', `const m = await import(${JSON.stringify(NODE_ENTRY)}); console.log(typeof m.majorityBias, typeof m.sweep);`, '--input-type=module']);
+    expect(r.stderr).not.toContain('hidden-module-requested');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('function function');
+  });
+
+  it('a command that draws nothing runs without vega', async () => {
+    const r = await nodeHiding(['vega', 'vega-lite'], [BIN, 'analyze', '--b', '5', '--gamma', '0.6', '--rho', '0.1', '--u0', '0.05', '--depth', '10', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('hidden-module-requested');
+    expect(JSON.parse(r.stdout)).toBeTypeOf('object');
+  });
+
+  it('--plot without vega: one line naming the packages to install, exit 2, no file', async () => {
+    const plot = join(dir, 'missing.svg');
+    const r = await nodeHiding(['vega', 'vega-lite'], [BIN, 'analyze', '--b', '5', '--gamma', '0.6', '--rho', '0.1', '--u0', '0.05', '--depth', '10', '--plot', plot]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('hidden-module-requested'));
+    expect(lines).toEqual(['synergy: Drawing figures needs vega and vega-lite, which are not installed; run: npm install vega vega-lite']);
+    await expect(stat(plot)).rejects.toThrow();
+  });
+
+  it('a .png without @resvg/resvg-js names that package', async () => {
+    const r = await nodeHiding(['@resvg/resvg-js'], [BIN, 'analyze', '--b', '5', '--gamma', '0.6', '--rho', '0.1', '--u0', '0.05', '--depth', '10', '--plot', join(dir, 'x.png')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('synergy: PNG output needs @resvg/resvg-js, which is not installed; run: npm install @resvg/resvg-js');
+  });
+});
+
+describe('sweep figures', () => {
+  it('a 200 × 200 heatmap is one embedded image, under 1 MB, with no per-cell rectangles', async () => {
+    const svg = join(dir, 'big.svg');
+    const r = await synergy(['sweep', '--axis', 'rho=0:0.5:200', '--axis', 'gamma=0.3:1:200', '--b', '5', '--u0', '0.05', '--depth', '20', '--workers', '1', '--out', join(dir, 'big.csv'), '--plot', svg]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = await readFile(svg, 'utf8');
+    expect(text.length).toBeLessThan(1_000_000);
+    expect(text.match(/<image /g)).toHaveLength(1);
+    expect(text).toContain('data:image/png;base64,');
+    // One <path> per cell was the old layout: now only axes, legend and the critical line draw paths.
+    expect((text.match(/<path /g) ?? []).length).toBeLessThan(200);
+  }, 120_000);
+
+  it('PNG output is a PNG', async () => {
+    const png = join(dir, 'small.png');
+    const r = await synergy(['sweep', '--axis', 'rho=0:0.5:5', '--axis', 'gamma=0.3:1:5', '--b', '5', '--u0', '0.05', '--depth', '10', '--workers', '1', '--out', join(dir, 'small.csv'), '--plot', png]);
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = await readFile(png);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(400); // IHDR width: 2× the figure
+  }, 60_000);
+
+  it('a one-axis sweep plots as a line with ±2σ error bars for the simulated bias', async () => {
+    const svg = join(dir, 'one.svg');
+    const r = await synergy(['sweep', '--axis', 'rho=0:0.5:6', '--b', '5', '--gamma', '0.6', '--u0', '0.05', '--depth', '4', '--trials', '500', '--compute', 'both', '--workers', '1', '--out', join(dir, 'one.csv'), '--plot', svg]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = await readFile(svg, 'utf8');
+    expect(text).toContain('bias (simulated, ±2σ)');
+    expect(text).toContain('shared-failure correlation ρ');
+    expect(text).toContain('aria-roledescription="line mark"');
+    expect(text).toContain('aria-roledescription="errorbar"');
+    expect(text).not.toContain('<image ');
+  }, 60_000);
+});
+
+describe('series plots (reproduce, trajectories)', () => {
+  it('clipped lines are dashed and share their exact line\'s colour; exact lines are solid', async () => {
+    const { seriesPlot } = await import('../../src/cli/plot.ts');
+    const points = [0, 0.1, 0.2].flatMap((x) => [
+      { x, y: 1 - x, series: 'exact u_10' }, { x, y: 1 - 1.1 * x, series: 'clipped û_10' },
+      { x, y: 2 - x, series: 'exact u_30' }, { x, y: 2 - 1.1 * x, series: 'clipped û_30' },
+    ]);
+    const svg = await seriesPlot({ title: 't', points, xTitle: 'x', yTitle: 'y' });
+    const lines = [...svg.matchAll(/aria-roledescription="line mark" d="[^"]*" stroke="([^"]+)"[^>]*?(stroke-dasharray="([^"]+)")?\/>/g)]
+      .map((m) => ({ stroke: m[1], dash: m[3] ?? null }));
+    expect(lines).toHaveLength(4);
+    expect(lines.filter((l) => l.dash === '7,4')).toHaveLength(2);
+    expect(new Set(lines.map((l) => l.stroke)).size).toBe(2); // one colour per depth
+    expect(svg).toMatch(/series: clipped û_10/);
+  });
+});
