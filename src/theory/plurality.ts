@@ -36,9 +36,9 @@ function multiply(a: Float64Array, b: Float64Array, deg: number): Float64Array {
 }
 
 function power(base: Float64Array, e: number, deg: number): Float64Array {
-  let result = new Float64Array(deg + 1);
+  let result: Float64Array = new Float64Array(deg + 1);
   result[0] = 1;
-  let sq = base;
+  let sq: Float64Array = base;
   while (e > 0) {
     if (e & 1) result = multiply(result, sq, deg);
     e = Math.floor(e / 2);
@@ -152,7 +152,8 @@ function bernstein(coef: ArrayLike<number>, n: number, p: number): number {
 
 /** Π(p): probability that the plurality of b i.i.d. votes of accuracy p is right (§H4). */
 export function pluralityAccuracy(b: number, answers: Answers, p: number): number {
-  return bernstein(pluralityWeights(b, answers), b, checkUnit('p', p));
+  // the terms are ≥ 0 and sum to ≤ 1; clamp the last-ulp rounding so S(1) ≤ 1 holds exactly
+  return Math.min(1, bernstein(pluralityWeights(b, answers), b, checkUnit('p', p)));
 }
 
 /** Π'(p) = b·Σ_c C(b−1,c)·p^c·(1−p)^(b−1−c)·(w_{c+1} − w_c). */
