@@ -29,7 +29,7 @@ function jsonNumbers(_key: string, value: unknown): unknown {
 
 function designOptions(cmd: Command): Command {
   return cmd
-    .option('--b <b>', 'fan-in: odd integer ≥ 3 (a star over N leaves is b = N, depth 1)')
+    .option('--b <b>', 'fan-in: integer ≥ 2, even b breaks ties at random (a star over N leaves is b = N, depth 1)')
     .option('--gamma <γ>', 'message fidelity γ in [0, 1] (§B3)')
     .option('--m <tokens>', 'message length; γ = fidelity(m) with --fidelity')
     .option('--fidelity <curve>', 'constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
@@ -39,6 +39,14 @@ function designOptions(cmd: Command): Command {
     .option('--depth <L>', 'tree depth L ≥ 0');
 }
 
+/** Answers, distractors and aggregation rule (§H1, §H7); with K ≠ 2, --u0 is the leaf skill s and --p0 its accuracy. */
+function taskOptions(cmd: Command): Command {
+  return cmd
+    .option('--answers <K>', 'number of possible answers K ≥ 2, or open (§H1); default 2')
+    .option('--distractor <profile>', 'symmetric | dominant:δ (share δ of the wrong mass on one answer), §H1')
+    .option('--aggregator <rule>', 'plurality | judge:v (verification skill v in [0, 1]), §H7');
+}
+
 export function program(): Command {
   const root = new Command('synergy')
     .description('Will adding agents help under this budget? Exact predictions (arXiv 2601.17311), Monte Carlo checks, sweeps, design search.')
@@ -46,7 +54,7 @@ export function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
 
-  designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ'))
+  taskOptions(designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ')))
     .option('--plot <file.svg>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
