@@ -8,6 +8,7 @@ import {
 import { type Answers, chanceAccuracy } from '../theory/model.ts';
 import { dominantLevelMap, dominantStateFromSkill } from '../theory/plurality.ts';
 import { fmt, keyValues } from './format.ts';
+import { type SeriesPoint, seriesPlot } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
 
 export interface FixedPointRow { skill: number; accuracy: number; stable: boolean }
@@ -93,4 +94,36 @@ export function formatAnalysis(a: Analysis): string {
   );
   if (!binary) rows.push(['bistable edge γ_b at this ρ', `${fmt(a.bistableGamma)}  (a fixed point above chance iff γ ≥ γ_b; bistable for γ_b ≤ γ < γ_c)`]);
   return keyValues(rows);
+}
+
+/**
+ * Trajectory figure for K answers (§H5): exact skill s_L from the leaves' s_0, every fixed point as
+ * a horizontal line (stable or unstable), and for a bistable level trajectories started just above
+ * and just below s†, so the threshold's two basins are visible.
+ */
+export async function answersTrajectoryFigure(flags: DesignFlags): Promise<string> {
+  const { level, u0, depth, task } = resolveDesign(flags);
+  const symmetric = { answers: task.answers };
+  const ps = phaseStructure(level, symmetric);
+  const points: SeriesPoint[] = [];
+  const path = (s0: number, name: string) => {
+    const t = trajectory(level, s0, depth, symmetric);
+    t.forEach((y, x) => points.push({ x, y, series: name }));
+  };
+  path(u0, `exact s_L from s0 = ${fmt(u0, 3)}`);
+  if (ps.threshold !== null) {
+    for (const d of [0.02, -0.02]) {
+      const s0 = ps.threshold + d;
+      if (s0 >= 0 && s0 <= 1 && Math.abs(s0 - u0) > 1e-9) path(s0, `exact s_L from s† ${d > 0 ? '+' : '−'} 0.02`);
+    }
+  }
+  for (const f of ps.fixedPoints) {
+    const name = f.value === ps.threshold ? `s† = ${fmt(f.value, 4)} (unstable)` : `fixed point ${fmt(f.value, 4)} (${f.stable ? 'stable' : 'unstable'})`;
+    points.push({ x: 0, y: f.value, series: name }, { x: depth, y: f.value, series: name });
+  }
+  const k = task.answers === 'open' ? 'open' : String(task.answers);
+  return seriesPlot({
+    title: `b = ${level.b}, K = ${k}, γ = ${fmt(level.gamma)}, ρ = ${level.rho}${level.aggregator && level.aggregator !== 'plurality' ? `, judge v = ${level.aggregator.judge}` : ''} (${ps.regime})`,
+    points, xTitle: 'depth L', yTitle: 'root skill s_L', integerX: true,
+  });
 }

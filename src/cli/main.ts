@@ -3,7 +3,7 @@
 // the allowed values and exit with status 2; failures while working exit with status 1.
 import { Command, CommanderError, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
-import { analyze, formatAnalysis } from './analyze.ts';
+import { analyze, answersTrajectoryFigure, formatAnalysis } from './analyze.ts';
 import { design, formatDesign } from './design.ts';
 import { parseInteger } from './options.ts';
 import { progressReporter } from './progress.ts';
@@ -61,8 +61,9 @@ export function program(): Command {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const a = analyze(o);
       if (o.plot !== undefined) {
-        const { level, u0, depth } = resolveDesign(o);
-        await writeFile(o.plot, await trajectoryFigure({ level, u0, depth }));
+        const { level, u0, depth, task } = resolveDesign(o);
+        const binary = task.answers === 2 && level.aggregator === undefined;
+        await writeFile(o.plot, binary ? await trajectoryFigure({ level, u0, depth }) : await answersTrajectoryFigure(o));
       }
       print(!!o.json, a, () => formatAnalysis(a));
     });
