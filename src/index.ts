@@ -27,7 +27,7 @@ export {
   type NoiseCurve, type ContinuousRisk,
   messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk,
 } from './theory/continuous.ts';
-export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } from './phaseGrid.ts';
+export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid, REGIME_CODES } from './phaseGrid.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
 export * from './simulate/index.ts';

@@ -92,6 +92,9 @@ export function formatAnalysis(a: Analysis): string {
     ['critical ρ at this γ', `${fmt(a.criticalRho)}  (${binary ? 'amplifies' : 'α > 1'} iff ρ < ρ_c)`],
     ['critical γ at this ρ', `${fmt(a.criticalGamma)}  (${binary ? 'amplifies' : 'α > 1'} iff γ > γ_c)`],
   );
+  if (a.dominantL !== null) {
+    rows.push(['note', `α, the fixed points, s†, mixing depth and critical lines are those of the symmetric map (§H4); ${x}_${a.depth} uses the exact dominant-distractor map`]);
+  }
   if (!binary) rows.push(['bistable edge γ_b at this ρ', `${fmt(a.bistableGamma)}  (a fixed point above chance iff γ ≥ γ_b; bistable for γ_b ≤ γ < γ_c)`]);
   return keyValues(rows);
 }

@@ -140,3 +140,38 @@ describe('phase structure for K ≥ 3 (§H5)', () => {
     expect(() => levelMap({ b: 3, gamma: 0.9, rho: 0 }, 0.1, { answers: 10, distractors: { dominant: 0.5 } })).toThrow(/distractors/);
   });
 });
+
+describe('WASM phase grid with K answers (§H5)', () => {
+  it('regime, α and s_L per cell agree with the scalar library over a (γ, ρ) grid', async () => {
+    const { REGIME_CODES } = await import('../../src/index.ts');
+    for (const [b, K, aggregator] of [[5, 4, 'plurality'], [3, 10, 'plurality'], [4, 'open', 'plurality'], [3, 'open', { judge: 0.4 }], [5, 6, { judge: 0.2 }]] as const) {
+      // off the saddle-node lines (e.g. b = 3, K = 10, ρ = 0.1 has γ_b = 0.8 exactly, where rounding decides)
+      const gamma = [...Array.from({ length: 14 }, (_, i) => 0.3123 + 0.05 * i), 1];
+      const rho = [0, 0.1, 0.35, 0.7, 1];
+      const u0 = [0.05, 0.3];
+      const grid = phaseGrid({ b: [b], gamma, rho, u0, depths: [0, 3, 12], task: { answers: K }, aggregator });
+      let cell = 0;
+      for (const g of gamma) {
+        for (const r of rho) {
+          const level = { b, gamma: g, rho: r, aggregator };
+          const expected = phaseStructure(level, { answers: K });
+          for (const s0 of u0) {
+            expect(grid.alpha[cell]).toBeCloseTo(expected.alpha, 12);
+            expect(`${b} ${K} ${g} ${r} ${REGIME_CODES[grid.regime[cell]]}`).toBe(`${b} ${K} ${g} ${r} ${expected.regime}`);
+            const t = trajectory(level, s0, 12, { answers: K });
+            expect(grid.uL[cell * 3]).toBe(s0);
+            expect(Math.abs(grid.uL[cell * 3 + 1] - t[3])).toBeLessThan(1e-12);
+            expect(Math.abs(grid.uL[cell * 3 + 2] - t[12])).toBeLessThan(1e-11);
+            cell++;
+          }
+        }
+      }
+    }
+  });
+
+  it('K = 2 grids keep the §B kernel and report regimes from α', async () => {
+    const { REGIME_CODES } = await import('../../src/index.ts');
+    const grid = phaseGrid({ b: [3], gamma: [0.5, 0.9, 1], rho: [0, 1], u0: [0.1], depths: [2] });
+    expect(Array.from(grid.regime, (c) => REGIME_CODES[c])).toEqual(['subcritical', 'subcritical', 'amplifying', 'subcritical', 'amplifying', 'identity']);
+  });
+});
