@@ -168,26 +168,27 @@ let pCoef: usize = 0;
 let pChance: f64 = 0;
 let pJudge: f64 = 0;
 
-/** Probability that one aggregator outputs the right answer from b votes of accuracy p (§H4, §H7). */
+/**
+ * Probability that one aggregator outputs the right answer from b votes of accuracy p (§H4, §H7).
+ * Horner in the ratio r = p/q ≤ 1 (or q/p ≤ 1 for p > 1/2): Π = q^b·Σ a_c·r^c, all terms ≥ 0 and no
+ * power can overflow.
+ */
 function aggregateAccuracy(p: f64): f64 {
   const q = 1.0 - p;
-  let sum = 0.0;
-  let pc: f64 = 1.0; // p^c
-  // q^(b−c) built downwards: start from q^b and divide would lose q = 0; multiply up instead.
-  let qPow: f64 = 1.0;
-  for (let c = 0; c < pb; c++) qPow *= q;
-  if (q > 0.0) {
-    const ratio = p / q;
-    for (let c = 0; c <= pb; c++) {
-      sum += load<f64>(pCoef + (<usize>c << 3)) * pc * qPow;
-      pc *= p;
-      qPow /= q;
-      if (ratio == 0.0) break;
-    }
-  } else {
+  let sum: f64 = 0.0;
+  let big: f64 = 1.0; // max(p, q)^b
+  if (p <= 0.5) {
+    const r = p / q;
     sum = load<f64>(pCoef + (<usize>pb << 3));
+    for (let c = pb - 1; c >= 0; c--) sum = sum * r + load<f64>(pCoef + (<usize>c << 3));
+    for (let c = 0; c < pb; c++) big *= q;
+  } else {
+    const r = q / p;
+    sum = load<f64>(pCoef);
+    for (let c = 1; c <= pb; c++) sum = sum * r + load<f64>(pCoef + (<usize>c << 3));
+    for (let c = 0; c < pb; c++) big *= p;
   }
-  sum = min(1.0, sum);
+  sum = min(1.0, sum * big);
   if (pJudge == 0.0) return sum;
   return pJudge * (1.0 - qPow0(q)) + (1.0 - pJudge) * sum;
 }
