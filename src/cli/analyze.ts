@@ -22,7 +22,7 @@ export interface Analysis {
   fixedPoints: FixedPointRow[];
   /** s† of a bistable level: leaves above it climb to the high fixed point (§H5). */
   threshold: { skill: number; accuracy: number } | null;
-  uL: number; accuracyL: number; clipped: number;
+  uL: number; accuracyL: number; clipped: number | null;
   /** With a dominant distractor: the dominant answer's share at the root (two-number map, §H4). */
   dominantL: number | null;
   mixingDepth: number | null; mixingDepthSmallSignal: number | null;
@@ -58,7 +58,8 @@ export function analyze(flags: DesignFlags): Analysis {
     uStar: ps.best, uStarResolved: !(ps.best > 0 && ps.best < 1e-12),
     fixedPoints: ps.fixedPoints.map((f) => ({ skill: f.value, accuracy: acc(f.value), stable: f.stable })),
     threshold: ps.threshold === null ? null : { skill: ps.threshold, accuracy: acc(ps.threshold) },
-    uL, accuracyL: acc(uL), clipped: clippedPredictor({ b: level.b, gamma: level.gamma, rho: level.rho }, Math.min(1, Math.max(-1, u0)), depth),
+    // §B9's clipped predictor belongs to the concave binary map; null for K answers or a judge
+    uL, accuracyL: acc(uL), clipped: k === 2 && aggregator === 'plurality' ? clippedPredictor(level, u0, depth) : null,
     dominantL,
     mixingDepth: mix.exact, mixingDepthSmallSignal: mix.smallSignal,
     criticalRho: criticalRho(level.b, level.gamma, symmetric, aggregator),
@@ -86,7 +87,7 @@ export function formatAnalysis(a: Analysis): string {
   rows.push(
     [`${x}_${a.depth} (exact)`, `${fmt(a.uL, 6)} ${binary ? '' : 'skill '} (accuracy ${fmt(a.accuracyL, 6)})${a.dominantL === null ? '' : `, dominant distractor ${fmt(a.dominantL, 6)}`}`],
   );
-  if (binary) rows.push([`û_${a.depth} (clipped, §B9)`, fmt(a.clipped, 6)]);
+  if (a.clipped !== null) rows.push([`û_${a.depth} (clipped, §B9)`, fmt(a.clipped, 6)]);
   rows.push(
     ['mixing depth (ε = 0.05)', a.mixingDepth === null ? 'none' : `${a.mixingDepth} levels${a.mixingDepthSmallSignal === null ? '' : ` (small-signal estimate ${fmt(a.mixingDepthSmallSignal, 2)})`}`],
     ['critical ρ at this γ', `${fmt(a.criticalRho)}  (${binary ? 'amplifies' : 'α > 1'} iff ρ < ρ_c)`],
