@@ -69,3 +69,19 @@ describe('synergy analyze --answers (§H5)', () => {
     expect(b.stderr).toMatch(/^synergy: --b must be an integer in \[2, /);
   });
 });
+
+describe('synergy design --answers (§E, §H5)', () => {
+  it('ranks with the plurality map, accuracy in 1/K units, and names s† in the reasons', async () => {
+    const r = await synergy(['design', '--budget', '300000', '--window', '100000', '--m', '50', '--fidelity', 'constant:0.85',
+      '--leaf', 'power:0.002,0.5,1', '--rho', '0', '--answers', '10', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.chance).toBeCloseTo(0.1, 15);
+    const reasons = out.rows.filter((x: { b: number | null }) => x.b === 3).map((x: { reason: string }) => x.reason).join('\n');
+    expect(reasons).toMatch(/clears s†/);
+    const bad = await synergy(['design', '--budget', '300000', '--window', '100000', '--m', '50', '--fidelity', 'constant:0.85',
+      '--leaf', 'power:0.002,0.5,1', '--rho', '0', '--answers', '10', '--chance', '0.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^synergy: --chance must be 1\/K = 0\.1 with --answers 10/);
+  });
+});

@@ -175,3 +175,30 @@ describe('WASM phase grid with K answers (§H5)', () => {
     expect(Array.from(grid.regime, (c) => REGIME_CODES[c])).toEqual(['subcritical', 'subcritical', 'amplifying', 'subcritical', 'amplifying', 'identity']);
   });
 });
+
+describe('design search for K answers (§E, §H5)', () => {
+  it('ranks with the plurality map and says when a tree helps only because its leaves clear s†', async () => {
+    const { designBinary } = await import('../../src/index.ts');
+    const r = designBinary({
+      budget: 300_000, window: 100_000, messageLengths: [50], fidelity: { kind: 'constant', gamma: 0.85 },
+      leafLaw: { kind: 'power', k: 0.002, beta: 0.5, gMax: 1 }, rho: 0, task: { answers: 10 }, maxDepth: 6,
+    });
+    const b3 = r.rows.filter((row) => row.b === 3 && row.feasible);
+    expect(b3.length).toBeGreaterThan(1);
+    const sDagger = phaseStructure({ b: 3, gamma: 0.85, rho: 0 }, { answers: 10 }).threshold!;
+    for (const row of b3) {
+      // the root skill is the plurality trajectory of the leaves' skill
+      expect(row.bias).toBe(trajectory({ b: 3, gamma: 0.85, rho: 0 }, row.leafBias!, row.depth, { answers: 10 })[row.depth]);
+      expect(row.accuracy).toBeCloseTo(0.1 + 0.9 * row.bias!, 14);
+      if (row.leafBias! > sDagger) expect(row.reason).toMatch(/helps only because the leaves' skill .* clears s†/);
+      else expect(row.reason).toMatch(/below the threshold s†/);
+    }
+    expect(b3.some((row) => row.leafBias! > sDagger)).toBe(true);
+    expect(b3.some((row) => row.leafBias! < sDagger)).toBe(true);
+    expect(r.verdicts).toBeNull();
+    expect(() => designBinary({
+      budget: 1000, window: 1000, messageLengths: [50], fidelity: { kind: 'constant', gamma: 0.85 },
+      leafLaw: { kind: 'power', k: 0.002, beta: 0.5, gMax: 1 }, rho: 0, task: { answers: 10 }, chance: 0.5,
+    })).toThrow(/chance/);
+  });
+});
