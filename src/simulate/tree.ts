@@ -104,7 +104,7 @@ function prepare(spec: TreeSimulationSpec): Prepared {
   const depth = checkInteger('depth', spec.depth, 0, MAX_DEPTH);
   const u0 = checkBias('u0', spec.u0);
   const levels = treeLevels(spec.tree, depth);
-  levels.forEach((level, i) => checkOddFanIn(`tree[${i}].b`, level.b)); // strict majority, no tie-break
+  levels.forEach((level, i) => checkOddFanIn(Array.isArray(spec.tree) ? `tree[${i}].b` : 'tree.b', level.b)); // strict majority, no tie-break
   const { kind, betaA, betaB } = checkVariant(spec.variant, full);
   if (full) {
     let leaves = 1;
