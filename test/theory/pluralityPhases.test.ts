@@ -190,7 +190,7 @@ describe('design search for K answers (§E, §H5)', () => {
       // the root skill is the plurality trajectory of the leaves' skill
       expect(row.bias).toBe(trajectory({ b: 3, gamma: 0.85, rho: 0 }, row.leafBias!, row.depth, { answers: 10 })[row.depth]);
       expect(row.accuracy).toBeCloseTo(0.1 + 0.9 * row.bias!, 14);
-      if (row.leafBias! > sDagger) expect(row.reason).toMatch(/helps only because the leaves' skill .* clears s†/);
+      if (row.leafBias! > sDagger) expect(row.reason).toMatch(/gains only because the leaves' skill .* clears s†/);
       else expect(row.reason).toMatch(/below the threshold s†/);
     }
     expect(b3.some((row) => row.leafBias! > sDagger)).toBe(true);
