@@ -73,7 +73,7 @@ export function formatAnalysis(a: Analysis): string {
   const x = binary ? 'u' : 's';
   const task = binary ? '' : `, K = ${a.answers === 'open' ? 'open (∞)' : a.answers} (chance accuracy ${fmt(a.chance)}), ${a.aggregator}, ${a.distractor} distractors`;
   const rows: [string, string][] = [
-    ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}, ${x}0 = ${a.u0} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
+    ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}, ${x}0 = ${binary ? a.u0 : fmt(a.u0, 6)} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
     [binary ? 'α_ρ' : 'α (§H5)', `${fmt(a.alpha, 6)}  (${a.regime})`],
     ['s (§B8)', fmt(a.s, 6)],
     [binary ? 'u* (§B7)' : 's* (§H5, highest stable)', `${fmt(a.uStar, 6)}${a.uStarResolved ? '' : '  (below solver resolution 1e-12)'}${binary ? '' : `  (accuracy ${fmt(a.chance + (1 - a.chance) * a.uStar, 6)})`}`],
