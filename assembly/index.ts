@@ -6,7 +6,7 @@ export {
   alpha, organizationExponent, levelMap, fixedPoint, lastIterations, trajectory, mixingDepth, mixingDepthSmallSignal,
   clippedPredictor,
 } from './levelMap';
-export { phaseGrid } from './phaseGrid';
+export { phaseGrid, pluralityGrid } from './phaseGrid';
 
 /** True in the build compiled with --enable simd (lets the host confirm which flavour it loaded). */
 export function simdBuild(): bool {

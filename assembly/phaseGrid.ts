@@ -146,3 +146,122 @@ export function phaseGrid(
     }
   }
 }
+
+// ——— §H5 plurality grid over (γ, ρ) for one (b, K, rule) ———
+// The host passes a_c = w_c·C(b, c) (the cached plurality weights of src/theory/plurality.ts), chance
+// p_c, the judge's v and c_{b,K}. Π(p) = Σ_c a_c·p^c·(1 − p)^(b−c) costs O(b) per call (b ≤ 151 keeps
+// every C(b, c) and power a normal double). The regime of a cell needs only two numbers:
+//   α = γ·(ρ + (1 − ρ)·c_{b,K})              (amplifying iff α > 1, or chance not a fixed point),
+//   μ = γ·(ρ + (1 − ρ)·M(γ)), M(γ) = max_{0<x≤γ} F(x)/x,
+// because S(s)/s = γ·(ρ + (1 − ρ)·F(γs)/(γs)): a fixed point above chance exists iff μ ≥ 1, so
+// α ≤ 1 ≤ μ is the bistable region (§H5). M depends on γ only: one scan per γ row.
+
+const REGIME_SUBCRITICAL: f64 = 0;
+const REGIME_CRITICAL: f64 = 1;
+const REGIME_BISTABLE: f64 = 2;
+const REGIME_AMPLIFYING: f64 = 3;
+const REGIME_IDENTITY: f64 = 4;
+const SCAN: i32 = 2048;
+
+let pb: i32 = 0;
+let pCoef: usize = 0;
+let pChance: f64 = 0;
+let pJudge: f64 = 0;
+
+/**
+ * Probability that one aggregator outputs the right answer from b votes of accuracy p (§H4, §H7).
+ * Horner in the ratio r = p/q ≤ 1 (or q/p ≤ 1 for p > 1/2): Π = q^b·Σ a_c·r^c, all terms ≥ 0 and no
+ * power can overflow.
+ */
+function aggregateAccuracy(p: f64): f64 {
+  const q = 1.0 - p;
+  let sum: f64 = 0.0;
+  let big: f64 = 1.0; // max(p, q)^b
+  if (p <= 0.5) {
+    const r = p / q;
+    sum = load<f64>(pCoef + (<usize>pb << 3));
+    for (let c = pb - 1; c >= 0; c--) sum = sum * r + load<f64>(pCoef + (<usize>c << 3));
+    for (let c = 0; c < pb; c++) big *= q;
+  } else {
+    const r = q / p;
+    sum = load<f64>(pCoef);
+    for (let c = 1; c <= pb; c++) sum = sum * r + load<f64>(pCoef + (<usize>c << 3));
+    for (let c = 0; c < pb; c++) big *= p;
+  }
+  sum = min(1.0, sum * big);
+  if (pJudge == 0.0) return sum;
+  return pJudge * (1.0 - qPow0(q)) + (1.0 - pJudge) * sum;
+}
+
+// @ts-ignore: decorator
+@inline function qPow0(q: f64): f64 {
+  let r: f64 = 1.0;
+  for (let c = 0; c < pb; c++) r *= q;
+  return r;
+}
+
+/** F(x): skill of the aggregator's output from votes of skill x (§H4). */
+function skillMap(x: f64): f64 {
+  const p = pChance + (1.0 - pChance) * x;
+  return (aggregateAccuracy(p) - pChance) / (1.0 - pChance);
+}
+
+export function pluralityGrid(
+  b: i32, coefPtr: usize, chance: f64, judge: f64, slope: f64,
+  gammaPtr: usize, ng: i32, rhoPtr: usize, nr: i32, u0Ptr: usize, nu: i32, depthsPtr: usize, nd: i32,
+  alphaOut: usize, regimeOut: usize, uLOut: usize,
+): void {
+  pb = b; pCoef = coefPtr; pChance = chance; pJudge = judge;
+  let deep: i32 = 0;
+  for (let k = 0; k < nd; k++) deep = max(deep, load<i32>(depthsPtr + (<usize>k << 2)));
+  const f0 = skillMap(0.0); // > 0 for a judge over finite K: then chance is not a fixed point unless ρ = 1
+  for (let ig = 0; ig < ng; ig++) {
+    const gamma = load<f64>(gammaPtr + (<usize>ig << 3));
+    // M(γ) = max over (0, γ] of F(x)/x: grid scan, then golden section around the best cell.
+    let best: f64 = -Infinity;
+    let bestI: i32 = SCAN;
+    for (let i = 1; i <= SCAN; i++) {
+      const x = gamma * <f64>i / <f64>SCAN;
+      const v = skillMap(x) / x;
+      if (v > best) { best = v; bestI = i; }
+    }
+    if (gamma > 0.0) {
+      let lo = gamma * <f64>(bestI - 1) / <f64>SCAN;
+      let hi = gamma * <f64>min(bestI + 1, SCAN) / <f64>SCAN;
+      if (lo <= 0.0) lo = hi * 1e-9;
+      for (let k = 0; k < 40; k++) {
+        const a = hi - 0.6180339887498949 * (hi - lo);
+        const c = lo + 0.6180339887498949 * (hi - lo);
+        if (skillMap(a) / a > skillMap(c) / c) hi = c; else lo = a;
+      }
+      const mid = 0.5 * (lo + hi);
+      best = max(best, skillMap(mid) / mid);
+    }
+    for (let ir = 0; ir < nr; ir++) {
+      const rho = load<f64>(rhoPtr + (<usize>ir << 3));
+      const a = gamma * (rho + (1.0 - rho) * slope);
+      const mu = gamma * (rho + (1.0 - rho) * best);
+      let regime: f64;
+      if (gamma == 1.0 && rho == 1.0) regime = REGIME_IDENTITY;
+      else if (a > 1.0 || (1.0 - rho) * f0 > 1e-14) regime = REGIME_AMPLIFYING;
+      // on the line α = 1 the first-order test is silent: chance repels iff S(s) > s just above it
+      else if (a == 1.0 && rho * gamma + (1.0 - rho) * skillMap(gamma / <f64>SCAN) * <f64>SCAN > 1.0) regime = REGIME_AMPLIFYING;
+      else if (mu >= 1.0 - 1e-14 && gamma > 0.0) regime = REGIME_BISTABLE;
+      else regime = a == 1.0 ? REGIME_CRITICAL : REGIME_SUBCRITICAL;
+      const rg = rho * gamma;
+      const om = 1.0 - rho;
+      for (let iu = 0; iu < nu; iu++) {
+        const cell = (<usize>(ig * nr + ir)) * <usize>nu + <usize>iu;
+        store<f64>(alphaOut + (cell << 3), a);
+        store<f64>(regimeOut + (cell << 3), regime);
+        let s = load<f64>(u0Ptr + (<usize>iu << 3));
+        for (let l = 0; l <= deep; l++) {
+          for (let k = 0; k < nd; k++) {
+            if (load<i32>(depthsPtr + (<usize>k << 2)) == l) store<f64>(uLOut + ((cell * <usize>nd + <usize>k) << 3), s);
+          }
+          if (l < deep) s = rg * s + om * skillMap(gamma * s);
+        }
+      }
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // Phase-grid kernel benchmark (issue 2): cells per second on a 1000×1000 (γ, ρ) grid at b = 5,
 // u_0 = 0.05, depths 10 and 30, against a plain JavaScript loop doing the same work in the same run.
 // Runs against the built package (npm run bench:phase-grid builds first). One thread, medians.
-import { PhaseGridKernel } from '../dist/index.js';
+import { PhaseGridKernel, pluralityWeights, pluralitySlope, REGIME_CODES } from '../dist/index.js';
 
 const N = Number(process.env.GRID ?? 1000);
 const REPS = Number(process.env.REPS ?? 5);
@@ -97,6 +97,7 @@ function time(fn) {
   return [Number(process.hrtime.bigint() - t0) / 1e9, r];
 }
 
+if (process.env.PART !== 'answers') {
 const cells = N * N;
 const rows = [];
 let check;
@@ -133,3 +134,92 @@ for (const [name, t] of rows) {
   console.log(`| ${name} | ${t.toFixed(3)} | ${(cells / t / 1e6).toFixed(2)} M | ${(baseTime / t).toFixed(2)}× |`);
 }
 console.log(`\nmax |u_30(kernel) − u_30(JS)| = ${worst.toExponential(2)}`);
+}
+
+// ---- §H5: K answers (issue 11). A 1000×1000 (γ, ρ) grid at b = 5, K = 4, leaf skill 0.05, depths
+// 10 and 30: α, regime (bistable included) and s_L per cell, against the same algorithm in JavaScript.
+if (process.env.PART !== 'binary') {
+  const B = 5, K = 4, SCAN = 2048;
+  const kspec = { b: [B], gamma: axis(N), rho: axis(N), u0: [0.05], depths: [10, 30], task: { answers: K } };
+  const w = pluralityWeights(B, K);
+  const coef = new Float64Array(B + 1);
+  for (let c = 0, binom = 1; c <= B; c++) { coef[c] = w[c] * binom; binom = (binom * (B - c)) / (c + 1); }
+  const chance = 1 / K, slopeBK = pluralitySlope(B, K);
+  const accuracy = (p) => { // Horner in p/q ≤ 1 or q/p ≤ 1, as the kernel
+    const q = 1 - p;
+    let sum, big = 1;
+    if (p <= 0.5) {
+      const r = p / q;
+      sum = coef[B];
+      for (let c = B - 1; c >= 0; c--) sum = sum * r + coef[c];
+      for (let c = 0; c < B; c++) big *= q;
+    } else {
+      const r = q / p;
+      sum = coef[0];
+      for (let c = 1; c <= B; c++) sum = sum * r + coef[c];
+      for (let c = 0; c < B; c++) big *= p;
+    }
+    return Math.min(1, sum * big);
+  };
+  const F = (x) => (accuracy(chance + (1 - chance) * x) - chance) / (1 - chance);
+  function jsGrid(s) {
+    const nr = s.rho.length, cellsK = s.gamma.length * nr;
+    const out = { alpha: new Float64Array(cellsK), regime: new Uint8Array(cellsK), uL: new Float64Array(cellsK * 2) };
+    for (let ig = 0; ig < s.gamma.length; ig++) {
+      const g = s.gamma[ig];
+      let best = -Infinity, bestI = SCAN;
+      for (let i = 1; i <= SCAN; i++) { const x = (g * i) / SCAN; const v = F(x) / x; if (v > best) { best = v; bestI = i; } }
+      if (g > 0) {
+        let lo = (g * (bestI - 1)) / SCAN, hi = (g * Math.min(bestI + 1, SCAN)) / SCAN;
+        if (lo <= 0) lo = hi * 1e-9;
+        for (let k = 0; k < 40; k++) {
+          const a = hi - 0.6180339887498949 * (hi - lo), c = lo + 0.6180339887498949 * (hi - lo);
+          if (F(a) / a > F(c) / c) hi = c; else lo = a;
+        }
+        const mid = 0.5 * (lo + hi);
+        best = Math.max(best, F(mid) / mid);
+      }
+      for (let ir = 0; ir < nr; ir++) {
+        const r = s.rho[ir], cell = ig * nr + ir;
+        const a = g * (r + (1 - r) * slopeBK), mu = g * (r + (1 - r) * best);
+        out.alpha[cell] = a;
+        out.regime[cell] = g === 1 && r === 1 ? 4 : a > 1 ? 3 : a === 1 && r * g + (1 - r) * F(g / SCAN) * SCAN > 1 ? 3 : mu >= 1 - 1e-14 && g > 0 ? 2 : a === 1 ? 1 : 0;
+        let u = s.u0[0];
+        for (let l = 0; l <= 30; l++) {
+          if (l === 10) out.uL[cell * 2] = u;
+          if (l === 30) out.uL[cell * 2 + 1] = u;
+          if (l < 30) u = r * g * u + (1 - r) * F(g * u);
+        }
+      }
+    }
+    return out;
+  }
+  const cellsK = N * N;
+  const krows = [];
+  let kcheck;
+  for (const flavour of ['plain', 'simd']) {
+    const kernel = await PhaseGridKernel.create(flavour);
+    kernel.run(kspec);
+    const ts = [];
+    for (let i = 0; i < REPS; i++) { const [t, r] = time(() => kernel.run(kspec)); ts.push(t); kcheck = r; }
+    krows.push([`WASM kernel (${flavour})`, median(ts)]);
+  }
+  jsGrid(kspec);
+  const ts = [];
+  let kbase;
+  for (let i = 0; i < REPS; i++) { const [t, r] = time(() => jsGrid(kspec)); ts.push(t); kbase = r; }
+  krows.push(['JavaScript loop (same algorithm)', median(ts)]);
+  let worstK = 0, regimeMismatch = 0;
+  const counts = {};
+  for (let i = 0; i < cellsK; i++) {
+    worstK = Math.max(worstK, Math.abs(kcheck.uL[2 * i + 1] - kbase.uL[2 * i + 1]));
+    if (kcheck.regime[i] !== kbase.regime[i]) regimeMismatch++;
+    counts[REGIME_CODES[kcheck.regime[i]]] = (counts[REGIME_CODES[kcheck.regime[i]]] ?? 0) + 1;
+  }
+  if (!(worstK < 1e-9)) throw new Error(`K kernel and baseline disagree: max |Δs_30| = ${worstK}`);
+  const kBase = krows.at(-1)[1];
+  console.log(`\nPhase grid ${N}×${N} (γ, ρ) at b = ${B}, K = ${K}, s0 = 0.05, depths 10 and 30 (α, regime, s_L); ${REPS} runs, medians; one thread; node ${process.version}`);
+  console.log('\n| implementation | median time (s) | cells / s | vs JS loop |\n|---|---:|---:|---:|');
+  for (const [name, t] of krows) console.log(`| ${name} | ${t.toFixed(3)} | ${(cellsK / t / 1e6).toFixed(2)} M | ${(kBase / t).toFixed(2)}× |`);
+  console.log(`\nmax |s_30(kernel) − s_30(JS)| = ${worstK.toExponential(2)}; regime mismatches ${regimeMismatch}; regimes ${JSON.stringify(counts)}`);
+}

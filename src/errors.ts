@@ -56,10 +56,21 @@ export function checkNonNegative(name: string, x: unknown): number {
   return x;
 }
 
-/** Fan-in of a majority aggregator (§B4): odd, at least 3. */
+/**
+ * Fan-in of an aggregator (§B4, §H3): any integer b ≥ 2. Ties (even b) are broken uniformly at
+ * random, so for K = 2 an even b acts as b − 1 (the binary kernel evaluates f_{b−1}).
+ */
 export function checkFanIn(name: string, b: unknown): number {
+  if (typeof b !== 'number' || !Number.isInteger(b) || b < 2 || b > MAX_FAN_IN) {
+    throw new InvalidParameterError(name, `an integer in [2, ${MAX_FAN_IN}] (even b: random tie-break)`, b);
+  }
+  return b;
+}
+
+/** Fan-in for code that implements strict majority only (the binary simulators): odd, ≥ 3. */
+export function checkOddFanIn(name: string, b: unknown): number {
   if (typeof b !== 'number' || !Number.isInteger(b) || b < 3 || b > MAX_FAN_IN || b % 2 === 0) {
-    throw new InvalidParameterError(name, `an odd integer in [3, ${MAX_FAN_IN}]`, b);
+    throw new InvalidParameterError(name, `an odd integer in [3, ${MAX_FAN_IN}] (this simulator has no tie-break; an even b equals b − 1 for K = 2)`, b);
   }
   return b;
 }

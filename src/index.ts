@@ -4,10 +4,17 @@ export { biasFromAccuracy, accuracyFromBias, qualityBias, type Quality } from '.
 export { majorityBias, majoritySlope, majorityDerivative } from './theory/majority.ts';
 export {
   type Level, type Tree, type Regime, type FixedPointResult,
-  levelMap, alpha, regime, criticalRho, criticalGamma, organizationExponent,
-  fixedPoint, fixedPointDetail, trajectory, mixingDepth, clippedPredictor, checkLevel,
+  levelMap, alpha, regime, criticalRho, criticalGamma, bistableGamma, organizationExponent,
+  fixedPoint, fixedPointDetail, fixedPoints, phaseStructure, threshold, trajectory, mixingDepth, clippedPredictor, checkLevel,
   FIXED_POINT_RESOLUTION, DEFAULT_MIXING_EPSILON, DEFAULT_MAX_MIXING_DEPTH, MAX_DEPTH,
 } from './theory/level.ts';
+export {
+  type PluralityLevel, type DominantState, MAX_PLURALITY_FAN_IN,
+  pluralityWeights, pluralityAccuracy, pluralityAccuracyDerivative, aggregateAccuracy, pluralitySkill,
+  pluralitySkillDerivative, pluralitySlope, pluralityLevelMap, pluralityLevelDerivative,
+  dominantPlurality, dominantLevelMap, dominantStateFromSkill,
+} from './theory/plurality.ts';
+export { type FixedPointInfo, type PhaseStructure, type PluralityRegime, reachedFixedPoint } from './theory/pluralityPhases.ts';
 export { type LeafLaw, type LeafLawSpec, powerLaw, leafBias, checkLeafLaw } from './theory/leafLaw.ts';
 export { type FidelityCurve, fidelity, checkFidelityCurve, formatFidelityCurve } from './theory/fidelity.ts';
 export {
@@ -20,7 +27,7 @@ export {
   type NoiseCurve, type ContinuousRisk,
   messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk,
 } from './theory/continuous.ts';
-export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } from './phaseGrid.ts';
+export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid, REGIME_CODES } from './phaseGrid.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
 export * from './simulate/index.ts';

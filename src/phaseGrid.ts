@@ -1,7 +1,9 @@
 // The phase-grid kernel (assembly/phaseGrid.ts): α_ρ, s, u*, u_L, mixing depth and clipped predictor
 // for every cell of a cartesian grid over (b, γ, ρ, u_0), §B7–§B9, in one WebAssembly call.
 import { checkBias, checkFanIn, checkInteger, checkKnownFields, checkNumber, checkUnit, InvalidParameterError } from './errors.ts';
-import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from './theory/level.ts';
+import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH, type Regime } from './theory/level.ts';
+import { type Aggregator, type Answers, checkAggregator, checkTaskModel, type TaskModel } from './theory/model.ts';
+import { checkPluralityFanIn, checkSkill, pluralitySlope, pluralityWeights } from './theory/plurality.ts';
 import { instantiateKernel, kernel as sharedKernel, type Kernel } from './wasm/kernel.ts';
 
 export interface PhaseGridSpec {
@@ -15,7 +17,17 @@ export interface PhaseGridSpec {
   epsilon?: number;
   /** Cap on the exact mixing depth (default 1,000,000); beyond it the cell's mixing depth is NaN. */
   maxMixingDepth?: number;
+  /**
+   * K answers (§H5): with answers ≠ 2 or a judge, u0 holds leaf skills and the grid gives α, s, the
+   * regime (bistable included) and s_L per cell; uStar, mixing depths and the clipped predictor are
+   * NaN there (use phaseStructure / mixingDepth per cell). Symmetric distractors only.
+   */
+  task?: TaskModel;
+  aggregator?: Aggregator;
 }
+
+/** Regime codes of {@link PhaseGridResult.regime}. */
+export const REGIME_CODES: readonly Regime[] = ['subcritical', 'critical', 'bistable', 'amplifying', 'identity'];
 
 /**
  * Results for cells numbered with u_0 fastest, then ρ, then γ, then b:
@@ -35,6 +47,8 @@ export interface PhaseGridResult {
   uL: Float64Array;
   /** û_L = min(α^L·u_0, u*) per cell and depth (α^L·u_0 when not amplifying). */
   clipped: Float64Array;
+  /** Regime per cell as an index into {@link REGIME_CODES}. */
+  regime: Uint8Array;
 }
 
 function checkAxis(name: string, values: unknown, check: (name: string, v: number) => number): readonly number[] {
@@ -64,7 +78,10 @@ export class PhaseGridKernel {
    * next `run` on this kernel: copy them (or use {@link phaseGrid}) to keep them.
    */
   run(spec: PhaseGridSpec): PhaseGridResult {
-    if (typeof spec === 'object' && spec !== null) checkKnownFields('spec', spec, ['b', 'gamma', 'rho', 'u0', 'depths', 'epsilon', 'maxMixingDepth']);
+    if (typeof spec === 'object' && spec !== null) checkKnownFields('spec', spec, ['b', 'gamma', 'rho', 'u0', 'depths', 'epsilon', 'maxMixingDepth', 'task', 'aggregator']);
+    const task = checkTaskModel(spec.task ?? {}, 'task');
+    const aggregator = checkAggregator('aggregator', spec.aggregator ?? 'plurality');
+    if (task.answers !== 2 || aggregator !== 'plurality') return this.runPlurality(spec, task.answers, aggregator);
     const b = checkAxis('b', spec.b, checkFanIn);
     const gamma = checkAxis('gamma', spec.gamma, checkUnit);
     const rho = checkAxis('rho', spec.rho, checkUnit);
@@ -92,9 +109,17 @@ export class PhaseGridKernel {
       at[0], shape.b, at[1], shape.gamma, at[2], shape.rho, at[3], shape.u0, at[4], nd, epsilon, maxMix,
       at[5], at[6], at[7], at[8], at[9], at[10], at[11],
     );
+    const alpha = k.f64(at[5], cells);
+    // §B7 regimes from α (K = 2 has no bistable region), as codes into REGIME_CODES
+    const regime = new Uint8Array(cells);
+    for (let i = 0; i < cells; i++) {
+      const g = gamma[Math.floor(i / (shape.rho * shape.u0)) % shape.gamma];
+      const r = rho[Math.floor(i / shape.u0) % shape.rho];
+      regime[i] = g === 1 && r === 1 ? 4 : alpha[i] > 1 ? 3 : alpha[i] === 1 ? 1 : 0;
+    }
     return {
-      cells, shape,
-      alpha: k.f64(at[5], cells),
+      cells, shape, regime,
+      alpha,
       s: k.f64(at[6], cells),
       uStar: k.f64(at[7], cells),
       mixingDepth: k.f64(at[8], cells),
@@ -102,6 +127,53 @@ export class PhaseGridKernel {
       uL: k.f64(at[10], cells * nd),
       clipped: k.f64(at[11], cells * nd),
     };
+  }
+
+  /** §H5 grid: one WASM call per b, the plurality weights computed once per (b, K) on the host. */
+  private runPlurality(spec: PhaseGridSpec, answers: Answers, aggregator: Aggregator): PhaseGridResult {
+    const task = checkTaskModel(spec.task ?? {}, 'task');
+    if (task.distractors !== 'symmetric') throw new InvalidParameterError('task.distractors', "'symmetric' in a phase grid", task.distractors);
+    const b = checkAxis('b', spec.b, checkPluralityFanIn);
+    const gamma = checkAxis('gamma', spec.gamma, checkUnit);
+    const rho = checkAxis('rho', spec.rho, checkUnit);
+    const u0 = checkAxis('u0', spec.u0, (n, v) => checkSkill(n, v, answers));
+    const depths = checkAxis('depths', spec.depths, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
+    const shape = { b: b.length, gamma: gamma.length, rho: rho.length, u0: u0.length, depths: depths.length };
+    const per = shape.gamma * shape.rho * shape.u0;
+    const cells = shape.b * per;
+    const nd = shape.depths;
+    const out = {
+      alpha: new Float64Array(cells), s: new Float64Array(cells), uStar: new Float64Array(cells).fill(NaN),
+      mixingDepth: new Float64Array(cells).fill(NaN), mixingDepthSmallSignal: new Float64Array(cells).fill(NaN),
+      uL: new Float64Array(cells * nd), clipped: new Float64Array(cells * nd).fill(NaN), regime: new Uint8Array(cells),
+    };
+    const k = this.kernel;
+    const chance = answers === 'open' ? 0 : 1 / answers;
+    const judge = aggregator === 'plurality' ? 0 : aggregator.judge;
+    b.forEach((bb, ib) => {
+      const w = pluralityWeights(bb, answers);
+      const at = k.layout([bb + 1, shape.gamma, shape.rho, shape.u0, Math.ceil(nd / 2), per, per, per * nd]);
+      const coef = k.f64(at[0], bb + 1);
+      let binom = 1; // C(b, c), exact in doubles up to b = 151 to ~1 ulp
+      for (let c = 0; c <= bb; c++) {
+        coef[c] = w[c] * binom;
+        binom = (binom * (bb - c)) / (c + 1);
+      }
+      k.f64(at[1], shape.gamma).set(gamma);
+      k.f64(at[2], shape.rho).set(rho);
+      k.f64(at[3], shape.u0).set(u0);
+      k.i32(at[4], nd).set(depths);
+      k.exports.pluralityGrid(bb, at[0], chance, judge, pluralitySlope(bb, answers, aggregator),
+        at[1], shape.gamma, at[2], shape.rho, at[3], shape.u0, at[4], nd, at[5], at[6], at[7]);
+      const alpha = k.f64(at[5], per);
+      out.alpha.set(alpha, ib * per);
+      const lnB = Math.log(bb);
+      for (let i = 0; i < per; i++) out.s[ib * per + i] = Math.log(alpha[i]) / lnB;
+      const regimes = k.f64(at[6], per);
+      for (let i = 0; i < per; i++) out.regime[ib * per + i] = regimes[i];
+      out.uL.set(k.f64(at[7], per * nd), ib * per * nd);
+    });
+    return { cells, shape, ...out };
   }
 }
 
@@ -111,6 +183,6 @@ export function phaseGrid(spec: PhaseGridSpec): PhaseGridResult {
   return {
     ...r,
     alpha: r.alpha.slice(), s: r.s.slice(), uStar: r.uStar.slice(), mixingDepth: r.mixingDepth.slice(),
-    mixingDepthSmallSignal: r.mixingDepthSmallSignal.slice(), uL: r.uL.slice(), clipped: r.clipped.slice(),
+    mixingDepthSmallSignal: r.mixingDepthSmallSignal.slice(), uL: r.uL.slice(), clipped: r.clipped.slice(), regime: r.regime.slice(),
   };
 }

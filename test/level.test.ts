@@ -182,13 +182,13 @@ describe('edge cases', () => {
 describe('bad input (§B4 domains)', () => {
   const ok: Level = { b: 5, gamma: 0.6, rho: 0.1 };
   const cases: [string, () => unknown, RegExp][] = [
-    ['even b', () => alpha({ ...ok, b: 4 }), /^level\.b must be an odd integer in \[3, /],
+    ['b < 2', () => alpha({ ...ok, b: 1 }), /^level\.b must be an integer in \[2, /],
     ['γ > 1', () => levelMap({ ...ok, gamma: 1.2 }, 0.1), /^level\.gamma must be a number in \[0, 1\]; got 1\.2/],
     ['ρ < 0', () => fixedPoint({ ...ok, rho: -0.1 }), /^level\.rho must be a number in \[0, 1\]/],
     ['u0 > 1', () => trajectory(ok, 1.5, 3), /^u0 must be a bias in \[-1, 1\]/],
     ['depth fractional', () => trajectory(ok, 0.1, 2.5), /^depth must be an integer in \[0, /],
     ['too few levels', () => trajectory([ok, ok], 0.1, 3), /^tree must be an array of at least depth = 3 levels/],
-    ['bad level in array', () => trajectory([ok, { ...ok, b: 2 }], 0.1, 2), /^tree\[1\]\.b must be/],
+    ['bad level in array', () => trajectory([ok, { ...ok, b: 1 }], 0.1, 2), /^tree\[1\]\.b must be/],
     ['ε = 0', () => mixingDepth(ok, 0.1, 0), /^epsilon must be a number in \(0, 1\]/],
     ['missing level', () => alpha(undefined as unknown as Level), /^level must be an object/],
     ['critical γ out of range', () => criticalRho(5, 2), /^gamma must be/],

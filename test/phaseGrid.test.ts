@@ -84,7 +84,7 @@ describe('phaseGrid kernel', () => {
     const ok = { b: [5], gamma: [0.6], rho: [0], u0: [0.05], depths: [10] };
     expect(() => phaseGrid({ ...ok, gamma: [] })).toThrow(/^gamma must be a non-empty array/);
     expect(() => phaseGrid({ ...ok, rho: [0, 1.5] })).toThrow(/^rho\[1\] must be a number in \[0, 1\]/);
-    expect(() => phaseGrid({ ...ok, b: [4] })).toThrow(InvalidParameterError);
+    expect(() => phaseGrid({ ...ok, b: [1] })).toThrow(InvalidParameterError);
     expect(() => phaseGrid({ ...ok, depths: [-1] })).toThrow(/^depths\[0\] must be an integer/);
   });
 });

@@ -3,6 +3,8 @@ import { designBinary, designContinuous, type DesignRow } from '../theory/design
 import { InvalidParameterError } from '../errors.ts';
 import { fmt, table } from './format.ts';
 import { parseFidelity, parseLeafLaw, parseNoise, parseNumber } from './options.ts';
+import { parseAggregator, parseAnswers } from './designFlags.ts';
+import { chanceAccuracy } from '../theory/model.ts';
 
 export interface DesignCommandFlags {
   budget?: string;
@@ -14,6 +16,8 @@ export interface DesignCommandFlags {
   gamma?: string;
   leaf: string;
   chance?: string;
+  answers?: string;
+  aggregator?: string;
   rho?: string;
   continuous?: boolean;
   noise?: string;
@@ -45,9 +49,16 @@ export function design(f: DesignCommandFlags) {
   const fidelity = f.gamma !== undefined
     ? parseFidelity(`constant:${f.gamma}`)
     : parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50 (or --gamma γ for a constant one)'));
-  const chance = parseNumber('chance', f.chance ?? '0.5');
+  const answers = parseAnswers(f.answers);
+  const aggregator = parseAggregator(f.aggregator);
+  const plural = answers !== 2 || aggregator !== 'plurality';
+  const chance = plural && f.chance === undefined ? chanceAccuracy(answers) : parseNumber('chance', f.chance ?? '0.5');
   if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
-  return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };
+  if (plural && Math.abs(chance - chanceAccuracy(answers)) > 1e-12) {
+    throw new InvalidParameterError('--chance', `1/K = ${chanceAccuracy(answers)} with --answers ${answers} (or omitted)`, f.chance);
+  }
+  const task = plural ? { task: { answers }, aggregator } : {};
+  return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, ...task }) };
 }
 
 function shape(r: DesignRow): string {

@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InvalidParameterError } from '../errors.ts';
 import { MissingPlottingError, writeFigure } from './plot.ts';
-import { analyze, formatAnalysis } from './analyze.ts';
+import { analyze, answersTrajectoryFigure, formatAnalysis } from './analyze.ts';
 import { design, formatDesign } from './design.ts';
 import { parseInteger } from './options.ts';
 import { progressReporter } from './progress.ts';
@@ -32,7 +32,7 @@ function jsonNumbers(_key: string, value: unknown): unknown {
 
 function designOptions(cmd: Command): Command {
   return cmd
-    .option('--b <b>', 'fan-in: odd integer ≥ 3 (a star over N leaves is b = N, depth 1)')
+    .option('--b <b>', 'fan-in: integer ≥ 2, even b breaks ties at random (a star over N leaves is b = N, depth 1)')
     .option('--gamma <γ>', 'message fidelity γ in [0, 1] (§B3)')
     .option('--m <tokens>', 'message length; γ = fidelity(m) with --fidelity')
     .option('--fidelity <curve>', 'constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
@@ -42,6 +42,14 @@ function designOptions(cmd: Command): Command {
     .option('--depth <L>', 'tree depth L ≥ 0');
 }
 
+/** Answers, distractors and aggregation rule (§H1, §H7); with K ≠ 2, --u0 is the leaf skill s and --p0 its accuracy. */
+function taskOptions(cmd: Command): Command {
+  return cmd
+    .option('--answers <K>', 'number of possible answers K ≥ 2, or open (§H1); default 2')
+    .option('--distractor <profile>', 'symmetric | dominant:δ (share δ of the wrong mass on one answer), §H1')
+    .option('--aggregator <rule>', 'plurality | judge:v (verification skill v in [0, 1]), §H7');
+}
+
 export function program(): Command {
   const root = new Command('synergy')
     .description('Will adding agents help under this budget? Exact predictions (arXiv 2601.17311), Monte Carlo checks, sweeps, design search.')
@@ -49,15 +57,16 @@ export function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
 
-  designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ'))
+  taskOptions(designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ')))
     .option('--plot <file.svg|file.png>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const a = analyze(o);
       if (o.plot !== undefined) {
-        const { level, u0, depth } = resolveDesign(o);
-        await writeFigure(o.plot, trajectoryFigure({ level, u0, depth }));
+        const { level, u0, depth, task } = resolveDesign(o);
+        const binary = task.answers === 2 && level.aggregator === undefined;
+        await writeFigure(o.plot, binary ? trajectoryFigure({ level, u0, depth }) : answersTrajectoryFigure(o));
       }
       print(!!o.json, a, () => formatAnalysis(a));
     });
@@ -89,7 +98,9 @@ export function program(): Command {
     .option('--fidelity <curve>', 'binary: constant:γ | saturating:γ∞,m0 | rational:γ∞,m0 | table:m1=γ1,…')
     .option('--gamma <γ>', 'binary: a constant fidelity γ (the same as --fidelity constant:γ)')
     .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,… (skill above chance)', 'power:0.002,0.5,1')
-    .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (0.5 binary decisions, 0 open answers)', '0.5')
+    .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (default 0.5; with --answers K it is 1/K)')
+    .option('--answers <K>', 'K answers or open: trees aggregate by plurality (§H); leaf law gives skill; default 2')
+    .option('--aggregator <rule>', 'plurality | judge:v (§H7)')
     .option('--rho <ρ>', 'shared-failure correlation')
     .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')
     .option('--noise <curve>', 'continuous: constant:σ² | exponential:σ0²,m0 | power:σ0²,m0,κ | table:m1=σ²1,…')

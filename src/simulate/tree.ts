@@ -2,7 +2,7 @@
 // Every result is a pure function of (spec, seed, cell, chunk, trials): trials are split into chunks
 // of TRIALS_PER_CHUNK whatever the number of workers, each chunk seeds its own streams from a hash
 // of (seed, cell, chunk), and counts are summed in chunk order.
-import { checkBias, checkInteger, checkKnownFields, InvalidParameterError } from '../errors.ts';
+import { checkBias, checkInteger, checkKnownFields, checkOddFanIn, InvalidParameterError } from '../errors.ts';
 import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../theory/level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
@@ -112,6 +112,7 @@ function prepare(spec: TreeSimulationSpec): Prepared {
   const depth = checkInteger('depth', spec.depth, 0, MAX_DEPTH);
   const u0 = checkBias('u0', spec.u0);
   const levels = treeLevels(spec.tree, depth);
+  levels.forEach((level, i) => checkOddFanIn(Array.isArray(spec.tree) ? `tree[${i}].b` : 'tree.b', level.b)); // strict majority, no tie-break
   const { kind, betaA, betaB } = checkVariant(spec.variant, full);
   if (full) {
     let leaves = 1;

@@ -1,7 +1,7 @@
 // A sweep's specification: named axes whose cartesian product is the set of cells, and what to
 // compute per cell. Everything is validated here, before any work starts.
 import {
-  checkBias, checkFanIn, checkInteger, checkNonNegative, checkNumber, checkUnit, InvalidParameterError,
+  checkBias, checkFanIn, checkInteger, checkOddFanIn, checkNonNegative, checkNumber, checkUnit, InvalidParameterError,
 } from '../errors.ts';
 import { checkFidelityCurve, fidelity, type FidelityCurve } from '../theory/fidelity.ts';
 import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from '../theory/level.ts';
@@ -104,7 +104,8 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   const theory = compute !== 'montecarlo';
   const montecarlo = compute !== 'theory';
 
-  const b = checkedAxis('b', spec.b, checkFanIn);
+  // even b (random tie-break, §H3) is exact theory; the binary simulators need odd b
+  const b = checkedAxis('b', spec.b, montecarlo ? checkOddFanIn : checkFanIn);
   let gamma: number[];
   let m: number[] | undefined;
   if (spec.gamma !== undefined && spec.m !== undefined) {

@@ -9,6 +9,10 @@ import {
   alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,
 } from './level.ts';
 import { majoritySlope } from './majority.ts';
+import { type Aggregator, type Answers, chanceAccuracy, checkAggregator, checkTaskModel, type TaskModel } from './model.ts';
+import { phaseStructure } from './level.ts';
+import { reachedFixedPoint } from './pluralityPhases.ts';
+import { MAX_PLURALITY_FAN_IN } from './plurality.ts';
 import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
 import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
 import { chainRisk, checkNoiseCurve, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
@@ -58,6 +62,12 @@ export interface BinaryDesignProblem {
    * chance, reported as accuracy p_c + (1 − p_c)·skill (§G3, §J1).
    */
   chance?: number;
+  /**
+   * K answers (§H): trees aggregate by plurality (or `aggregator`), the leaf law gives the leaves'
+   * skill, chance is 1/K (a given `chance` must agree). Symmetric distractors.
+   */
+  task?: TaskModel;
+  aggregator?: Aggregator;
   /** Largest tree depth considered (default 64). */
   maxDepth?: number;
   epsilon?: number;
@@ -113,7 +123,15 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
   const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
   const B = p.budget;
-  const chance = checkNumber('chance', p.chance ?? 0.5, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
+  const task = checkTaskModel(p.task ?? {});
+  const aggregator = checkAggregator('aggregator', p.aggregator ?? 'plurality');
+  if (task.distractors !== 'symmetric' && task.answers !== 2) throw new InvalidParameterError('task.distractors', "'symmetric' in the design search", task.distractors);
+  const plural = task.answers !== 2 || aggregator !== 'plurality';
+  if (plural && p.chance !== undefined && Math.abs(p.chance - chanceAccuracy(task.answers)) > 1e-12) {
+    throw new InvalidParameterError('chance', `1/K = ${chanceAccuracy(task.answers)} for K = ${task.answers} answers (or omitted)`, p.chance);
+  }
+  const chance = plural ? chanceAccuracy(task.answers) : checkNumber('chance', p.chance ?? 0.5, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
+  const sym = plural ? { answers: task.answers } : undefined;
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
@@ -126,7 +144,8 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
     const bWindow = windowFanIn(p.window, overhead, m);
     // Stars are depth-1 trees with b = N; trees have depth ≥ 2 and fan-in within the window.
     for (let b = 3; ; b += 2) {
-      const level: Level = { b: checkFanIn('b', b), gamma, rho: p.rho };
+      if (sym && b > MAX_PLURALITY_FAN_IN) break; // the exact plurality maps stop at b = 151 (stars included)
+      const level: Level = { b: checkFanIn('b', b), gamma, rho: p.rho, ...(aggregator === 'plurality' ? {} : { aggregator }) };
       const windowOk = b <= bWindow;
       let anyFeasible = false;
       for (let depth = 1; depth <= maxDepth; depth++) {
@@ -137,17 +156,18 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         if (!windowOk || !(x > 0)) {
           rows.push({
             rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, leafBias: null, bias: null, accuracy: null,
-            risk: null, regime: 'infeasible', s: organizationExponent(level),
+            risk: null, regime: 'infeasible', s: organizationExponent(level, sym),
             reason: !windowOk ? `window: b·m + W0 = ${b * m + overhead} > W = ${p.window}` : `budget: ${messages} messages cost ${2 * m * messages} ≥ B`,
           });
           break; // deeper trees only cost more
         }
         anyFeasible = true;
         const u0 = leafBias(p.leafLaw, x);
-        const u = trajectory(level, u0, depth)[depth];
+        const u = trajectory(level, u0, depth, sym)[depth];
         rows.push({
           rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: toAccuracy(u),
-          risk: null, regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
+          risk: null, regime: sym ? pluralityDesignRegime(level, u0, depth, epsilon, sym.answers) : binaryRegime(level, u0, depth, epsilon),
+          s: organizationExponent(level, sym), reason: '',
         });
       }
       // Wider fan-in only costs more per leaf and needs more window: stop at the first dead end.
@@ -156,15 +176,41 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   }
   rankRows(rows, (a, b) => b.bias! - a.bias! || a.leaves - b.leaves);
   const best = rows[0];
-  for (const r of rows) r.reason ||= binaryReason(r, best, single, p.rho);
+  for (const r of rows) r.reason ||= sym ? pluralityReason(r, best, single, p.rho, aggregator, sym.answers) : binaryReason(r, best, single, p.rho);
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
-  return { rows, best, single, verdicts: binaryVerdicts(p, rows, single) };
+  // §B12's small-signal verdict is the binary theory's; K-answer trees have none (bistability is not small-signal)
+  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single) };
 }
 
 function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
   if (alpha(level) <= 1) return 'subcritical';
   const mix = mixingDepth(level, u0, epsilon).exact;
   return mix !== null && depth >= mix ? 'saturated' : 'growing';
+}
+
+/** §H5: rows whose leaves fall to chance are subcritical; otherwise growing or saturated toward the fixed point reached. */
+function pluralityDesignRegime(level: Level, u0: number, depth: number, epsilon: number, answers: Answers): DesignRegime {
+  const ps = phaseStructure(level, { answers });
+  if (!(reachedFixedPoint(level, answers, u0, ps) > 0)) return 'subcritical';
+  const mix = mixingDepth(level, u0, epsilon, undefined, { answers }).exact;
+  return mix !== null && depth >= mix ? 'saturated' : 'growing';
+}
+
+/** Reasons for K answers (§H5): says when an organization helps only because its leaves clear s†. */
+function pluralityReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: number, aggregator: Aggregator, answers: Answers): string {
+  const level: Level = { b: r.b!, gamma: r.channel!, rho, ...(aggregator === 'plurality' ? {} : { aggregator }) };
+  const ps = phaseStructure(level, { answers });
+  const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
+  const a = `α = ${ps.alpha.toFixed(3)}`;
+  if (r.regime === 'subcritical') {
+    return ps.threshold !== null
+      ? `${prefix}: leaves' skill ${r.leafBias!.toFixed(4)} is below the threshold s† = ${ps.threshold.toFixed(4)} (${a} ≤ 1, bistable): they fall to chance`
+      : `${prefix}: chance is the only attractor (${a}), votes wash out`;
+  }
+  const lifted = ps.regime === 'bistable' ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold!.toFixed(4)}` : '';
+  const state = r.regime === 'saturated' ? `saturated at s* = ${reachedFixedPoint(level, answers, r.leafBias!, ps).toFixed(4)}` : `growing, s_L = ${r.bias!.toFixed(4)}`;
+  const vs = r.bias! < single.bias! ? `below the single agent (skill ${single.bias!.toFixed(4)})` : `vs the single agent's skill ${single.bias!.toFixed(4)}`;
+  return `${prefix}: ${state}, ${vs}${lifted}`;
 }
 
 function describe(r: DesignRow): string {

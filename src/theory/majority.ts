@@ -1,6 +1,6 @@
 // SPEC §B5 — the majority polynomial. The arithmetic lives in assembly/majority.ts (one place,
 // shared with the grid kernel and the simulators' references); this file validates and documents.
-import { checkBias, checkFanIn } from '../errors.ts';
+import { checkBias, checkOddFanIn as checkFanIn } from '../errors.ts';
 import { kernel } from '../wasm/kernel.ts';
 
 /**

@@ -29,6 +29,11 @@ export interface KernelExports {
     depthPtr: number, nd: number, epsilon: number, maxMixingDepth: number,
     alphaOut: number, sOut: number, uStarOut: number, mixOut: number, mixSmallOut: number, uLOut: number, clippedOut: number,
   ): void;
+  pluralityGrid(
+    b: number, coefPtr: number, chance: number, judge: number, slope: number,
+    gammaPtr: number, ng: number, rhoPtr: number, nr: number, u0Ptr: number, nu: number, depthsPtr: number, nd: number,
+    alphaOut: number, regimeOut: number, uLOut: number,
+  ): void;
 }
 
 /** Smallest module whose one function returns a v128: validates iff the engine has SIMD. */

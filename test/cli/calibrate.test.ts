@@ -313,7 +313,7 @@ describe('synergy calibrate: bad input (exit 2, one line)', () => {
       [['--window', '0'], /^synergy: --window must be a finite number > 0; got "0"\n$/],
       [['--m', '0'], /^synergy: --m must be a finite number > 0; got "0"\n$/],
       [['--depth', '20000000'], /^synergy: --depth must be an integer in \[0, 10000000\]; got "20000000"\n$/],
-      [['--b', '4'], /^synergy: --b must be an odd integer in \[3, \d+\]; got 4\n$/],
+      [['--b', '1'], /^synergy: --b must be an integer in \[2, \d+\] \(even b: random tie-break\); got 1\n$/],
     ];
     for (const [flags, stderr] of cases) {
       const r = await synergy(['calibrate', '--fidelity', example('fidelity.csv'), '--no-plots', ...flags]);

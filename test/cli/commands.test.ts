@@ -116,9 +116,9 @@ describe('errors and exit codes', () => {
     expect(r.stderr).toMatch(/unknown option '--bogus'; allowed: --b --gamma/);
   });
   it('a value out of range names the flag and the range, exit 2', async () => {
-    const r = await synergy(['analyze', '--b', '4', '--gamma', '0.6', '--rho', '0', '--u0', '0.05', '--depth', '3']);
+    const r = await synergy(['analyze', '--b', '1', '--gamma', '0.6', '--rho', '0', '--u0', '0.05', '--depth', '3']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('synergy: --b must be an odd integer in [3, 9999999]; got 4\n');
+    expect(r.stderr).toBe('synergy: --b must be an integer in [2, 9999999] (even b: random tie-break); got 1\n');
     const g = await synergy(['analyze', '--b', '5', '--gamma', '1.5', '--rho', '0', '--u0', '0.05', '--depth', '3']);
     expect(g.stderr).toMatch(/^synergy: --gamma must be a number in \[0, 1\]; got 1\.5/);
   });

@@ -31,7 +31,7 @@ describe('a usage error never touches an existing output', () => {
     await writeFile(`${out}.meta.json`, 'precious meta\n');
     const mc = ['--trials', '100'];
     const cases: string[][] = [
-      ['--workers', '2000'], ['--workers', '0'], ['--workers', '1.5'], ['--seed', '-1'], ['--b', '4'], ['--gamma', '2'],
+      ['--workers', '2000'], ['--workers', '0'], ['--workers', '1.5'], ['--seed', '-1'], ['--b', '1'], ['--gamma', '2'],
       ['--rho', 'x'], ['--u0', '5'], ['--p0', '2'], ['--depth', '-1'], [...mc.slice(0, 1), '0'], ['--shard', '3/2'],
       [...mc, '--mode', 'nope'], [...mc, '--variant', 'nope'], ['--compute', 'nope'], ['--axis', 'rho=bad'],
       ['--plot', join(dir, 'p.svg'), '--plot-field', 'nope'], ['--m', '10', '--fidelity', 'bogus:1'],

@@ -128,7 +128,8 @@ describe('sweep spec', () => {
   });
 
   it('rejects out-of-range values, naming the axis and index', () => {
-    rejects({ ...base, b: [3, 4] }, /^b\[1\]$/);
+    rejects({ ...base, b: [3, 1] }, /^b\[1\]$/);
+    rejects({ ...base, b: [3, 4], compute: 'both' }, /^b\[1\]$/); // simulators have no tie-break
     rejects({ ...base, b: { start: 1, stop: 5, step: 2 } }, /^b\[0\]$/);
     rejects({ ...base, gamma: [0.5, 1.5] }, /^gamma\[1\]$/);
     rejects({ ...base, rho: { start: 0, stop: 1.2, count: 7 } }, /^rho\[6\]$/);
