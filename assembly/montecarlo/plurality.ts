@@ -161,7 +161,8 @@ export function mcPlurality(
   const nW = kind == VECTOR ? K - 1 : 0;
   const tallyAt = cdfAt + <usize>nW * 8;
   const framesAt = (tallyAt + <usize>bMax * 4 + 7) & ~(<usize>7);
-  const popAt = framesAt + <usize>max(depth, 1) * <usize>bMax * 8;
+  // Full tree: one frame of b messages per level; level by level: one frame, reused.
+  const popAt = framesAt + <usize>(mode == 0 ? max(depth, 1) : 1) * <usize>bMax * 8;
   const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : popAt;
   const base = reserve(0);
   if (reserve(end - base) == 0) return -1;

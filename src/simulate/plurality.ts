@@ -75,12 +75,11 @@ interface Prepared {
 }
 
 function checkLevels(tree: unknown, depth: number): Prepared['levels'] {
-  const list = Array.isArray(tree) ? (tree as unknown[]) : [tree];
-  if (list.length === 0) throw new InvalidParameterError('tree', 'a level or a non-empty array of levels', tree);
-  if (Array.isArray(tree) && depth > 0 && list.length !== depth && list.length !== 1) {
-    // Same rule as the binary trees: one level per depth, or one level for all.
-    throw new InvalidParameterError('tree', `one level, or ${depth} levels (one per depth)`, list.length);
+  // Same rule as the binary trees (treeLevels): one level for all depths, or at least one per depth.
+  if (Array.isArray(tree) && tree.length < Math.max(depth, 1)) {
+    throw new InvalidParameterError('tree', `an array of at least depth = ${depth} levels`, tree);
   }
+  const list = Array.isArray(tree) ? (tree as unknown[]).slice(0, Math.max(depth, 1)) : [tree];
   return list.map((l, i) => {
     const name = Array.isArray(tree) ? `tree[${i}]` : 'tree';
     if (typeof l !== 'object' || l === null) throw new InvalidParameterError(name, 'an object { b, gamma, rho, aggregator? }', l);

@@ -138,5 +138,6 @@ describe('reproducibility and builds (§D4)', () => {
     expect(() => simulatePlurality({ ...base, task: { answers: 3, distractors: { dominant: 1.5 } } })).toThrow(/dominant/);
     expect(() => simulatePlurality({ ...base, tree: { b: 3, gamma: 0.9, rho: 0, aggregator: { judge: 2 } } })).toThrow(/judge/);
     expect(() => simulatePlurality({ ...base, p0: 0.5 })).toThrow(/s0/);
+    expect(() => simulatePlurality({ ...base, tree: [{ b: 3, gamma: 0.9, rho: 0 }] })).toThrow(/at least depth = 2 levels/);
   });
 });
