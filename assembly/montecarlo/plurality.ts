@@ -18,6 +18,7 @@
 import { reserve } from '../arena';
 import { chunkSeed, nextScalar, seedStreams, uniformIndex, LANE_STATE_BYTES } from './random';
 import { ONE, probabilityCode } from './words';
+import { slicedFullTree } from './pluralityWords';
 
 // Level table entry: b (i32), γ code, ρ code, judge code (u64 each).
 const E_B: usize = 0;
@@ -163,7 +164,10 @@ export function mcPlurality(
   const framesAt = (tallyAt + <usize>bMax * 4 + 7) & ~(<usize>7);
   // Full tree: one frame of b messages per level; level by level: one frame, reused.
   const popAt = framesAt + <usize>(mode == 0 ? max(depth, 1) : 1) * <usize>bMax * 8;
-  const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : popAt;
+  // The bit-sliced path (pluralityWords.ts): full tree, symmetric, finite K ≤ 2^16, b ≤ 15, no judge.
+  let sliced = mode == 0 && kind == SYMMETRIC && K >= 2 && K <= 65536 && bMax <= 15;
+  for (let k = 0; k < levels; k++) if (load<f64>(judgePtr + (<usize>k << 3)) != 0.0) sliced = false;
+  const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : sliced ? popAt + 256 + <usize>(depth + 3) * 3072 : popAt;
   const base = reserve(0);
   if (reserve(end - base) == 0) return -1;
 
@@ -192,6 +196,10 @@ export function mcPlurality(
   fresh = 2;
   seedStreams(chunkSeed(<u64>seed, <u64>cell, <u64>chunk), lanes);
 
+  if (sliced) {
+    slicedFullTree(tableAt, levels, depth, <u32>K, leafCode, trials, popAt, outPtr);
+    return <i32>load<f64>(outPtr);
+  }
   let right = 0, dominant = 0;
   if (mode == 0) {
     for (let t = 0; t < trials; t++) {

@@ -38,6 +38,19 @@ describe('plurality simulator vs brute-force exact reference (§H6)', () => {
       }), { seed: 20261201, numRuns: 40 });
   });
 
+  it('bit-sliced path (full tree, symmetric, no judge) vs exact and vs the scalar path (dominant δ = 1/(K − 1) is symmetric)', () => {
+    for (const [b, K, depth, gamma, rho, p0] of [[2, 4, 4, 0.9, 0.1, 0.4], [3, 7, 3, 0.8, 0.2, 0.3], [6, 3, 2, 0.95, 0.3, 0.5], [3, 16, 3, 1, 0, 0.2], [5, 2, 3, 0.7, 0.1, 0.6]]) {
+      const trials = 40_000;
+      const tree = { b, gamma, rho };
+      const exact = rootDistribution(leafDistribution(K, p0, 'symmetric'), [tree], depth);
+      const sliced = simulatePlurality({ tree, task: { answers: K }, p0, depth, mode: 'full', trials, seed: 23 });
+      expectWithin(sliced.accuracy, exact[0], Math.sqrt(exact[0] * (1 - exact[0]) / trials), trials);
+      expectWithin(sliced.dominantShare, exact[1], Math.sqrt(exact[1] * (1 - exact[1]) / trials), trials);
+      const scalar = simulatePlurality({ tree, task: { answers: K, distractors: { dominant: 1 / (K - 1) } }, p0, depth, mode: 'full', trials, seed: 23 });
+      expect(Math.abs(sliced.accuracy - scalar.accuracy)).toBeLessThanOrEqual(6 * Math.hypot(sliced.accuracyStdError, scalar.accuracyStdError) + 1e-3);
+    }
+  });
+
   it('per-level parameters (b = 2, 3, 4 with a judge at the top), K = 3, full and levels', () => {
     const tree = [{ b: 2, gamma: 0.9, rho: 0.2 }, { b: 3, gamma: 0.8, rho: 0 }, { b: 4, gamma: 0.95, rho: 0.1, aggregator: { judge: 0.5 } }];
     const ref: RefLevel[] = [{ b: 2, gamma: 0.9, rho: 0.2 }, { b: 3, gamma: 0.8, rho: 0 }, { b: 4, gamma: 0.95, rho: 0.1, judge: 0.5 }];
