@@ -8,8 +8,8 @@ import { instantiateKernel, simulatePluralityChunk } from '../dist/index.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const cases = [
-  { b: 3, K: 4, depth: 8, gamma: 0.9, rho: 0.1, p0: 0.5, trials: 256, numpyTrials: 64 },
-  { b: 5, K: 10, depth: 6, gamma: 0.9, rho: 0.1, p0: 0.3, trials: 64, numpyTrials: 16 },
+  { b: 3, K: 4, depth: 8, gamma: 0.9, rho: 0.1, p0: 0.5, trials: 2048, numpyTrials: 64 },
+  { b: 5, K: 10, depth: 6, gamma: 0.9, rho: 0.1, p0: 0.3, trials: 1024, numpyTrials: 16 },
 ];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

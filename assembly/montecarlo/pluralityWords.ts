@@ -8,7 +8,7 @@
 //   so every tied answer is equally likely), by a reservoir over i with fresh Bernoulli(1/k) words;
 //   shared failure §B4: S ~ Bernoulli(ρ) → the first received message.
 import { nextScalar } from './random';
-import { ONE } from './words';
+import { ONE, probabilityCode } from './words';
 
 /** A word of i.i.d. Bernoulli(code/2^64) lanes: lane-parallel comparison of U with p, MSB first. */
 export function bernoulli64(code: u64): u64 {
@@ -73,9 +73,11 @@ const E_B: usize = 0;
 const E_GAMMA: usize = 8;
 const E_RHO: usize = 16;
 const E_BYTES: usize = 32;
+/** Slot 24 of an entry (the judge code, 0 on this path) is overwritten with the fused leaf code. */
+const E_FUSED: usize = 24;
 
-function leafPlanes(dst: usize, tmp: usize): void {
-  const R = bernoulli64(leafCode);
+function leafPlanes(dst: usize, tmp: usize, code: u64): void {
+  const R = bernoulli64(code);
   uniformPlanes(dst, m, 1, K, tmp);
   for (let j = 0; j < m; j++) store<u64>(dst + (<usize>j << 3), load<u64>(dst + (<usize>j << 3)) & ~R);
 }
@@ -85,7 +87,7 @@ function nodePlanes(level: i32, dst: usize): void {
   const f = frames + <usize>level * frameBytes;
   const tmp = f; // m planes of scratch
   if (level == 0) {
-    leafPlanes(dst, tmp);
+    leafPlanes(dst, tmp, leafCode);
     return;
   }
   const e = table + <usize>((level - 1) % nLevels) * E_BYTES;
@@ -96,6 +98,13 @@ function nodePlanes(level: i32, dst: usize): void {
   const repl = f + 32 * 8;
   for (let i = 0; i < b; i++) {
     const x = msgs + <usize>i * stride;
+    if (level == 1) {
+      // Fused leaf draw: a received leaf message is right with probability γ·p_0 + (1 − γ)/K and
+      // otherwise, by symmetry, uniform over the wrong answers; nothing uses the leaf before its
+      // channel (a shared event copies the RECEIVED message, §B4), so one draw per leaf is exact.
+      leafPlanes(x, tmp, load<u64>(e + E_FUSED));
+      continue;
+    }
     nodePlanes(level - 1, x);
     const G = bernoulli64(gamma);
     if (G != ONE) {
@@ -180,6 +189,14 @@ export function slicedFullTree(
   leafCode = code;
   table = tableAt;
   nLevels = levels;
+  const p0 = <f64>code / 18446744073709551616.0;
+  for (let k = 0; k < levels; k++) {
+    const e = tableAt + <usize>k * E_BYTES;
+    const g = <f64>load<u64>(e + E_GAMMA) / 18446744073709551616.0;
+    const gam = load<u64>(e + E_GAMMA) == ONE ? 1.0 : g;
+    const p = code == ONE ? 1.0 : p0;
+    store<u64>(e + E_FUSED, probabilityCode(gam * p + (1.0 - gam) / <f64>K));
+  }
   inverse = scratch;
   for (let k = 1; k <= 16; k++) store<u64>(inverse + (<usize>k << 3), k == 1 ? ONE : <u64>(18446744073709551616.0 / <f64>k));
   frames = (scratch + 17 * 8 + 63) & ~(<usize>63);
