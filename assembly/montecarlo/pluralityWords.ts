@@ -4,8 +4,8 @@
 //   leaf: R ~ Bernoulli(p_0) word; W uniform in [1, K) per lane (lane-parallel rejection); answer = R ? 0 : W
 //   channel §H2: G ~ Bernoulli(γ); U uniform in [0, K); received = G ? x : U
 //   plurality §H3: c_i = #{j : x_j = x_i} (bit-sliced 4-bit counters, b² plane equalities), M = max c_i;
-//   a uniformly random message among those with c_i = M wins (each tied answer owns exactly M of them,
-//   so every tied answer is equally likely), by a reservoir over i with fresh Bernoulli(1/k) words;
+//   among the first occurrences of the answers with c_i = M (one message per tied answer) a uniformly
+//   random one wins, by a reservoir over i with fresh Bernoulli(1/k) words;
 //   shared failure §B4: S ~ Bernoulli(ρ) → the first received message.
 import { nextScalar } from './random';
 import { ONE, probabilityCode } from './words';
@@ -68,6 +68,8 @@ let table: usize = 0;
 let nLevels: i32 = 1;
 let frames: usize = 0;
 let frameBytes: usize = 0;
+/** One frame: scratch and replacement planes, b ≤ 15 messages of m ≤ 16 planes, b counts (5 words), 16 J words. */
+export const SLICED_FRAME_BYTES: usize = (64 * 8 + 15 * 16 * 8 + 15 * 40 + 16 * 8 + 63) & ~(<usize>63);
 let inverse: usize = 0; // Bernoulli(1/k) codes, k = 1 … 16
 const E_B: usize = 0;
 const E_GAMMA: usize = 8;
@@ -120,11 +122,13 @@ function nodePlanes(level: i32, dst: usize): void {
   let M0: u64 = 0, M1: u64 = 0, M2: u64 = 0, M3: u64 = 0;
   for (let i = 0; i < b; i++) {
     let c0: u64 = 0, c1: u64 = 0, c2: u64 = 0, c3: u64 = 0;
+    let seen: u64 = 0; // lanes where an earlier message carries the same answer
     const xi = msgs + <usize>i * stride;
     for (let k = 0; k < b; k++) {
       const xk = msgs + <usize>k * stride;
       let eq: u64 = ONE;
       for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 3)) ^ load<u64>(xk + (<usize>j << 3)));
+      if (k < i) seen |= eq;
       // c += eq (ripple carry over 4 planes; b ≤ 15 never overflows).
       let carry = eq;
       let t = c0 & carry; c0 ^= carry; carry = t;
@@ -132,8 +136,8 @@ function nodePlanes(level: i32, dst: usize): void {
       t = c2 & carry; c2 ^= carry; carry = t;
       c3 ^= carry;
     }
-    const at = counts + (<usize>i << 5);
-    store<u64>(at, c0); store<u64>(at, c1, 8); store<u64>(at, c2, 16); store<u64>(at, c3, 24);
+    const at = counts + <usize>i * 40;
+    store<u64>(at, c0); store<u64>(at, c1, 8); store<u64>(at, c2, 16); store<u64>(at, c3, 24); store<u64>(at, ~seen, 32);
     // gt = c > M, from the top plane.
     let gt: u64 = 0, eqm: u64 = ONE;
     gt |= eqm & c3 & ~M3; eqm &= ~(c3 ^ M3);
@@ -144,12 +148,15 @@ function nodePlanes(level: i32, dst: usize): void {
     M2 = (M2 & ~gt) | (c2 & gt); M3 = (M3 & ~gt) | (c3 & gt);
   }
   // Reservoir over the candidate messages: J_k (k = 0 … b) one-hot per lane, candidates seen so far.
-  const J = counts + (<usize>b << 5);
+  const J = counts + <usize>b * 40;
   store<u64>(J, ONE);
   for (let k = 1; k <= b; k++) store<u64>(J + (<usize>k << 3), 0);
   for (let i = 0; i < b; i++) {
-    const at = counts + (<usize>i << 5);
-    const cand = ~(load<u64>(at) ^ M0) & ~(load<u64>(at, 8) ^ M1) & ~(load<u64>(at, 16) ^ M2) & ~(load<u64>(at, 24) ^ M3);
+    const at = counts + <usize>i * 40;
+    // Candidates: first occurrences of the answers reaching M (one per tied answer), so a lane whose
+    // maximum is unique has one candidate and needs no tie-break draw.
+    const cand = ~(load<u64>(at) ^ M0) & ~(load<u64>(at, 8) ^ M1) & ~(load<u64>(at, 16) ^ M2) & ~(load<u64>(at, 24) ^ M3)
+      & load<u64>(at, 32);
     let take: u64 = 0;
     for (let k = i; k >= 0; k--) {
       const Jk = load<u64>(J + (<usize>k << 3));
@@ -201,7 +208,7 @@ export function slicedFullTree(
   for (let k = 1; k <= 16; k++) store<u64>(inverse + (<usize>k << 3), k == 1 ? ONE : <u64>(18446744073709551616.0 / <f64>k));
   frames = (scratch + 17 * 8 + 63) & ~(<usize>63);
   // scratch m planes (≤ 16) + replacement planes + b ≤ 15 messages of m planes + b counts (4 planes) + 16 J words.
-  frameBytes = (64 * 8 + 15 * 16 * 8 + 15 * 32 + 16 * 8 + 63) & ~(<usize>63);
+  frameBytes = SLICED_FRAME_BYTES;
   const root = frames + <usize>(depth + 1) * frameBytes;
   let right = 0, dominant = 0;
   for (let g = 0; g < trials; g += 64) {
