@@ -163,7 +163,8 @@ export function mcPlurality(
   const tallyAt = cdfAt + <usize>nW * 8;
   const framesAt = (tallyAt + <usize>bMax * 4 + 7) & ~(<usize>7);
   // Full tree: one frame of b messages per level; level by level: one frame, reused.
-  const popAt = framesAt + <usize>(mode == 0 ? max(depth, 1) : 1) * <usize>bMax * 8;
+  const frameCount: i32 = mode == 0 ? max(depth, 1) : 1;
+  const popAt = framesAt + <usize>frameCount * <usize>bMax * 8;
   // The bit-sliced path (pluralityWords.ts): full tree, symmetric, finite K ≤ 2^16, b ≤ 15, no judge.
   let sliced = mode == 0 && kind == SYMMETRIC && K >= 2 && K <= 65536 && bMax <= 15;
   for (let k = 0; k < levels; k++) if (load<f64>(judgePtr + (<usize>k << 3)) != 0.0) sliced = false;
