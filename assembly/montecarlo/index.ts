@@ -3,3 +3,4 @@
 export { mcFullTree, mcLevels, mcFullTreeScalar, mcLaneWords, mcBernoulliWords } from './tree';
 export { mcContinuous } from './continuous';
 export { mcXoshiroFill, mcSplitMixFill, mcChunkSeed } from './random';
+export { mcPlurality } from './plurality';

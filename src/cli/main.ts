@@ -9,7 +9,9 @@ import { design, formatDesign } from './design.ts';
 import { parseInteger } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { reproduce, resultsTable, summaryLines } from './reproduce.ts';
-import { formatSimulation, parseMode, simulate, trajectoryFigure } from './simulate.ts';
+import {
+  formatPluralitySimulation, formatSimulation, parseMode, simulate, simulatePluralityCli, trajectoryFigure, wantsPlurality,
+} from './simulate.ts';
 import { resolveDesign } from './designFlags.ts';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { registerClusterCommand } from './cluster.ts';
@@ -79,8 +81,17 @@ export function program(): Command {
     .option('--workers <n>', 'worker threads sharing the trials (same counts for any number; default: 1 under a second, else all cores)')
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)
     .option('--plot <file.svg|file.png>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
+    .option('--answers <K>', 'K answers or open (§H1); then --u0 is the leaf skill s, --p0 its accuracy', '2')
+    .option('--distractor <d>', 'symmetric | dominant:δ (§H1)', 'symmetric')
+    .option('--aggregator <a>', 'plurality | judge:v (§H7)', 'plurality')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
+      if (wantsPlurality(o)) {
+        if (o.plot !== undefined) throw new InvalidParameterError('--plot', 'absent with --answers, --distractor, --aggregator or an even --b', o.plot);
+        const r = simulatePluralityCli(o);
+        print(!!o.json, r, () => formatPluralitySimulation(r));
+        return;
+      }
       if (o.plot !== undefined) await checkWritableFile('--plot', o.plot);
       const r = await simulate(o, { plan: (line) => process.stderr.write(line + '\n'), onProgress: progressReporter('simulate', 'chunks') });
       if (o.plot !== undefined) {

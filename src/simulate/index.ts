@@ -9,3 +9,7 @@ export {
   type ContinuousTopology, type ContinuousSimulationSpec, type ContinuousSums, type ContinuousSimulationResult,
   simulateContinuousChunk, simulateContinuous, summarizeContinuous, validateContinuousSimulation,
 } from './continuous.ts';
+export {
+  type PluralityLevel, type PluralitySimulationSpec, type PluralityCounts, type PluralitySimulationResult, MIN_REPLICATES,
+  simulatePluralityChunk, simulatePlurality, validatePluralitySimulation,
+} from './plurality.ts';
