@@ -18,8 +18,9 @@ export {
 export { type SynergyVerdict, budgetedSynergy } from './theory/synergy.ts';
 export {
   type NoiseCurve, type ContinuousRisk,
-  messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk,
+  messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk, effectiveRho,
 } from './theory/continuous.ts';
+export { type ScopeStarts, scopeMixture, rootBias } from './theory/scope.ts';
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } from './phaseGrid.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
