@@ -13,6 +13,7 @@ export interface DesignCommandFlags {
   leaf: string;
   chance?: string;
   rho?: string;
+  rhoTask?: string;
   continuous?: boolean;
   noise?: string;
   v1: string;
@@ -32,16 +33,18 @@ export function design(f: DesignCommandFlags) {
     overhead: parseNumber('overhead', f.overhead),
     messageLengths: need('m', f.m, 'message lengths m1,m2,… in tokens').split(',').map((x) => parseNumber('m', x)),
     rho: parseNumber('rho', need('rho', f.rho, 'a number in [0, 1]')),
+    rhoTask: f.rhoTask === undefined ? 0 : parseNumber('rho-task', f.rhoTask),
   };
+  if (!(common.rhoTask >= 0 && common.rhoTask <= 1)) throw new InvalidParameterError('--rho-task', 'a number in [0, 1] (§I1 organization-wide correlation)', f.rhoTask);
   if (f.continuous) {
     const noise = parseNoise(need('noise', f.noise, 'a noise curve, e.g. exponential:1,100'));
     const beta = parseNumber('beta', need('beta', f.beta, 'the leaf exponent β > 0 of v(x) = v1·x^(−β)'));
-    return { kind: 'continuous' as const, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
+    return { kind: 'continuous' as const, rho: common.rho, rhoTask: common.rhoTask, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
   }
   const fidelity = parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50'));
   const chance = parseNumber('chance', f.chance ?? '0.5');
   if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
-  return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };
+  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };
 }
 
 function shape(r: DesignRow): string {
@@ -59,9 +62,13 @@ export function formatDesign(result: ReturnType<typeof design>, top: number): st
   if (!shown.includes(result.single)) shown.push(result.single);
   const rows = shown.map((r) => [
     String(r.rank ?? '—'), shape(r), r.m === null ? '—' : String(r.m), fmt(r.channel), fmt(r.compute, 1),
-    binary ? fmt(r.accuracy) : fmt(r.risk), binary ? r.regime : '', r.s === null ? '—' : fmt(r.s), r.reason,
+    binary ? fmt(r.accuracy) : fmt(r.risk), r.floor === null ? '—' : fmt(binary ? result.chance + (1 - result.chance) * r.floor : r.floor),
+    binary ? r.regime : '', r.s === null ? '—' : fmt(r.s), r.reason,
   ]);
-  const out = [table(['rank', 'organization', 'm', binary ? 'γ(m)' : 'σ²(m)', 'x (tokens/leaf)', binary ? 'accuracy' : 'risk (MSE)', 'regime', 's', 'why'], rows)];
+  // §C4/§I1: every row is evaluated under the same (ρ, ρ_task); the floor column is its limit as it grows.
+  const scope = `All organizations under ρ = ${result.rho}, ρ_task = ${result.rhoTask} (§I1).`;
+  const out = [scope, table(['rank', 'organization', 'm', binary ? 'γ(m)' : 'σ²(m)', 'x (tokens/leaf)', binary ? 'accuracy' : 'risk (MSE)',
+    binary ? 'floor (accuracy)' : 'floor (MSE)', 'regime', 's', 'why'], rows)];
   const infeasible = result.rows.filter((r) => !r.feasible);
   out.push(`\n${result.rows.filter((r) => r.feasible).length} feasible candidates, ${infeasible.length} ruled out (${countBy(infeasible)}).`);
   if (binary && result.verdicts) {

@@ -11,6 +11,8 @@ export interface DesignFlags {
   m?: string;
   fidelity?: string;
   rho?: string;
+  /** §I1 organization-wide correlation (analyze only until the simulators take it). */
+  rhoTask?: string;
   u0?: string;
   p0?: string;
   depth?: string;
@@ -22,6 +24,8 @@ export interface ResolvedDesign {
   depth: number;
   /** Message length when γ came from --m and --fidelity. */
   m: number | null;
+  /** §I1 ρ_task (0 when --rho-task is absent). */
+  rhoTask: number;
 }
 
 function required(flag: keyof DesignFlags, flags: DesignFlags, allowed: string): string {
@@ -49,5 +53,6 @@ export function resolveDesign(flags: DesignFlags): ResolvedDesign {
   if (flags.p0 !== undefined) u0 = 2 * checkUnit('--p0', parseNumber('p0', flags.p0)) - 1;
   else u0 = checkBias('--u0', parseNumber('u0', required('u0', flags, 'a leaf bias in [-1, 1] (or --p0, an accuracy)')));
   const depth = checkInteger('--depth', parseNumber('depth', required('depth', flags, `an integer in [0, ${MAX_DEPTH}]`)), 0, MAX_DEPTH);
-  return { level: { b, gamma, rho }, u0, depth, m };
+  const rhoTask = flags.rhoTask === undefined ? 0 : checkUnit('--rho-task', parseNumber('rho-task', flags.rhoTask));
+  return { level: { b, gamma, rho }, u0, depth, m, rhoTask };
 }

@@ -47,6 +47,7 @@ export function program(): Command {
     .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
 
   designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ'))
+    .option('--rho-task <ρ_task>', 'organization-wide shared failure in [0, 1] (§I1): with this probability every leaf casts one vote')
     .option('--plot <file.svg>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
@@ -85,6 +86,7 @@ export function program(): Command {
     .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,… (skill above chance)', 'power:0.002,0.5,1')
     .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (0.5 binary decisions, 0 open answers)', '0.5')
     .option('--rho <ρ>', 'shared-failure correlation')
+    .option('--rho-task <ρ_task>', 'organization-wide correlation in [0, 1] (§I1); every organization is compared under the same (ρ, ρ_task)')
     .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')
     .option('--noise <curve>', 'continuous: constant:σ² | exponential:σ0²,m0 | power:σ0²,m0,κ | table:m1=σ²1,…')
     .option('--v1 <v1>', 'continuous leaf variance law v(x) = v1·x^(−β)', '1')

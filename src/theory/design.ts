@@ -6,16 +6,20 @@ import { fidelity, type FidelityCurve } from './fidelity.ts';
 import { checkFanIn, checkInteger, checkNonNegative, checkNumber, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkLeafLaw, leafBias, type LeafLaw } from './leafLaw.ts';
 import {
-  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,
+  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent,
 } from './level.ts';
 import { majoritySlope } from './majority.ts';
 import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
 import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
-import { chainRisk, checkNoiseCurve, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
+import { chainRisk, checkNoiseCurve, effectiveRho, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
+import { rootBias } from './scope.ts';
 
 export type Organization = 'single' | 'star' | 'tree' | 'chain';
-/** Binary regimes (§B7–§B9); continuous rows use 'averaging'; rows ruled out by window or budget 'infeasible'. */
-export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'saturated' | 'averaging' | 'infeasible';
+/**
+ * Binary regimes (§B7–§B9; 'falling': u_0 > u*, the trajectory falls toward u*); continuous rows use
+ * 'averaging'; rows ruled out by window or budget 'infeasible'.
+ */
+export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'falling' | 'saturated' | 'averaging' | 'infeasible';
 
 export interface DesignRow {
   rank: number | null; // 1 = best; null when infeasible
@@ -39,6 +43,11 @@ export interface DesignRow {
   accuracy: number | null;
   /** Continuous: mean squared error of the root. */
   risk: number | null;
+  /**
+   * The limit this organization's shape reaches as it grows under the problem's (ρ, ρ_task) (§I1, §C4):
+   * binary root bias as depth → ∞ at this leaf bias; continuous risk floor. Null for single/infeasible rows.
+   */
+  floor: number | null;
   regime: DesignRegime;
   /** Organization exponent s (binary trees and stars). */
   s: number | null;
@@ -53,6 +62,8 @@ export interface BinaryDesignProblem {
   fidelity: FidelityCurve;
   leafLaw: LeafLaw;
   rho: number;
+  /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1, default 0); every row uses the same (ρ, ρ_task). */
+  rhoTask?: number;
   /**
    * Chance accuracy p_c ∈ [0, 1) of the task (default 1/2): the leaf law and the root give skill above
    * chance, reported as accuracy p_c + (1 − p_c)·skill (§G3, §J1).
@@ -83,7 +94,7 @@ export interface BinaryDesignResult {
   verdicts: FamilyVerdict[] | null;
 }
 
-function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number }) {
+function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number; rhoTask?: number }) {
   checkPositive('budget', p.budget);
   checkPositive('window', p.window);
   const overhead = checkNonNegative('overhead', p.overhead ?? 0);
@@ -92,6 +103,7 @@ function checkCommon(p: { budget: number; window: number; overhead?: number; mes
   }
   p.messageLengths.forEach((m, i) => checkPositive(`messageLengths[${i}]`, m));
   checkUnit('rho', p.rho);
+  checkUnit('rhoTask', p.rhoTask ?? 0);
   return overhead;
 }
 
@@ -113,12 +125,13 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
   const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
   const B = p.budget;
+  const rhoTask = p.rhoTask ?? 0;
   const chance = checkNumber('chance', p.chance ?? 0.5, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
     rank: null, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true,
-    leafBias: singleBias, bias: singleBias, accuracy: toAccuracy(singleBias), risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
+    leafBias: singleBias, bias: singleBias, accuracy: toAccuracy(singleBias), risk: null, floor: null, regime: 'single', s: null, reason: 'all of B on one agent',
   };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
@@ -137,17 +150,17 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         if (!windowOk || !(x > 0)) {
           rows.push({
             rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, leafBias: null, bias: null, accuracy: null,
-            risk: null, regime: 'infeasible', s: organizationExponent(level),
+            risk: null, floor: null, regime: 'infeasible', s: organizationExponent(level),
             reason: !windowOk ? `window: b·m + W0 = ${b * m + overhead} > W = ${p.window}` : `budget: ${messages} messages cost ${2 * m * messages} ≥ B`,
           });
           break; // deeper trees only cost more
         }
         anyFeasible = true;
         const u0 = leafBias(p.leafLaw, x);
-        const u = trajectory(level, u0, depth)[depth];
+        const u = rootBias(level, u0, depth, { rhoTask });
         rows.push({
           rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: toAccuracy(u),
-          risk: null, regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
+          risk: null, floor: binaryFloor(level, u0, rhoTask), regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
         });
       }
       // Wider fan-in only costs more per leaf and needs more window: stop at the first dead end.
@@ -156,7 +169,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   }
   rankRows(rows, (a, b) => b.bias! - a.bias! || a.leaves - b.leaves);
   const best = rows[0];
-  for (const r of rows) r.reason ||= binaryReason(r, best, single, p.rho);
+  for (const r of rows) r.reason ||= binaryReason(r, best, single, p.rho, rhoTask);
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
   return { rows, best, single, verdicts: binaryVerdicts(p, rows, single) };
 }
@@ -164,7 +177,18 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
 function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
   if (alpha(level) <= 1) return 'subcritical';
   const mix = mixingDepth(level, u0, epsilon).exact;
-  return mix !== null && depth >= mix ? 'saturated' : 'growing';
+  if (mix !== null && depth >= mix) return 'saturated';
+  // §B9: above u* the trajectory falls toward u*; the clipped predictor is then a lower bound.
+  return u0 > fixedPoint(level) ? 'falling' : 'growing';
+}
+
+/**
+ * §I1 floor as depth → ∞: T^L(u_0) and T^L(1) both tend to u* (amplifying) or 0, so the root bias
+ * tends to (ρ_task·u_0 + 1 − ρ_task)·u* — the shared share never beats its own leaf bias u_0.
+ */
+function binaryFloor(level: Level, u0: number, rhoTask: number): number {
+  const uStar = alpha(level) > 1 ? fixedPoint(level) : 0;
+  return u0 > 0 ? (rhoTask * u0 + 1 - rhoTask) * uStar : 0;
 }
 
 function describe(r: DesignRow): string {
@@ -173,15 +197,23 @@ function describe(r: DesignRow): string {
   return `${shape}, m=${r.m}`;
 }
 
-function binaryReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: number): string {
+function binaryReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: number, rhoTask: number): string {
   const level: Level = { b: r.b!, gamma: r.channel!, rho };
   const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
+  if (rhoTask > 0 && r.floor !== null) {
+    const shape = `floor under ρ = ${rho}, ρ_task = ${rhoTask}: u → ${r.floor.toFixed(4)}`;
+    if (r.bias! < single.bias!) return `${prefix}: below the single agent (u_L = ${r.bias!.toFixed(4)} < g(B) = ${single.bias!.toFixed(4)}); ${shape}`;
+    return `${prefix}: u_L = ${r.bias!.toFixed(4)} vs the single agent's g(B) = ${single.bias!.toFixed(4)}; ${shape}`;
+  }
   if (r.regime === 'subcritical') {
     // α_ρ ≤ 1: either messages lose more than majority gains (γ·c_b ≤ 1 even at ρ = 0) or ρ ≥ ρ_c.
     const gammaCb = r.channel! * majoritySlope(r.b!);
     return gammaCb <= 1
       ? `${prefix}: communication floor (γ(m)·c_b = ${gammaCb.toFixed(3)} ≤ 1, votes wash out)`
       : `${prefix}: correlation floor (ρ = ${rho} ≥ ρ_c = ${criticalRho(r.b!, r.channel!).toFixed(4)}, votes wash out)`;
+  }
+  if (r.regime === 'falling') {
+    return `${prefix}: falling from u_0 = ${r.leafBias!.toFixed(4)} toward u* = ${fixedPoint(level).toFixed(4)} (u_0 > u*: depth only loses bias)`;
   }
   if (r.regime === 'saturated') {
     return `${prefix}: saturated at u* = ${fixedPoint(level).toFixed(4)} (the ceiling set by ρ and γ(m); more leaves only thin the budget)`;
@@ -223,6 +255,8 @@ export interface ContinuousDesignProblem {
   v1: number;
   beta: number;
   rho: number;
+  /** Organization-wide correlation ρ_task ∈ [0, 1] (§I1, default 0); every row uses the same (ρ, ρ_task). */
+  rhoTask?: number;
   maxDepth?: number;
   /** Largest fan-in tried for averaging trees (default 64; the window may cut it further). */
   maxFanIn?: number;
@@ -238,8 +272,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
   const maxFanIn = checkInteger('maxFanIn', p.maxFanIn ?? 64, 2, 1_000_000);
   const B = p.budget;
   const rho = p.rho;
+  const rhoTask = p.rhoTask ?? 0;
   const v = (x: number) => v1 * Math.pow(x, -beta);
-  const base = { rank: null, leafBias: null, bias: null, accuracy: null, regime: 'averaging' as const, s: null, reason: '' };
+  const base = { rank: null, leafBias: null, bias: null, accuracy: null, floor: null, regime: 'averaging' as const, s: null, reason: '' };
   const single: DesignRow = { ...base, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true, risk: v(B) };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
@@ -249,9 +284,10 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     for (let n = 2; n <= Math.max(2, Math.min(limit + 1, 100_000)); n++) {
       const x = leafComputeForBudget(starBudget({ leaves: n, compute: 0, m }), B);
       const feasible = n <= limit && x > 0;
+      const star = feasible ? starRisk({ v: v(x), rho, rhoTask, sigma2, leaves: n }) : null;
       rows.push({
         ...base, organization: 'star', b: n, depth: 1, leaves: n, m, channel: sigma2, compute: x, feasible,
-        risk: feasible ? starRisk({ v: v(x), rho, sigma2, leaves: n }).risk : null,
+        risk: star?.risk ?? null, floor: star?.floor ?? null,
         reason: n > limit ? `window: N·m + W0 = ${n * m + overhead} > W = ${p.window}` : x > 0 ? '' : 'budget: messages cost ≥ B',
       });
       if (!feasible) break;
@@ -263,9 +299,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
         const leaves = cost.leaves;
         const x = leafComputeForBudget(cost, B);
         if (!(x > 0)) break;
-        const r = treeRisk({ v: v(x), rho, sigma2, b, depth });
-        rows.push({ ...base, organization: 'tree', b, depth, leaves, m, channel: sigma2, compute: x, feasible: true, risk: r.risk,
-          reason: v(x) < r.floor ? `depth hurts: leaf variance ${v(x).toPrecision(3)} is below the floor v* = ${r.floor.toPrecision(3)}` : '' });
+        const r = treeRisk({ v: v(x), rho, rhoTask, sigma2, b, depth });
+        rows.push({ ...base, organization: 'tree', b, depth, leaves, m, channel: sigma2, compute: x, feasible: true, risk: r.risk, floor: r.floor,
+          reason: v(x) < r.floor ? `depth hurts: leaf variance ${v(x).toPrecision(3)} is below the floor ${rhoTask > 0 ? 'ρ_task·v + v*' : 'v*'} = ${r.floor.toPrecision(3)}` : '' });
       }
     }
     // Chains: each agent reads one message (m + W0 ≤ W); N − 1 messages.
@@ -273,8 +309,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
       for (let n = 2; n <= 100_000; n++) {
         const x = leafComputeForBudget(chainBudget({ leaves: n, compute: 0, m }), B);
         if (!(x > 0)) break;
+        const chain = chainRisk({ v: v(x), rho, rhoTask, sigma2, leaves: n });
         rows.push({ ...base, organization: 'chain', b: 1, depth: n - 1, leaves: n, m, channel: sigma2, compute: x, feasible: true,
-          risk: chainRisk({ v: v(x), rho, sigma2, leaves: n }).risk, reason: '' });
+          risk: chain.risk, floor: chain.floor, reason: '' });
       }
     }
   }
@@ -284,9 +321,11 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     if (r === single) continue;
     if (r.reason && !r.feasible) continue;
     const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
-    const floor = r.organization === 'star' ? `correlation floor ρ·v = ${(rho * v(r.compute)).toPrecision(3)}`
+    // §C4/§I1: every floor is stated under the same (ρ, ρ_task).
+    const scope = rhoTask > 0 ? ` under ρ = ${rho}, ρ_task = ${rhoTask}` : '';
+    const floor = r.organization === 'star' ? `correlation floor ρ_eff·v = ${(effectiveRho(rho, rhoTask) * v(r.compute)).toPrecision(3)}${scope}`
       : r.organization === 'chain' ? 'communication floor (message noise accumulates along the chain)'
-        : 'communication floor v* = σ²/((b − 1)(1 − ρ))';
+        : rhoTask > 0 ? `floor ρ_task·v + v* = ${r.floor!.toPrecision(3)}${scope}` : 'communication floor v* = σ²/((b − 1)(1 − ρ))';
     r.reason = `${prefix}: ${r.reason || floor}`;
   }
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
