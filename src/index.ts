@@ -21,6 +21,7 @@ export {
   messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk, effectiveRho,
 } from './theory/continuous.ts';
 export { type ScopeStarts, scopeMixture, rootBias } from './theory/scope.ts';
+export { betaShape, expectOverDifficulty, expectedRootAccuracy } from './theory/difficulty.ts';
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid } from './phaseGrid.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
