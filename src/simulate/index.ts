@@ -9,3 +9,4 @@ export {
   type ContinuousTopology, type ContinuousSimulationSpec, type ContinuousSums, type ContinuousSimulationResult,
   simulateContinuousChunk, simulateContinuous, summarizeContinuous, validateContinuousSimulation,
 } from './continuous.ts';
+export { MAX_SCOPED_TRIALS, simulateScopedTree } from './scope.ts';
