@@ -62,6 +62,7 @@ export function program(): Command {
 
   designOptions(root.command('simulate').description('the same design by Monte Carlo (§D), beside the exact value'))
     .option('--trials <n>', 'Monte Carlo trials', '100000')
+    .option('--rho-task <ρ_task>', 'organization-wide shared failure in [0, 1] (§I1), drawn once per trial; full mode, standard variant')
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:a,b (§D2)', 'standard')
     .option('--seed <n>', 'master seed (§D4)', '1')

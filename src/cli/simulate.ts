@@ -1,7 +1,8 @@
 // `synergy simulate`: one design by Monte Carlo (§D), beside its exact value.
 import { InvalidParameterError } from '../errors.ts';
 import { expectedRootBias, type ReferenceVariant } from '../theory/reference.ts';
-import { simulateTree } from '../simulate/index.ts';
+import { simulateScopedTree, simulateTree } from '../simulate/index.ts';
+import { rootBias } from '../theory/scope.ts';
 import { clippedPredictor, type Level } from '../theory/level.ts';
 import { fmt, keyValues } from './format.ts';
 import { seriesPlot, type SeriesPoint } from './plot.ts';
@@ -29,16 +30,22 @@ export function parseMode(text: string): 'full' | 'levels' {
 }
 
 export function simulate(flags: SimulateFlags) {
-  const { level, u0, depth, m } = resolveDesign(flags);
+  const { level, u0, depth, m, rhoTask } = resolveDesign(flags);
   const trials = parseInteger('trials', flags.trials, 1);
   const seed = parseInteger('seed', flags.seed, 0);
   const mode = parseMode(flags.mode);
   const variant = parseVariant(flags.variant);
-  const exact = expectedRootBias({ tree: level, u0, depth, variant });
-  const sim = simulateTree({ tree: level, u0, depth, mode, variant, trials, seed, cell: depth });
+  if (rhoTask > 0 && (mode !== 'full' || variant.kind !== 'standard')) {
+    throw new InvalidParameterError('--rho-task', '0 unless --mode full and --variant standard (§I1 per-trial draw)', flags.rhoTask);
+  }
+  // §I1: the task-level event is drawn once per trial (simulateScopedTree), beside the exact mixture.
+  const exact = rhoTask > 0 ? rootBias(level, u0, depth, { rhoTask }) : expectedRootBias({ tree: level, u0, depth, variant });
+  const sim = rhoTask > 0
+    ? simulateScopedTree({ tree: level, u0, depth, mode, trials, seed, cell: depth, rhoTask })
+    : simulateTree({ tree: level, u0, depth, mode, variant, trials, seed, cell: depth });
   const stdError = sim.stdError; // in levels mode it includes population resampling (levelsStdError)
   return {
-    b: level.b, gamma: level.gamma, rho: level.rho, m, u0, depth, mode, variant, seed,
+    b: level.b, gamma: level.gamma, rho: level.rho, rhoTask, m, u0, depth, mode, variant, seed,
     trials: sim.trials, correct: sim.correct, accuracy: sim.accuracy, bias: sim.bias, stdError,
     exact, differenceInStdErrors: stdError > 0 ? (sim.bias - exact) / stdError : null,
   };
@@ -70,7 +77,7 @@ export async function trajectoryFigure(p: {
 
 export function formatSimulation(r: ReturnType<typeof simulate>): string {
   return keyValues([
-    ['design', `b = ${r.b}, γ = ${fmt(r.gamma)}, ρ = ${r.rho}, u0 = ${r.u0}, depth ${r.depth}, ${r.variant.kind}`],
+    ['design', `b = ${r.b}, γ = ${fmt(r.gamma)}, ρ = ${r.rho}${r.rhoTask > 0 ? `, ρ_task = ${r.rhoTask}` : ''}, u0 = ${r.u0}, depth ${r.depth}, ${r.variant.kind}`],
     ['simulation', `${r.trials} trials, mode ${r.mode}, seed ${r.seed}: ${r.correct} right`],
     [`u_${r.depth} simulated`, `${fmt(r.bias, 6)} ± ${fmt(r.stdError, 6)}  (accuracy ${fmt(r.accuracy, 6)})`],
     [`u_${r.depth} exact`, fmt(r.exact, 6)],

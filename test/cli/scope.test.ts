@@ -27,6 +27,17 @@ describe('--rho-task', () => {
     expect(tree.risk).toBeGreaterThan(task.single.risk);
   });
 
+  it('simulate draws the task-level event per trial and sits within 6σ of the exact mixture', async () => {
+    const r = await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '4', '--rho-task', '0.3', '--trials', '200000', '--seed', '1', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.exact).toBeCloseTo(rootBias({ b: 3, gamma: 0.9, rho: 0.1 }, 0.1, 4, { rhoTask: 0.3 }), 12);
+    expect(Math.abs(s.bias - s.exact)).toBeLessThan(6 * s.stdError);
+    const levels = await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '4', '--rho-task', '0.3', '--mode', 'levels']);
+    expect(levels.code).toBe(2);
+    expect(levels.stderr).toMatch(/--rho-task/);
+  });
+
   it('bad --rho-task names the flag, exit 2', async () => {
     const r = await synergy(['design', '--continuous', '--budget', '1000', '--window', '100', '--m', '10', '--noise', 'constant:0.1', '--beta', '0.3', '--rho', '0', '--rho-task', '2']);
     expect(r.code).toBe(2);
