@@ -82,3 +82,24 @@ describe('§I1 binary design', () => {
     }
   });
 });
+
+describe('§I2 difficulty in the binary design search', () => {
+  it('rows are the Beta expectation of the exact root bias; the single agent keeps g(B); depth gains shrink', async () => {
+    const { expectedRootAccuracy } = await import('../src/index.ts');
+    const problem = {
+      budget: 2e5, window: 4000, messageLengths: [40], fidelity: { kind: 'constant' as const, gamma: 0.95 },
+      leafLaw: { kind: 'power' as const, k: 0.01, beta: 0.35, gMax: 1 }, rho: 0.02, maxDepth: 6,
+    };
+    const plain = designBinary(problem);
+    const hard = designBinary({ ...problem, dispersion: 0.2, rhoTask: 0.1 });
+    expect(hard.single.bias).toBe(plain.single.bias);
+    const rows = hard.rows.filter((r) => r.feasible && r.organization !== 'single').slice(0, 8);
+    for (const r of rows) {
+      const level = { b: r.b!, gamma: 0.95, rho: 0.02 };
+      const acc = expectedRootAccuracy(level, r.depth, { difficulty: { mean: (1 + r.leafBias!) / 2, dispersion: 0.2 }, rhoTask: 0.1 });
+      expect(r.bias).toBeCloseTo(2 * acc - 1, 12);
+    }
+    expect(hard.best.bias!).toBeLessThan(plain.best.bias!);
+    expect(() => designBinary({ ...problem, dispersion: 1 })).toThrow(/dispersion/);
+  });
+});

@@ -14,6 +14,7 @@ export interface DesignCommandFlags {
   chance?: string;
   rho?: string;
   rhoTask?: string;
+  dispersion?: string;
   continuous?: boolean;
   noise?: string;
   v1: string;
@@ -44,7 +45,9 @@ export function design(f: DesignCommandFlags) {
   const fidelity = parseFidelity(need('fidelity', f.fidelity, 'a fidelity curve, e.g. saturating:0.9,50'));
   const chance = parseNumber('chance', f.chance ?? '0.5');
   if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
-  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance }) };
+  const dispersion = f.dispersion === undefined ? 0 : parseNumber('dispersion', f.dispersion);
+  if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', f.dispersion);
+  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, dispersion }) };
 }
 
 function shape(r: DesignRow): string {

@@ -88,6 +88,7 @@ export function program(): Command {
     .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (0.5 binary decisions, 0 open answers)', '0.5')
     .option('--rho <ρ>', 'shared-failure correlation')
     .option('--rho-task <ρ_task>', 'organization-wide correlation in [0, 1] (§I1); every organization is compared under the same (ρ, ρ_task)')
+    .option('--dispersion <φ>', 'binary: task difficulty, leaf accuracy per task ~ Beta with mean from the leaf law and dispersion φ in [0, 1) (§I2)')
     .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')
     .option('--noise <curve>', 'continuous: constant:σ² | exponential:σ0²,m0 | power:σ0²,m0,κ | table:m1=σ²1,…')
     .option('--v1 <v1>', 'continuous leaf variance law v(x) = v1·x^(−β)', '1')

@@ -13,6 +13,7 @@ import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
 import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
 import { chainRisk, checkNoiseCurve, effectiveRho, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
 import { rootBias } from './scope.ts';
+import { expectOverDifficulty } from './difficulty.ts';
 
 export type Organization = 'single' | 'star' | 'tree' | 'chain';
 /**
@@ -64,6 +65,11 @@ export interface BinaryDesignProblem {
   rho: number;
   /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1, default 0); every row uses the same (ρ, ρ_task). */
   rhoTask?: number;
+  /**
+   * §I2 task difficulty: per task the leaf accuracy (1 + u)/2 ~ Beta with mean (1 + g(x))/2 and this
+   * dispersion φ ∈ [0, 1) (default 0); rows then hold the expected root bias over tasks.
+   */
+  dispersion?: number;
   /**
    * Chance accuracy p_c ∈ [0, 1) of the task (default 1/2): the leaf law and the root give skill above
    * chance, reported as accuracy p_c + (1 − p_c)·skill (§G3, §J1).
@@ -126,6 +132,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
   const B = p.budget;
   const rhoTask = p.rhoTask ?? 0;
+  const dispersion = checkNumber('dispersion', p.dispersion ?? 0, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)');
   const chance = checkNumber('chance', p.chance ?? 0.5, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
@@ -157,7 +164,9 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         }
         anyFeasible = true;
         const u0 = leafBias(p.leafLaw, x);
-        const u = rootBias(level, u0, depth, { rhoTask });
+        // A Beta with mean 0 or 1 is degenerate: every task alike.
+        const u = dispersion === 0 || Math.abs(u0) >= 1 ? rootBias(level, u0, depth, { rhoTask })
+          : 2 * expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (1 + rootBias(level, 2 * q - 1, depth, { rhoTask })) / 2) - 1;
         rows.push({
           rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: toAccuracy(u),
           risk: null, floor: binaryFloor(level, u0, rhoTask), regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
