@@ -169,7 +169,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
           : 2 * expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (1 + rootBias(level, 2 * q - 1, depth, { rhoTask })) / 2) - 1;
         rows.push({
           rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: toAccuracy(u),
-          risk: null, floor: binaryFloor(level, u0, rhoTask), regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
+          risk: null, floor: binaryFloor(level, u0, rhoTask, dispersion), regime: binaryRegime(level, u0, depth, epsilon), s: organizationExponent(level), reason: '',
         });
       }
       // Wider fan-in only costs more per leaf and needs more window: stop at the first dead end.
@@ -195,9 +195,12 @@ function binaryRegime(level: Level, u0: number, depth: number, epsilon: number):
  * §I1 floor as depth → ∞: T^L(u_0) and T^L(1) both tend to u* (amplifying) or 0, so the root bias
  * tends to (ρ_task·u_0 + 1 − ρ_task)·u* — the shared share never beats its own leaf bias u_0.
  */
-function binaryFloor(level: Level, u0: number, rhoTask: number): number {
+function binaryFloor(level: Level, u0: number, rhoTask: number, dispersion: number): number {
   const uStar = alpha(level) > 1 ? fixedPoint(level) : 0;
-  return u0 > 0 ? (rhoTask * u0 + 1 - rhoTask) * uStar : 0;
+  if (dispersion === 0 || Math.abs(u0) >= 1) return u0 > 0 ? (rhoTask * u0 + 1 - rhoTask) * uStar : u0 < 0 ? -(1 - rhoTask - rhoTask * u0) * uStar : 0;
+  // §I2: each task's independent part goes to ±u* by the sign of its own leaf bias.
+  const signMean = expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (q > 0.5 ? 1 : q < 0.5 ? -1 : 0));
+  return (rhoTask * u0 + (1 - rhoTask) * signMean) * uStar;
 }
 
 function describe(r: DesignRow): string {
