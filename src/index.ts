@@ -25,9 +25,11 @@ export {
 export { type SynergyVerdict, budgetedSynergy } from './theory/synergy.ts';
 export {
   type NoiseCurve, type ContinuousRisk,
-  messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk,
+  messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk, effectiveRho,
 } from './theory/continuous.ts';
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid, REGIME_CODES } from './phaseGrid.ts';
+export { type ScopeStarts, scopeMixture, rootBias } from './theory/scope.ts';
+export { betaShape, expectOverDifficulty, expectedRootAccuracy } from './theory/difficulty.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
 export * from './simulate/index.ts';

@@ -5,8 +5,10 @@ import {
   alpha, bistableGamma, clippedPredictor, criticalGamma, criticalRho, mixingDepth, organizationExponent, phaseStructure,
   trajectory,
 } from '../theory/level.ts';
+import { InvalidParameterError } from '../errors.ts';
 import { type Answers, chanceAccuracy } from '../theory/model.ts';
 import { dominantLevelMap, dominantStateFromSkill } from '../theory/plurality.ts';
+import { rootBias } from '../theory/scope.ts';
 import { fmt, keyValues } from './format.ts';
 import { type SeriesPoint, seriesPlot } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
@@ -14,7 +16,7 @@ import { type DesignFlags, resolveDesign } from './designFlags.ts';
 export interface FixedPointRow { skill: number; accuracy: number; stable: boolean }
 
 export interface Analysis {
-  b: number; gamma: number; rho: number; m: number | null; u0: number; p0: number; depth: number;
+  b: number; gamma: number; rho: number; rhoTask: number; m: number | null; u0: number; p0: number; depth: number;
   /** K (2 for the binary model) or 'open'; chance accuracy p_c; the aggregation rule and distractor profile. */
   answers: Answers; chance: number; aggregator: string; distractor: string;
   alpha: number; regime: string; s: number; uStar: number; uStarResolved: boolean;
@@ -25,6 +27,8 @@ export interface Analysis {
   uL: number; accuracyL: number; clipped: number | null;
   /** With a dominant distractor: the dominant answer's share at the root (two-number map, §H4). */
   dominantL: number | null;
+  /** §B9: 'falling' when u0 > u* (the clipped predictor is then a lower bound), else 'growing'. */
+  trend: 'growing' | 'falling'; clippedBound: 'upper' | 'lower';
   mixingDepth: number | null; mixingDepthSmallSignal: number | null;
   criticalRho: number; criticalGamma: number;
   /** Least γ at this ρ with a fixed point above chance (§H5); = γ_c for K = 2. */
@@ -32,7 +36,7 @@ export interface Analysis {
 }
 
 export function analyze(flags: DesignFlags): Analysis {
-  const { level, u0, depth, m, task, dominant } = resolveDesign(flags);
+  const { level, u0, depth, m, task, dominant, rhoTask } = resolveDesign(flags);
   const symmetric = { answers: task.answers };
   const k = task.answers;
   const pc = chanceAccuracy(k);
@@ -49,8 +53,14 @@ export function analyze(flags: DesignFlags): Analysis {
     dominantL = state.d;
   }
   const aggregator = level.aggregator ?? 'plurality';
+  const binaryModel = k === 2 && aggregator === 'plurality';
+  if (rhoTask > 0) {
+    if (!binaryModel) throw new InvalidParameterError('--rho-task', '0 with --answers K ≠ 2 or a judge (§I1 for plurality is not built yet)', rhoTask);
+    uL = rootBias(level, u0, depth, { rhoTask });
+  }
+  const falling = ps.best > 0 && u0 > ps.best;
   return {
-    b: level.b, gamma: level.gamma, rho: level.rho, m, u0, p0: acc(u0), depth,
+    b: level.b, gamma: level.gamma, rho: level.rho, rhoTask, m, u0, p0: acc(u0), depth,
     answers: k, chance: pc,
     aggregator: aggregator === 'plurality' ? 'plurality' : `judge:${aggregator.judge}`,
     distractor: dominant === null ? 'symmetric' : `dominant:${dominant}`,
@@ -61,6 +71,7 @@ export function analyze(flags: DesignFlags): Analysis {
     // §B9's clipped predictor belongs to the concave binary map; null for K answers or a judge
     uL, accuracyL: acc(uL), clipped: k === 2 && aggregator === 'plurality' ? clippedPredictor(level, u0, depth) : null,
     dominantL,
+    trend: falling ? 'falling' : 'growing', clippedBound: falling ? 'lower' : 'upper',
     mixingDepth: mix.exact, mixingDepthSmallSignal: mix.smallSignal,
     criticalRho: criticalRho(level.b, level.gamma, symmetric, aggregator),
     criticalGamma: criticalGamma(level.b, level.rho, symmetric, aggregator),
@@ -73,7 +84,7 @@ export function formatAnalysis(a: Analysis): string {
   const x = binary ? 'u' : 's';
   const task = binary ? '' : `, K = ${a.answers === 'open' ? 'open (∞)' : a.answers} (chance accuracy ${fmt(a.chance)}), ${a.aggregator}, ${a.distractor} distractors`;
   const rows: [string, string][] = [
-    ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}, ${x}0 = ${binary ? a.u0 : fmt(a.u0, 6)} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
+    ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}${a.rhoTask > 0 ? `, ρ_task = ${a.rhoTask}` : ''}, ${x}0 = ${binary ? a.u0 : fmt(a.u0, 6)} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
     [binary ? 'α_ρ' : 'α (§H5)', `${fmt(a.alpha, 6)}  (${a.regime})`],
     ['s (§B8)', fmt(a.s, 6)],
     [binary ? 'u* (§B7)' : 's* (§H5, highest stable)', `${fmt(a.uStar, 6)}${a.uStarResolved ? '' : '  (below solver resolution 1e-12)'}${binary ? '' : `  (accuracy ${fmt(a.chance + (1 - a.chance) * a.uStar, 6)})`}`],
@@ -85,9 +96,9 @@ export function formatAnalysis(a: Analysis): string {
       : `skill ${fmt(a.threshold.skill, 6)} (accuracy ${fmt(a.threshold.accuracy, 6)}): leaves above it climb to s*, below it fall to chance`]);
   }
   rows.push(
-    [`${x}_${a.depth} (exact)`, `${fmt(a.uL, 6)} ${binary ? '' : 'skill '} (accuracy ${fmt(a.accuracyL, 6)})${a.dominantL === null ? '' : `, dominant distractor ${fmt(a.dominantL, 6)}`}`],
+    [`${x}_${a.depth} (exact${a.rhoTask > 0 ? ', §I1 mixture' : ''})`, `${fmt(a.uL, 6)} ${binary ? '' : 'skill '} (accuracy ${fmt(a.accuracyL, 6)})${a.dominantL === null ? '' : `, dominant distractor ${fmt(a.dominantL, 6)}`}`],
   );
-  if (a.clipped !== null) rows.push([`û_${a.depth} (clipped, §B9)`, fmt(a.clipped, 6)]);
+  if (a.clipped !== null) rows.push([`û_${a.depth} (clipped, §B9)`, `${fmt(a.clipped, 6)}  (${a.trend}: ${a.clippedBound} bound${a.rhoTask > 0 ? ' of the ρ_task = 0 trajectory' : ''})`]);
   rows.push(
     ['mixing depth (ε = 0.05)', a.mixingDepth === null ? 'none' : `${a.mixingDepth} levels${a.mixingDepthSmallSignal === null ? '' : ` (small-signal estimate ${fmt(a.mixingDepthSmallSignal, 2)})`}`],
     ['critical ρ at this γ', `${fmt(a.criticalRho)}  (${binary ? 'amplifies' : 'α > 1'} iff ρ < ρ_c)`],

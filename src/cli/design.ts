@@ -19,6 +19,8 @@ export interface DesignCommandFlags {
   answers?: string;
   aggregator?: string;
   rho?: string;
+  rhoTask?: string;
+  dispersion?: string;
   continuous?: boolean;
   noise?: string;
   v1: string;
@@ -38,12 +40,14 @@ export function design(f: DesignCommandFlags) {
     overhead: parseNumber('overhead', f.overhead),
     messageLengths: need('m', f.m, 'message lengths m1,m2,… in tokens').split(',').map((x) => parseNumber('m', x)),
     rho: parseNumber('rho', need('rho', f.rho, 'a number in [0, 1]')),
+    rhoTask: f.rhoTask === undefined ? 0 : parseNumber('rho-task', f.rhoTask),
   };
+  if (!(common.rhoTask >= 0 && common.rhoTask <= 1)) throw new InvalidParameterError('--rho-task', 'a number in [0, 1] (§I1 organization-wide correlation)', f.rhoTask);
   if (f.continuous) {
     if (f.gamma !== undefined) throw new InvalidParameterError('--gamma', 'absent with --continuous (the averaging model takes --noise)', f.gamma);
     const noise = parseNoise(need('noise', f.noise, 'a noise curve, e.g. exponential:1,100'));
     const beta = parseNumber('beta', need('beta', f.beta, 'the leaf exponent β > 0 of v(x) = v1·x^(−β)'));
-    return { kind: 'continuous' as const, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
+    return { kind: 'continuous' as const, rho: common.rho, rhoTask: common.rhoTask, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
   }
   if (f.gamma !== undefined && f.fidelity !== undefined) throw new InvalidParameterError('--gamma', 'absent when --fidelity is given (--gamma γ means --fidelity constant:γ)', f.gamma);
   const fidelity = f.gamma !== undefined
@@ -58,7 +62,12 @@ export function design(f: DesignCommandFlags) {
     throw new InvalidParameterError('--chance', `1/K = ${chanceAccuracy(answers)} with --answers ${answers} (or omitted)`, f.chance);
   }
   const task = plural ? { task: { answers }, aggregator } : {};
-  return { kind: 'binary' as const, chance, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, ...task }) };
+  const dispersion = f.dispersion === undefined ? 0 : parseNumber('dispersion', f.dispersion);
+  if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', f.dispersion);
+  if (plural && (common.rhoTask > 0 || dispersion > 0)) {
+    throw new InvalidParameterError(common.rhoTask > 0 ? '--rho-task' : '--dispersion', '0 with --answers K ≠ 2 or a judge (§I for plurality is not built yet)', common.rhoTask > 0 ? common.rhoTask : dispersion);
+  }
+  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, dispersion, ...task }) };
 }
 
 function shape(r: DesignRow): string {
@@ -76,9 +85,13 @@ export function formatDesign(result: ReturnType<typeof design>, top: number): st
   if (!shown.includes(result.single)) shown.push(result.single);
   const rows = shown.map((r) => [
     String(r.rank ?? '—'), shape(r), r.m === null ? '—' : String(r.m), fmt(r.channel), fmt(r.compute, 1),
-    binary ? fmt(r.accuracy) : fmt(r.risk), binary ? r.regime : '', r.s === null ? '—' : fmt(r.s), r.reason,
+    binary ? fmt(r.accuracy) : fmt(r.risk), r.floor === null ? '—' : fmt(binary ? result.chance + (1 - result.chance) * r.floor : r.floor),
+    binary ? r.regime : '', r.s === null ? '—' : fmt(r.s), r.reason,
   ]);
-  const out = [table(['rank', 'organization', 'm', binary ? 'γ(m)' : 'σ²(m)', 'x (tokens/leaf)', binary ? 'accuracy' : 'risk (MSE)', 'regime', 's', 'why'], rows)];
+  // §C4/§I1: every row is evaluated under the same (ρ, ρ_task); the floor column is its limit as it grows.
+  const scope = `All organizations under ρ = ${result.rho}, ρ_task = ${result.rhoTask} (§I1).`;
+  const out = [scope, table(['rank', 'organization', 'm', binary ? 'γ(m)' : 'σ²(m)', 'x (tokens/leaf)', binary ? 'accuracy' : 'risk (MSE)',
+    binary ? 'floor (accuracy)' : 'floor (MSE)', 'regime', 's', 'why'], rows)];
   const infeasible = result.rows.filter((r) => !r.feasible);
   out.push(`\n${result.rows.filter((r) => r.feasible).length} feasible candidates, ${infeasible.length} ruled out (${countBy(infeasible)}).`);
   if (binary && result.verdicts) {

@@ -13,6 +13,8 @@ export interface DesignFlags {
   m?: string;
   fidelity?: string;
   rho?: string;
+  /** §I1 organization-wide correlation (analyze only until the simulators take it). */
+  rhoTask?: string;
   u0?: string;
   p0?: string;
   depth?: string;
@@ -35,6 +37,8 @@ export interface ResolvedDesign {
   depth: number;
   /** Message length when γ came from --m and --fidelity. */
   m: number | null;
+  /** §I1 ρ_task (0 when --rho-task is absent). */
+  rhoTask: number;
 }
 
 function required(flag: keyof DesignFlags, flags: DesignFlags, allowed: string): string {
@@ -106,6 +110,7 @@ export function resolveDesign(flags: DesignFlags): ResolvedDesign {
     }
   }
   const depth = checkInteger('--depth', parseNumber('depth', required('depth', flags, `an integer in [0, ${MAX_DEPTH}]`)), 0, MAX_DEPTH);
+  const rhoTask = flags.rhoTask === undefined ? 0 : checkUnit('--rho-task', parseNumber('rho-task', flags.rhoTask));
   const level: Level = aggregator === 'plurality' ? { b, gamma, rho } : { b, gamma, rho, aggregator };
-  return { level, u0, depth, m, task: dominant === null ? { answers } : { answers, distractors: { dominant } }, dominant };
+  return { level, u0, depth, m, task: dominant === null ? { answers } : { answers, distractors: { dominant } }, dominant, rhoTask };
 }

@@ -60,6 +60,7 @@ export function program(): Command {
     .configureOutput({ outputError: () => {} }); // main() prints usage errors as one line
 
   taskOptions(designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ')))
+    .option('--rho-task <ρ_task>', 'organization-wide shared failure in [0, 1] (§I1): with this probability every leaf casts one vote')
     .option('--plot <file.svg|file.png>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
@@ -75,6 +76,7 @@ export function program(): Command {
 
   designOptions(root.command('simulate').description('the same design by Monte Carlo (§D), beside the exact value'))
     .option('--trials <n>', 'Monte Carlo trials', '100000')
+    .option('--rho-task <ρ_task>', 'organization-wide shared failure in [0, 1] (§I1), drawn once per trial; full mode, standard variant')
     .addOption(new Option('--mode <mode>', "'full' draws every leaf; 'levels' one population per level").default('full'))
     .option('--variant <v>', 'standard | channelAfterCopy | heterogeneous:betaA,betaB (§D2)', 'standard')
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
@@ -113,6 +115,8 @@ export function program(): Command {
     .option('--answers <K>', 'K answers or open: trees aggregate by plurality (§H); leaf law gives skill; default 2')
     .option('--aggregator <rule>', 'plurality | judge:v (§H7)')
     .option('--rho <ρ>', 'shared-failure correlation')
+    .option('--rho-task <ρ_task>', 'organization-wide correlation in [0, 1] (§I1); every organization is compared under the same (ρ, ρ_task)')
+    .option('--dispersion <φ>', 'binary: task difficulty, leaf accuracy per task ~ Beta with mean from the leaf law and dispersion φ in [0, 1) (§I2)')
     .option('--continuous', 'the averaging model of §C (risk = MSE) instead of majority votes')
     .option('--noise <curve>', 'continuous: constant:σ² | exponential:σ0²,m0 | power:σ0²,m0,κ | table:m1=σ²1,…')
     .option('--v1 <v1>', 'continuous leaf variance law v(x) = v1·x^(−β)', '1')

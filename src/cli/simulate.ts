@@ -2,13 +2,14 @@
 import { checkUnit, InvalidParameterError } from '../errors.ts';
 import { expectedRootBias, type ReferenceVariant } from '../theory/reference.ts';
 import { availableParallelism } from 'node:os';
-import { simulatePlurality, simulateTree, simulateTreeChunk, summarizeSimulation, validateTreeSimulation, type TreeSimulationSpec } from '../simulate/index.ts';
+import { simulatePlurality, simulateScopedTree, simulateTree, simulateTreeChunk, summarizeSimulation, validateTreeSimulation, type TreeSimulationSpec } from '../simulate/index.ts';
 import { PiscinaExecutor } from '../sweep/piscinaExecutor.ts';
 import { chunksOf, trialsInChunk } from '../sweep/montecarlo.ts';
 import type { SweepProgress } from '../sweep/index.ts';
 import {
   accuracyFromSkill, chanceAccuracy, MAX_ANSWERS, skillFromAccuracy, type Aggregator, type Answers, type Distractors,
 } from '../theory/model.ts';
+import { rootBias } from '../theory/scope.ts';
 import { clippedPredictor, type Level } from '../theory/level.ts';
 import { fmt, keyValues } from './format.ts';
 import { seriesPlot, type SeriesPoint } from './plot.ts';
@@ -53,11 +54,14 @@ export function parseMode(text: string): 'full' | 'levels' {
  * else all cores.
  */
 export async function simulate(flags: SimulateFlags, report: SimulateReport = {}) {
-  const { level, u0, depth, m } = resolveDesign(flags);
+  const { level, u0, depth, m, rhoTask } = resolveDesign(flags);
   const trials = parseInteger('trials', flags.trials, 1);
   const seed = parseInteger('seed', flags.seed, 0);
   const mode = parseMode(flags.mode);
   const variant = parseVariant(flags.variant);
+  if (rhoTask > 0 && (mode !== 'full' || variant.kind !== 'standard')) {
+    throw new InvalidParameterError('--rho-task', '0 unless --mode full and --variant standard (§I1 per-trial draw)', flags.rhoTask);
+  }
   const spec: TreeSimulationSpec = { tree: level, u0, depth, mode, variant };
   validateTreeSimulation(spec, trials);
   const plot = flags.plot !== undefined;
@@ -71,12 +75,14 @@ export async function simulate(flags: SimulateFlags, report: SimulateReport = {}
   const seconds = estimateSeconds(plan);
   report.plan?.(describePlan(plan, seconds, `${trials} trials × ${leafVotesPerTrialText(mode, level.b, depth)}${plot ? `, plus depths 1…${depth} for --plot` : ''}`));
   checkPlan(plan, seconds, !!flags.yes);
-  const exact = expectedRootBias({ tree: level, u0, depth, variant });
-  const correct = await simulateCounts(spec, { trials, seed, cell: depth, workers }, report.onProgress);
-  const sim = summarizeSimulation(spec, { trials, correct });
+  // §I1: the task-level event is drawn once per trial (simulateScopedTree, one thread), beside the exact mixture.
+  const exact = rhoTask > 0 ? rootBias(level, u0, depth, { rhoTask }) : expectedRootBias({ tree: level, u0, depth, variant });
+  const sim = rhoTask > 0
+    ? simulateScopedTree({ tree: level, u0, depth, mode, trials, seed, cell: depth, rhoTask })
+    : summarizeSimulation(spec, { trials, correct: await simulateCounts(spec, { trials, seed, cell: depth, workers }, report.onProgress) });
   const stdError = sim.stdError; // in levels mode it includes population resampling (levelsStdError)
   return {
-    b: level.b, gamma: level.gamma, rho: level.rho, m, u0, depth, mode, variant, seed,
+    b: level.b, gamma: level.gamma, rho: level.rho, rhoTask, m, u0, depth, mode, variant, seed,
     trials: sim.trials, correct: sim.correct, accuracy: sim.accuracy, bias: sim.bias, stdError,
     exact, differenceInStdErrors: stdError > 0 ? (sim.bias - exact) / stdError : null,
   };
@@ -181,7 +187,7 @@ export async function trajectoryFigure(p: {
 
 export function formatSimulation(r: Awaited<ReturnType<typeof simulate>>): string {
   return keyValues([
-    ['design', `b = ${r.b}, γ = ${fmt(r.gamma)}, ρ = ${r.rho}, u0 = ${r.u0}, depth ${r.depth}, ${r.variant.kind}`],
+    ['design', `b = ${r.b}, γ = ${fmt(r.gamma)}, ρ = ${r.rho}${r.rhoTask > 0 ? `, ρ_task = ${r.rhoTask}` : ''}, u0 = ${r.u0}, depth ${r.depth}, ${r.variant.kind}`],
     ['simulation', `${r.trials} trials, mode ${r.mode}, seed ${r.seed}: ${r.correct} right`],
     [`u_${r.depth} simulated`, `${fmt(r.bias, 6)} ± ${fmt(r.stdError, 6)}  (accuracy ${fmt(r.accuracy, 6)})`],
     [`u_${r.depth} exact`, fmt(r.exact, 6)],

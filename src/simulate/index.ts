@@ -13,3 +13,4 @@ export {
   type PluralityLevel, type PluralitySimulationSpec, type PluralityCounts, type PluralitySimulationResult, MIN_REPLICATES,
   simulatePluralityChunk, simulatePlurality, validatePluralitySimulation,
 } from './plurality.ts';
+export { MAX_SCOPED_TRIALS, simulateScopedTree } from './scope.ts';

@@ -72,15 +72,33 @@ export interface ContinuousRisk {
   floor: number;
 }
 
-type Common = { v: number; rho: number; sigma2: number };
+/**
+ * rhoTask is the organization-wide correlation of §I1 (default 0): e_i = √v·(√ρ_task·Z_0 +
+ * √(1 − ρ_task)·ε_i), ε_i correlated ρ among siblings. The shared part √(ρ_task·v)·Z_0 passes every
+ * average unchanged and message noise is independent of it, so every organization's risk is
+ * ρ_task·v + R(v·(1 − ρ_task)) with R the ρ_task = 0 risk (§C4: one scope for all organizations).
+ */
+type Common = { v: number; rho: number; sigma2: number; rhoTask?: number };
 
-function checkCommon(p: Common): Common {
-  return { v: checkNonNegative('v', p.v), rho: checkUnit('rho', p.rho), sigma2: checkNonNegative('sigma2', p.sigma2) };
+function checkCommon(p: Common): Required<Common> {
+  return {
+    v: checkNonNegative('v', p.v), rho: checkUnit('rho', p.rho), sigma2: checkNonNegative('sigma2', p.sigma2),
+    rhoTask: checkUnit('rhoTask', p.rhoTask ?? 0),
+  };
 }
 
-/** §C1 star over N leaves: R = v·(ρ + (1 − ρ)/N) + σ²/N; floor ρ·v. */
+/** ρ_eff = ρ_task + (1 − ρ_task)·ρ: the pairwise correlation of any two leaves of a star or chain (§I1). */
+export function effectiveRho(rho: number, rhoTask: number): number {
+  return checkUnit('rhoTask', rhoTask) + (1 - rhoTask) * checkUnit('rho', rho);
+}
+
+/**
+ * §C1 star over N leaves: R = v·(ρ + (1 − ρ)/N) + σ²/N; floor ρ·v. Under §I1 ρ becomes
+ * ρ_eff = ρ_task + (1 − ρ_task)·ρ (identical to ρ_task·v + R_star(v·(1 − ρ_task))).
+ */
 export function starRisk(p: Common & { leaves: number }): ContinuousRisk {
-  const { v, rho, sigma2 } = checkCommon(p);
+  const { v, rho: rhoSibling, sigma2, rhoTask } = checkCommon(p);
+  const rho = effectiveRho(rhoSibling, rhoTask);
   const n = checkInteger('leaves', p.leaves, 1, Number.MAX_SAFE_INTEGER);
   return { risk: v * (rho + (1 - rho) / n) + sigma2 / n, floor: rho * v };
 }
@@ -88,10 +106,13 @@ export function starRisk(p: Common & { leaves: number }): ContinuousRisk {
 /**
  * §C2 tree of fan-in b and depth L: with a = ρ + (1 − ρ)/b, R_L = a^L·v + (σ²/b)·(1 − a^L)/(1 − a).
  * The floor is v* = σ²/((b − 1)(1 − ρ)) (Infinity at ρ = 1, where R_L = v + L·σ²/b grows without
- * bound). Averaging trees need not have odd fan-in: any integer b ≥ 2.
+ * bound). Averaging trees need not have odd fan-in: any integer b ≥ 2. Under §I1 the risk is
+ * ρ_task·v + R_L(v·(1 − ρ_task)) and the floor ρ_task·v + v*: depth cannot average the shared part away.
  */
 export function treeRisk(p: Common & { b: number; depth: number }): ContinuousRisk {
-  const { v, rho, sigma2 } = checkCommon(p);
+  const { v: vAll, rho, sigma2, rhoTask } = checkCommon(p);
+  const shared = rhoTask * vAll;
+  const v = vAll * (1 - rhoTask);
   const b = checkInteger('b', p.b, 2, Number.MAX_SAFE_INTEGER);
   const depth = checkInteger('depth', p.depth, 0, 1e9);
   // 1 − a = (1 − ρ)(1 − 1/b) is formed directly (a itself rounds badly near 1), and
@@ -102,7 +123,7 @@ export function treeRisk(p: Common & { b: number; depth: number }): ContinuousRi
   const geometric = oneMinusA === 0 ? depth : -Math.expm1(depth * logA) / oneMinusA;
   // At ρ = 1 and σ² = 0 every variance is a fixed point of the recursion, so the floor is v itself.
   const floor = rho === 1 && sigma2 === 0 ? v : treeRiskFloor({ rho, sigma2, b });
-  return { risk: aL * v + (sigma2 / b) * geometric, floor };
+  return { risk: shared + aL * v + (sigma2 / b) * geometric, floor: shared + floor };
 }
 
 /**
@@ -119,10 +140,13 @@ export function treeRiskFloor(p: { rho: number; sigma2: number; b: number }): nu
 
 /**
  * §C3 chain of N agents (our model): R = v·(ρ + (1 − ρ)/N) + σ²·(N − 1)(2N − 1)/(6N). No fan-in
- * limit, but message noise accumulates: the floor is Infinity whenever σ² > 0.
+ * limit, but message noise accumulates: the floor is Infinity whenever σ² > 0. Under §I1 the
+ * chain's N estimates are pairwise correlated ρ_eff (the running mean is the mean of all N), so
+ * ρ → ρ_eff exactly as for the star (= ρ_task·v + R_chain(v·(1 − ρ_task))).
  */
 export function chainRisk(p: Common & { leaves: number }): ContinuousRisk {
-  const { v, rho, sigma2 } = checkCommon(p);
+  const { v, rho: rhoSibling, sigma2, rhoTask } = checkCommon(p);
+  const rho = effectiveRho(rhoSibling, rhoTask);
   const n = checkInteger('leaves', p.leaves, 1, Number.MAX_SAFE_INTEGER);
   return {
     risk: v * (rho + (1 - rho) / n) + (sigma2 * (n - 1) * (2 * n - 1)) / (6 * n),

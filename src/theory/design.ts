@@ -15,11 +15,16 @@ import { reachedFixedPoint } from './pluralityPhases.ts';
 import { MAX_PLURALITY_FAN_IN } from './plurality.ts';
 import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
 import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
-import { chainRisk, checkNoiseCurve, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
+import { chainRisk, checkNoiseCurve, effectiveRho, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
+import { rootBias } from './scope.ts';
+import { expectOverDifficulty } from './difficulty.ts';
 
 export type Organization = 'single' | 'star' | 'tree' | 'chain';
-/** Binary regimes (§B7–§B9); continuous rows use 'averaging'; rows ruled out by window or budget 'infeasible'. */
-export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'saturated' | 'averaging' | 'infeasible';
+/**
+ * Binary regimes (§B7–§B9; 'falling': u_0 > u*, the trajectory falls toward u*); continuous rows use
+ * 'averaging'; rows ruled out by window or budget 'infeasible'.
+ */
+export type DesignRegime = 'single' | 'subcritical' | 'growing' | 'falling' | 'saturated' | 'averaging' | 'infeasible';
 
 export interface DesignRow {
   rank: number | null; // 1 = best; null when infeasible
@@ -43,6 +48,11 @@ export interface DesignRow {
   accuracy: number | null;
   /** Continuous: mean squared error of the root. */
   risk: number | null;
+  /**
+   * The limit this organization's shape reaches as it grows under the problem's (ρ, ρ_task) (§I1, §C4):
+   * binary root bias as depth → ∞ at this leaf bias; continuous risk floor. Null for single/infeasible rows.
+   */
+  floor: number | null;
   regime: DesignRegime;
   /** Organization exponent s (binary trees and stars). */
   s: number | null;
@@ -57,6 +67,13 @@ export interface BinaryDesignProblem {
   fidelity: FidelityCurve;
   leafLaw: LeafLaw;
   rho: number;
+  /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1, default 0); every row uses the same (ρ, ρ_task). */
+  rhoTask?: number;
+  /**
+   * §I2 task difficulty: per task the leaf accuracy (1 + u)/2 ~ Beta with mean (1 + g(x))/2 and this
+   * dispersion φ ∈ [0, 1) (default 0); rows then hold the expected root bias over tasks.
+   */
+  dispersion?: number;
   /**
    * Chance accuracy p_c ∈ [0, 1) of the task (default 1/2): the leaf law and the root give skill above
    * chance, reported as accuracy p_c + (1 − p_c)·skill (§G3, §J1).
@@ -93,7 +110,7 @@ export interface BinaryDesignResult {
   verdicts: FamilyVerdict[] | null;
 }
 
-function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number }) {
+function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number; rhoTask?: number }) {
   checkPositive('budget', p.budget);
   checkPositive('window', p.window);
   const overhead = checkNonNegative('overhead', p.overhead ?? 0);
@@ -102,6 +119,7 @@ function checkCommon(p: { budget: number; window: number; overhead?: number; mes
   }
   p.messageLengths.forEach((m, i) => checkPositive(`messageLengths[${i}]`, m));
   checkUnit('rho', p.rho);
+  checkUnit('rhoTask', p.rhoTask ?? 0);
   return overhead;
 }
 
@@ -132,11 +150,16 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   }
   const chance = plural ? chanceAccuracy(task.answers) : checkNumber('chance', p.chance ?? 0.5, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
   const sym = plural ? { answers: task.answers } : undefined;
+  const rhoTask = checkUnit('rhoTask', p.rhoTask ?? 0);
+  const dispersion = checkNumber('dispersion', p.dispersion ?? 0, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)');
+  // §I1/§I2 with K answers or a judge need the plurality mixture, not built yet: refuse rather than mix models.
+  if (plural && rhoTask > 0) throw new InvalidParameterError('rhoTask', '0 with K answers or a judge (§I1 for plurality is not built yet)', rhoTask);
+  if (plural && dispersion > 0) throw new InvalidParameterError('dispersion', '0 with K answers or a judge (§I2 for plurality is not built yet)', dispersion);
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
     rank: null, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true,
-    leafBias: singleBias, bias: singleBias, accuracy: toAccuracy(singleBias), risk: null, regime: 'single', s: null, reason: 'all of B on one agent',
+    leafBias: singleBias, bias: singleBias, accuracy: toAccuracy(singleBias), risk: null, floor: null, regime: 'single', s: null, reason: 'all of B on one agent',
   };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
@@ -156,17 +179,21 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         if (!windowOk || !(x > 0)) {
           rows.push({
             rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: false, leafBias: null, bias: null, accuracy: null,
-            risk: null, regime: 'infeasible', s: organizationExponent(level, sym),
+            risk: null, floor: null, regime: 'infeasible', s: organizationExponent(level, sym),
             reason: !windowOk ? `window: b·m + W0 = ${b * m + overhead} > W = ${p.window}` : `budget: ${messages} messages cost ${2 * m * messages} ≥ B`,
           });
           break; // deeper trees only cost more
         }
         anyFeasible = true;
         const u0 = leafBias(p.leafLaw, x);
-        const u = trajectory(level, u0, depth, sym)[depth];
+        // A Beta with mean 0 or 1 is degenerate: every task alike.
+        const u = sym ? trajectory(level, u0, depth, sym)[depth]
+          : dispersion === 0 || Math.abs(u0) >= 1 ? rootBias(level, u0, depth, { rhoTask })
+            : 2 * expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (1 + rootBias(level, 2 * q - 1, depth, { rhoTask })) / 2) - 1;
         rows.push({
           rank: null, organization, b, depth, leaves, m, channel: gamma, compute: x, feasible: true, leafBias: u0, bias: u, accuracy: toAccuracy(u),
-          risk: null, regime: sym ? pluralityDesignRegime(level, u0, depth, epsilon, sym.answers) : binaryRegime(level, u0, depth, epsilon),
+          risk: null, floor: sym ? null : binaryFloor(level, u0, rhoTask, dispersion),
+          regime: sym ? pluralityDesignRegime(level, u0, depth, epsilon, sym.answers) : binaryRegime(level, u0, depth, epsilon),
           s: organizationExponent(level, sym), reason: '',
         });
       }
@@ -176,7 +203,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   }
   rankRows(rows, (a, b) => b.bias! - a.bias! || a.leaves - b.leaves);
   const best = rows[0];
-  for (const r of rows) r.reason ||= sym ? pluralityReason(r, best, single, p.rho, aggregator, sym.answers) : binaryReason(r, best, single, p.rho);
+  for (const r of rows) r.reason ||= sym ? pluralityReason(r, best, single, p.rho, aggregator, sym.answers) : binaryReason(r, best, single, p.rho, rhoTask);
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
   // §B12's small-signal verdict is the binary theory's; K-answer trees have none (bistability is not small-signal)
   return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single) };
@@ -185,7 +212,21 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
 function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
   if (alpha(level) <= 1) return 'subcritical';
   const mix = mixingDepth(level, u0, epsilon).exact;
-  return mix !== null && depth >= mix ? 'saturated' : 'growing';
+  if (mix !== null && depth >= mix) return 'saturated';
+  // §B9: above u* the trajectory falls toward u*; the clipped predictor is then a lower bound.
+  return u0 > fixedPoint(level) ? 'falling' : 'growing';
+}
+
+/**
+ * §I1 floor as depth → ∞: T^L(u_0) and T^L(1) both tend to u* (amplifying) or 0, so the root bias
+ * tends to (ρ_task·u_0 + 1 − ρ_task)·u* — the shared share never beats its own leaf bias u_0.
+ */
+function binaryFloor(level: Level, u0: number, rhoTask: number, dispersion: number): number {
+  const uStar = alpha(level) > 1 ? fixedPoint(level) : 0;
+  if (dispersion === 0 || Math.abs(u0) >= 1) return u0 > 0 ? (rhoTask * u0 + 1 - rhoTask) * uStar : u0 < 0 ? -(1 - rhoTask - rhoTask * u0) * uStar : 0;
+  // §I2: each task's independent part goes to ±u* by the sign of its own leaf bias.
+  const signMean = expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (q > 0.5 ? 1 : q < 0.5 ? -1 : 0));
+  return (rhoTask * u0 + (1 - rhoTask) * signMean) * uStar;
 }
 
 /** §H5: rows whose leaves fall to chance are subcritical; otherwise growing or saturated toward the fixed point reached. */
@@ -219,15 +260,23 @@ function describe(r: DesignRow): string {
   return `${shape}, m=${r.m}`;
 }
 
-function binaryReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: number): string {
+function binaryReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: number, rhoTask: number): string {
   const level: Level = { b: r.b!, gamma: r.channel!, rho };
   const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
+  if (rhoTask > 0 && r.floor !== null) {
+    const shape = `floor under ρ = ${rho}, ρ_task = ${rhoTask}: u → ${r.floor.toFixed(4)}`;
+    if (r.bias! < single.bias!) return `${prefix}: below the single agent (u_L = ${r.bias!.toFixed(4)} < g(B) = ${single.bias!.toFixed(4)}); ${shape}`;
+    return `${prefix}: u_L = ${r.bias!.toFixed(4)} vs the single agent's g(B) = ${single.bias!.toFixed(4)}; ${shape}`;
+  }
   if (r.regime === 'subcritical') {
     // α_ρ ≤ 1: either messages lose more than majority gains (γ·c_b ≤ 1 even at ρ = 0) or ρ ≥ ρ_c.
     const gammaCb = r.channel! * majoritySlope(r.b!);
     return gammaCb <= 1
       ? `${prefix}: communication floor (γ(m)·c_b = ${gammaCb.toFixed(3)} ≤ 1, votes wash out)`
       : `${prefix}: correlation floor (ρ = ${rho} ≥ ρ_c = ${criticalRho(r.b!, r.channel!).toFixed(4)}, votes wash out)`;
+  }
+  if (r.regime === 'falling') {
+    return `${prefix}: falling from u_0 = ${r.leafBias!.toFixed(4)} toward u* = ${fixedPoint(level).toFixed(4)} (u_0 > u*: depth only loses bias)`;
   }
   if (r.regime === 'saturated') {
     return `${prefix}: saturated at u* = ${fixedPoint(level).toFixed(4)} (the ceiling set by ρ and γ(m); more leaves only thin the budget)`;
@@ -269,6 +318,8 @@ export interface ContinuousDesignProblem {
   v1: number;
   beta: number;
   rho: number;
+  /** Organization-wide correlation ρ_task ∈ [0, 1] (§I1, default 0); every row uses the same (ρ, ρ_task). */
+  rhoTask?: number;
   maxDepth?: number;
   /** Largest fan-in tried for averaging trees (default 64; the window may cut it further). */
   maxFanIn?: number;
@@ -284,8 +335,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
   const maxFanIn = checkInteger('maxFanIn', p.maxFanIn ?? 64, 2, 1_000_000);
   const B = p.budget;
   const rho = p.rho;
+  const rhoTask = p.rhoTask ?? 0;
   const v = (x: number) => v1 * Math.pow(x, -beta);
-  const base = { rank: null, leafBias: null, bias: null, accuracy: null, regime: 'averaging' as const, s: null, reason: '' };
+  const base = { rank: null, leafBias: null, bias: null, accuracy: null, floor: null, regime: 'averaging' as const, s: null, reason: '' };
   const single: DesignRow = { ...base, organization: 'single', b: null, depth: 0, leaves: 1, m: null, channel: null, compute: B, feasible: true, risk: v(B) };
   const rows: DesignRow[] = [single];
   for (const m of p.messageLengths) {
@@ -295,9 +347,10 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     for (let n = 2; n <= Math.max(2, Math.min(limit + 1, 100_000)); n++) {
       const x = leafComputeForBudget(starBudget({ leaves: n, compute: 0, m }), B);
       const feasible = n <= limit && x > 0;
+      const star = feasible ? starRisk({ v: v(x), rho, rhoTask, sigma2, leaves: n }) : null;
       rows.push({
         ...base, organization: 'star', b: n, depth: 1, leaves: n, m, channel: sigma2, compute: x, feasible,
-        risk: feasible ? starRisk({ v: v(x), rho, sigma2, leaves: n }).risk : null,
+        risk: star?.risk ?? null, floor: star?.floor ?? null,
         reason: n > limit ? `window: N·m + W0 = ${n * m + overhead} > W = ${p.window}` : x > 0 ? '' : 'budget: messages cost ≥ B',
       });
       if (!feasible) break;
@@ -309,9 +362,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
         const leaves = cost.leaves;
         const x = leafComputeForBudget(cost, B);
         if (!(x > 0)) break;
-        const r = treeRisk({ v: v(x), rho, sigma2, b, depth });
-        rows.push({ ...base, organization: 'tree', b, depth, leaves, m, channel: sigma2, compute: x, feasible: true, risk: r.risk,
-          reason: v(x) < r.floor ? `depth hurts: leaf variance ${v(x).toPrecision(3)} is below the floor v* = ${r.floor.toPrecision(3)}` : '' });
+        const r = treeRisk({ v: v(x), rho, rhoTask, sigma2, b, depth });
+        rows.push({ ...base, organization: 'tree', b, depth, leaves, m, channel: sigma2, compute: x, feasible: true, risk: r.risk, floor: r.floor,
+          reason: v(x) < r.floor ? `depth hurts: leaf variance ${v(x).toPrecision(3)} is below the floor ${rhoTask > 0 ? 'ρ_task·v + v*' : 'v*'} = ${r.floor.toPrecision(3)}` : '' });
       }
     }
     // Chains: each agent reads one message (m + W0 ≤ W); N − 1 messages.
@@ -319,8 +372,9 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
       for (let n = 2; n <= 100_000; n++) {
         const x = leafComputeForBudget(chainBudget({ leaves: n, compute: 0, m }), B);
         if (!(x > 0)) break;
+        const chain = chainRisk({ v: v(x), rho, rhoTask, sigma2, leaves: n });
         rows.push({ ...base, organization: 'chain', b: 1, depth: n - 1, leaves: n, m, channel: sigma2, compute: x, feasible: true,
-          risk: chainRisk({ v: v(x), rho, sigma2, leaves: n }).risk, reason: '' });
+          risk: chain.risk, floor: chain.floor, reason: '' });
       }
     }
   }
@@ -330,9 +384,11 @@ export function designContinuous(p: ContinuousDesignProblem): { rows: DesignRow[
     if (r === single) continue;
     if (r.reason && !r.feasible) continue;
     const prefix = r === best ? 'best' : `loses to ${describe(best)}`;
-    const floor = r.organization === 'star' ? `correlation floor ρ·v = ${(rho * v(r.compute)).toPrecision(3)}`
+    // §C4/§I1: every floor is stated under the same (ρ, ρ_task).
+    const scope = rhoTask > 0 ? ` under ρ = ${rho}, ρ_task = ${rhoTask}` : '';
+    const floor = r.organization === 'star' ? `correlation floor ρ_eff·v = ${(effectiveRho(rho, rhoTask) * v(r.compute)).toPrecision(3)}${scope}`
       : r.organization === 'chain' ? 'communication floor (message noise accumulates along the chain)'
-        : 'communication floor v* = σ²/((b − 1)(1 − ρ))';
+        : rhoTask > 0 ? `floor ρ_task·v + v* = ${r.floor!.toPrecision(3)}${scope}` : 'communication floor v* = σ²/((b − 1)(1 − ρ))';
     r.reason = `${prefix}: ${r.reason || floor}`;
   }
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;

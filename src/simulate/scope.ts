@@ -1,0 +1,48 @@
+// SPEC §I1 in the Monte Carlo (§D): the task-level event is drawn once per trial. With probability
+// ρ_task a trial's leaves all cast one shared vote (right with probability p_0 = (1 + u_0)/2), else
+// they vote independently. Trials are i.i.d., so drawing the event per trial is the same in
+// distribution as splitting the trials by one seeded pass of per-trial draws into three groups and
+// simulating each with the unchanged full-tree kernel: independent trials from u_0, shared-right
+// trials from u_0 = 1 (every leaf right), shared-wrong trials from u_0 = −1. Full mode only: a
+// level-by-level population mixes trials inside one population, so it would need the split per
+// replicate population (not done).
+import { checkInteger, checkUnit, InvalidParameterError } from '../errors.ts';
+import { type TreeSimulationSpec, type SimulationResult, MAX_SEED, simulateTree, summarizeCounts } from './tree.ts';
+
+/** mulberry32: a small seeded stream for the per-trial task-level draws (not the kernel's stream). */
+function stream(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Largest trial count of the per-trial split (a JS loop over trials). */
+export const MAX_SCOPED_TRIALS = 50_000_000;
+
+export function simulateScopedTree(
+  spec: TreeSimulationSpec & { trials: number; seed: number; cell?: number; rhoTask: number },
+): SimulationResult & { sharedRight: number; sharedWrong: number } {
+  const rhoTask = checkUnit('rhoTask', spec.rhoTask);
+  if (spec.mode !== 'full') throw new InvalidParameterError('mode', "'full' when rhoTask > 0 (§I1 per-trial draw)", spec.mode);
+  if ((spec.variant?.kind ?? 'standard') !== 'standard') throw new InvalidParameterError('variant', "'standard' when rhoTask > 0", spec.variant);
+  const trials = checkInteger('trials', spec.trials, 1, MAX_SCOPED_TRIALS);
+  const seed = checkInteger('seed', spec.seed, 0, MAX_SEED);
+  const cell = checkInteger('cell', spec.cell ?? 0, 0, MAX_SEED);
+  const p0 = (1 + spec.u0) / 2;
+  const draw = stream(Math.imul(seed % 4294967296 ^ 0x9e3779b9, 0x85ebca6b) ^ cell);
+  let sharedRight = 0;
+  let sharedWrong = 0;
+  for (let t = 0; t < trials; t++) {
+    if (draw() < rhoTask) draw() < p0 ? sharedRight++ : sharedWrong++;
+  }
+  const independent = trials - sharedRight - sharedWrong;
+  // Three disjoint seeds (seed·3 + k mod MAX_SEED): independent streams within this call.
+  const part = (n: number, u0: number, k: number) =>
+    n === 0 ? 0 : simulateTree({ tree: spec.tree, depth: spec.depth, mode: spec.mode, variant: spec.variant, u0, trials: n, seed: (seed * 3 + k) % MAX_SEED, cell }).correct;
+  const correct = part(independent, spec.u0, 0) + part(sharedRight, 1, 1) + part(sharedWrong, -1, 2);
+  return { ...summarizeCounts({ trials, correct }), sharedRight, sharedWrong };
+}
