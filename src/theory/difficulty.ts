@@ -5,6 +5,7 @@
 // p = 1/2 (u = 0, where deep trees switch sign), and the rule clusters its nodes double-exponentially
 // at both ends; a power substitution on each half makes the Beta density bounded. The step is halved
 // until two successive sums agree to 1e-13.
+import { logGamma } from './reference.ts';
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { type Tree, MAX_DEPTH } from './level.ts';
 import { checkDifficulty, checkTaskModel, type Difficulty, type TaskModel } from './model.ts';
@@ -16,17 +17,6 @@ export function betaShape(d: Difficulty): { a: number; b: number } {
   return { a: d.mean * total, b: (1 - d.mean) * total };
 }
 
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; ~1e-15 relative). */
-function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  const z = x - 1;
-  let s = c[0];
-  for (let i = 1; i < 9; i++) s += c[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
-}
 
 /**
  * ∫ f over [lo, hi] ⊂ [0, 1] by tanh-sinh, f receiving x and 1 − x (1 − x formed without

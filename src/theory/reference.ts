@@ -70,8 +70,8 @@ function tanhSinh(f: (x: number, oneMinusX: number) => number): number {
   return sum * h;
 }
 
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; ~1e-15 relative). */
-function logGamma(x: number): number {
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; ~1e-15 relative); also used by §I2 (difficulty.ts). */
+export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
     12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
