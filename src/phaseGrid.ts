@@ -78,6 +78,10 @@ export class PhaseGridKernel {
    * next `run` on this kernel: copy them (or use {@link phaseGrid}) to keep them.
    */
   run(spec: PhaseGridSpec): PhaseGridResult {
+    // The other API's spelling gets its own message (a sweep's axis is depth, this list is depths).
+    if (typeof spec === 'object' && spec !== null && spec.depths === undefined && (spec as { depth?: unknown }).depth !== undefined) {
+      throw new InvalidParameterError('depth', "absent: phaseGrid's list of depths is named depths (a sweep's axis is depth)", (spec as { depth?: unknown }).depth);
+    }
     if (typeof spec === 'object' && spec !== null) checkKnownFields('spec', spec, ['b', 'gamma', 'rho', 'u0', 'depths', 'epsilon', 'maxMixingDepth', 'task', 'aggregator']);
     const task = checkTaskModel(spec.task ?? {}, 'task');
     const aggregator = checkAggregator('aggregator', spec.aggregator ?? 'plurality');
@@ -86,9 +90,6 @@ export class PhaseGridKernel {
     const gamma = checkAxis('gamma', spec.gamma, checkUnit);
     const rho = checkAxis('rho', spec.rho, checkUnit);
     const u0 = checkAxis('u0', spec.u0, checkBias);
-    if (spec.depths === undefined && (spec as { depth?: unknown }).depth !== undefined) {
-      throw new InvalidParameterError('depth', "absent: phaseGrid's list of depths is named depths (a sweep's axis is depth)", (spec as { depth?: unknown }).depth);
-    }
     const depths = checkAxis('depths', spec.depths, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
     const epsilon = checkNumber('epsilon', spec.epsilon ?? DEFAULT_MIXING_EPSILON, Number.MIN_VALUE, 1, 'a number in (0, 1]');
     const maxMix = checkInteger('maxMixingDepth', spec.maxMixingDepth ?? DEFAULT_MAX_MIXING_DEPTH, 0, 2 ** 31 - 1);
