@@ -161,6 +161,30 @@ export function shardRange(cells: number, shard: { index: number; count: number 
   return { start: Math.floor(((shard.index - 1) * cells) / shard.count), end: Math.floor((shard.index * cells) / shard.count) };
 }
 
+/**
+ * SIGINT and SIGTERM (what Slurm and Kubernetes send at a time limit or eviction) abort the run the
+ * same way: finished rows are kept. `stoppedBy` says which one came (the exit status differs).
+ */
+function stopOnSignals(): { signal: AbortSignal; stoppedBy: () => 'SIGINT' | 'SIGTERM'; remove: () => void } {
+  const controller = new AbortController();
+  let by: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+  const onSigint = () => controller.abort();
+  const onSigterm = () => {
+    by = 'SIGTERM';
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  return {
+    signal: controller.signal,
+    stoppedBy: () => by,
+    remove: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    },
+  };
+}
+
 async function runSweep(f: SweepFlags): Promise<void> {
   if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv, .json or .parquet', 'nothing');
   if (f.out === '-') {
@@ -205,16 +229,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const lock = f.out === '-' ? null : await lockOutput(f.out);
   // Installed before any write and kept until the file is closed: a second Ctrl-C (or one that
   // arrives while the tail is written) cannot kill the process mid-write.
-  const controller = new AbortController();
-  // SIGTERM (time limit, eviction, scancel) stops the run like SIGINT: finished rows are kept.
-  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
-  const onSigint = () => controller.abort();
-  const onSigterm = () => {
-    stoppedBy = 'SIGTERM';
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  const stop = stopOnSignals();
   const write = async (h: Pick<Awaited<ReturnType<typeof open>>, 'write'>, text: string) => {
     try {
       await h.write(text);
@@ -250,8 +265,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
       await rename(`${metaPath}.partial`, metaPath);
     }
   } catch (error) {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    stop.remove();
     await handle?.close();
     await lock?.release();
     throw error;
@@ -260,7 +274,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   let buffer = '';
   try {
     if (start < range.end) {
-      const run = sweep(spec, { seed, workers, signal: controller.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep') });
+      const run = sweep(spec, { seed, workers, signal: stop.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep') });
       const rows = blockFormatter(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
       for await (const block of run.blocks()) {
         buffer += rows(block, written === 0, SEP[format]);
@@ -278,16 +292,13 @@ async function runSweep(f: SweepFlags): Promise<void> {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
       await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
       await handle.close();
-      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out === '-' ? 'the rows written to standard output are whole' : `${f.out} is valid — rerun with --resume to finish it`}`, stoppedBy);
+      throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out === '-' ? 'the rows written to standard output are whole' : `${f.out} is valid — rerun with --resume to finish it`}`, stop.stoppedBy());
     }
     await handle.close();
     throw error;
   } finally {
     // Once interrupted, later signals stay ignored until the process has exited (130 or 143).
-    if (!controller.signal.aborted) {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-    }
+    if (!stop.signal.aborted) stop.remove();
     await lock?.release();
   }
   await handle.close();
@@ -314,24 +325,15 @@ async function runParquet(f: SweepFlags): Promise<void> {
   const cells = sweepCells(f, spec, seed);
   const cols = columns(spec);
   await checkWritableFile('--out', out);
-  const controller = new AbortController();
-  let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
-  const onSigint = () => controller.abort();
-  const onSigterm = () => {
-    stoppedBy = 'SIGTERM';
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigterm);
+  const stop = stopOnSignals();
   const rows: (number | null)[][] = [];
   try {
-    for await (const cell of sweep(spec, { seed, workers, signal: controller.signal, onProgress: progressReporter('sweep') })) rows.push(rowValues(cell, cols));
+    for await (const cell of sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep') })) rows.push(rowValues(cell, cols));
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stoppedBy);
+    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    stop.remove();
   }
   await writeParquet(`${out}.partial`, cols, rows);
   await rename(`${out}.partial`, out);

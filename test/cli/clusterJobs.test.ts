@@ -1,7 +1,7 @@
 // `synergy cluster` (issue 14): the job files are snapshot-tested, parsed by the engines' formats
 // (bash -n, YAML, JSON), and their commands, run here the way each engine runs them (index in the
 // environment, working directory, shell for the merge), merge to the one-process bytes.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { partPath, shellQuote, timeSeconds } from '../../src/sweep/clusterJobs.ts';
-import { BIN, type Run, synergy } from './run.ts';
+import { BIN, type Run, spawnRun, synergy } from './run.ts';
 
 const SWEEP = ['sweep', '--b', '5', '--u0', '0.05', '--depth', '10', '--axis', 'rho=0:0.5:7', '--axis', 'gamma=0.5,0.7,0.9', '--trials', '3000', '--mode', 'levels', '--out', 'results.csv'];
 
@@ -22,16 +22,8 @@ async function shim(): Promise<string> {
 }
 
 function sh(command: string[], options: { cwd: string; env: Record<string, string> }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLURM_|JOB_COMPLETION_INDEX|AWS_BATCH_|SYNERGY_)/.test(k)));
-    const child = spawn(command[0], command.slice(1), { cwd: options.cwd, env: { ...clean, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLURM_|JOB_COMPLETION_INDEX|AWS_BATCH_|SYNERGY_)/.test(k)));
+  return spawnRun(command[0], command.slice(1), { cwd: options.cwd, env: { ...clean, ...options.env } });
 }
 
 let one: Promise<string> | undefined;

@@ -1,26 +1,17 @@
 // CLI figures (issue 15): optional plotting packages, bounded raster heatmaps, PNG output, 1-D sweeps.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, synergy, type Run } from './run.ts';
+import { BIN, spawnRun, synergy, type Run } from './run.ts';
 
 const HIDE = fileURLToPath(new URL('./fixtures/hide-modules.mjs', import.meta.url));
 const NODE_ENTRY = fileURLToPath(new URL('../../dist/node.js', import.meta.url));
 
 /** Node with the given packages hidden (resolving as "not installed"). */
 function nodeHiding(hide: string[], args: string[], cwd?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', HIDE, ...args], { cwd, env: { ...process.env, HIDE_MODULES: hide.join(',') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return spawnRun(process.execPath, ['--import', HIDE, ...args], { cwd, env: { ...process.env, HIDE_MODULES: hide.join(',') } });
 }
 
 let dir: string;

@@ -11,9 +11,10 @@ export interface Run {
   stderr: string;
 }
 
-export function synergy(args: string[], options: { cwd?: string } = {}): Promise<Run> {
+/** Runs a command to completion, collecting its output. */
+export function spawnRun(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -21,4 +22,8 @@ export function synergy(args: string[], options: { cwd?: string } = {}): Promise
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+export function synergy(args: string[], options: { cwd?: string } = {}): Promise<Run> {
+  return spawnRun(process.execPath, [BIN, ...args], options);
 }
