@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { abortError, type RunOptions, type SweepExecutor } from './executor.ts';
 import { decodeResult, jobIdOf, sweepHash, taskPayload, type TaskPayload } from './queueProtocol.ts';
-import { DEFAULT_QUEUE_NAME, loadBullmq, loadIORedis, parseRedisUrl, RESULT_TTL_MS, resultKey, type BullMQ, type IORedis } from './redisConnection.ts';
+import { connectRedis, DEFAULT_QUEUE_NAME, loadBullmq, parseRedisUrl, RESULT_TTL_MS, resultKey, type BullMQ, type IORedis } from './redisConnection.ts';
 import type { SweepTask, SweepTaskResult } from './task.ts';
 
 export interface RedisQueueExecutorOptions {
@@ -87,16 +87,17 @@ export class RedisQueueExecutor implements SweepExecutor {
     const capacity = checkInteger('capacity', options.capacity ?? 32, 1, 1 << 16);
     const pollMs = checkInteger('pollMs', options.pollMs ?? 2000, 10, 3_600_000);
     const { Queue, QueueEvents } = await loadBullmq();
-    const { Redis } = await loadIORedis();
+    const redis = await connectRedis(connection, options.url);
     const queue = new Queue(name, { connection });
     const events = new QueueEvents(name, { connection });
-    const redis = new Redis({ ...connection, lazyConnect: true });
+    // Connection errors after this point are retried by ioredis; the poll catches up afterwards.
+    queue.on('error', () => {});
+    events.on('error', () => {});
     try {
       // Subscribed before the first job is added, so no completion can be missed.
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), redis.connect()]);
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     } catch (error) {
-      await Promise.allSettled([queue.close(), events.close()]);
-      redis.disconnect();
+      await Promise.allSettled([queue.close(), events.close(), redis.quit()]);
       throw new Error(`cannot reach the Redis queue at ${options.url}: ${(error as Error).message}`);
     }
     const sweep = sweepHash(options.sweep ?? randomUUID());

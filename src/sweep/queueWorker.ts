@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { PiscinaExecutor } from './piscinaExecutor.ts';
 import { encodeResult, jobIdOf, refusal, type TaskPayload } from './queueProtocol.ts';
-import { DEFAULT_QUEUE_NAME, loadBullmq, loadIORedis, parseRedisUrl, RESULT_TTL_MS, resultKey } from './redisConnection.ts';
+import { connectRedis, DEFAULT_QUEUE_NAME, loadBullmq, parseRedisUrl, RESULT_TTL_MS, resultKey } from './redisConnection.ts';
 
 export interface QueueWorkerOptions {
   /** The queue's Redis URL (as the coordinator's). */
@@ -45,8 +45,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const lockDuration = checkInteger('lockDuration', options.lockDuration ?? 30_000, 1000, 3_600_000);
   const log = options.log ?? (() => {});
   const { Worker, DelayedError, UnrecoverableError } = await loadBullmq();
-  const { Redis } = await loadIORedis();
-  const redis = new Redis(connection);
+  const redis = await connectRedis(connection, options.url);
   const pool = new PiscinaExecutor({ workers: threads });
   const summary: QueueWorkerSummary = { tasks: 0, refused: 0 };
   const refusedReasons = new Set<string>();

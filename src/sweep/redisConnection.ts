@@ -83,6 +83,25 @@ export async function loadIORedis(importer: () => Promise<IORedis> = () => impor
   }
 }
 
+/**
+ * A connected ioredis client, or one clear error when the server cannot be reached (instead of
+ * retrying forever). Once connected, a lost connection is retried (backing off to 2 s), as BullMQ's are.
+ */
+export async function connectRedis(target: RedisTarget, url: string): Promise<InstanceType<IORedis['Redis']>> {
+  const { Redis } = await loadIORedis();
+  const redis = new Redis({ ...target, lazyConnect: true, retryStrategy: () => null });
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => { lastError = error; });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`cannot reach the Redis queue at ${url}: ${(lastError ?? (error as Error)).message}`);
+  }
+  redis.options.retryStrategy = (times: number) => Math.min(100 * times, 2000);
+  return redis;
+}
+
 /** The key of a task's result record, under BullMQ's own prefix for the queue. */
 export function resultKey(queueName: string, jobId: string): string {
   return `bull:${queueName}:result:${jobId}`;
