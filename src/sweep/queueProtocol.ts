@@ -95,6 +95,8 @@ export function decodeResult(bytes: Buffer, payload: Pick<TaskPayload, 'sweep' |
     throw new Error(`result record of task ${header.sweep}.${header.digest} where ${payload.sweep}.${payload.digest} was expected`);
   }
   if (!header.ok) return { ok: false, message: header.message, name: header.name, cell: header.cell, worker: header.worker };
+  const expected = 4 + length + 8 * header.lengths.reduce((n, k) => n + Math.max(0, k), 0);
+  if (bytes.length !== expected) throw new Error(`result record of ${bytes.length} bytes, expected ${expected}`);
   let o = 4 + length;
   const [theory, correct] = header.lengths.map((n) => {
     if (n < 0) return undefined;
@@ -102,6 +104,5 @@ export function decodeResult(bytes: Buffer, payload: Pick<TaskPayload, 'sweep' |
     for (let i = 0; i < n; i++, o += 8) a[i] = bytes.readDoubleLE(o);
     return a;
   });
-  if (o !== bytes.length) throw new Error(`result record of ${bytes.length} bytes, expected ${o}`);
   return { ok: true, theory, correct, worker: header.worker };
 }
