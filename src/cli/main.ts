@@ -61,6 +61,7 @@ export function program(): Command {
 
   taskOptions(designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ')))
     .option('--rho-task <ρ_task>', 'organization-wide shared failure in [0, 1] (§I1): with this probability every leaf casts one vote')
+    .option('--dispersion <φ>', 'task difficulty (§I2): per task the leaf accuracy ~ Beta with mean p0 and dispersion φ in [0, 1); adds the expected root accuracy over tasks')
     .option('--plot <file.svg|file.png>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
