@@ -3,7 +3,7 @@
 // file is the same bytes (and --resume, shards and merge work the same).
 import { InvalidParameterError } from '../errors.ts';
 import { RedisQueueExecutor } from '../sweep/queueExecutor.ts';
-import { parseRedisUrl } from '../sweep/redisConnection.ts';
+import { parseRedisUrl, redactUrl } from '../sweep/redisConnection.ts';
 import type { SweepOptions, SweepSpec } from '../sweep/index.ts';
 
 /**
@@ -32,7 +32,7 @@ export async function queuedSweep(f: { queue?: string }, spec: SweepSpec, seed: 
   if (f.queue === undefined) return undefined;
   const executor = await RedisQueueExecutor.connect({ url: f.queue, sweep: { spec, seed } });
   const workers = await executor.workers();
-  process.stderr.write(`queue: sweep ${executor.sweep} on ${f.queue}; ${workers} worker process${workers === 1 ? '' : 'es'} connected now${workers === 0 ? ' (start some: synergy worker --queue …)' : ''}\n`);
+  process.stderr.write(`queue: sweep ${executor.sweep} on ${redactUrl(f.queue)}; ${workers} worker process${workers === 1 ? '' : 'es'} connected now${workers === 0 ? ' (start some: synergy worker --queue …)' : ''}\n`);
   return {
     options: { executor, leafVotesPerTask: QUEUE_LEAF_VOTES_PER_TASK, chunkSize: QUEUE_CHUNK_SIZE },
     close: () => executor.close(),

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { abortError, type RunOptions, type SweepExecutor } from './executor.ts';
 import { decodeResult, jobIdOf, sweepHash, taskPayload, type TaskPayload } from './queueProtocol.ts';
-import { connectRedis, DEFAULT_QUEUE_NAME, loadBullmq, parseRedisUrl, RESULT_TTL_MS, resultKey, type BullMQ, type IORedis } from './redisConnection.ts';
+import { connectRedis, DEFAULT_QUEUE_NAME, loadBullmq, parseRedisUrl, redactUrl, RESULT_TTL_MS, resultKey, type BullMQ, type IORedis } from './redisConnection.ts';
 import type { SweepTask, SweepTaskResult } from './task.ts';
 
 export interface RedisQueueExecutorOptions {
@@ -98,7 +98,7 @@ export class RedisQueueExecutor implements SweepExecutor {
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     } catch (error) {
       await Promise.allSettled([queue.close(), events.close(), redis.quit()]);
-      throw new Error(`cannot reach the Redis queue at ${options.url}: ${(error as Error).message}`);
+      throw new Error(`cannot reach the Redis queue at ${redactUrl(options.url)}: ${(error as Error).message}`);
     }
     const sweep = sweepHash(options.sweep ?? randomUUID());
     return new RedisQueueExecutor(queue, events, redis, name, sweep, capacity, pollMs);

@@ -53,6 +53,18 @@ export function parseRedisUrl(text: string, parameter = 'queue'): RedisTarget {
   return target;
 }
 
+/** The URL as printed in messages: a password in it is replaced by ***. */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password === '') return text;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return text;
+  }
+}
+
 /** Thrown when --queue is used without the optional packages. */
 export class MissingQueuePackagesError extends Error {
   constructor(cause: unknown) {
@@ -96,7 +108,7 @@ export async function connectRedis(target: RedisTarget, url: string): Promise<In
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`cannot reach the Redis queue at ${url}: ${(lastError ?? (error as Error)).message}`);
+    throw new Error(`cannot reach the Redis queue at ${redactUrl(url)}: ${(lastError ?? (error as Error)).message}`);
   }
   redis.options.retryStrategy = (times: number) => Math.min(100 * times, 2000);
   return redis;

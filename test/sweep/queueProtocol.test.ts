@@ -6,7 +6,7 @@ import { InvalidParameterError } from '../../src/errors.ts';
 import {
   decodeResult, encodeResult, jobIdOf, PACKAGE_VERSION, QUEUE_PROTOCOL, refusal, sweepHash, taskPayload,
 } from '../../src/sweep/queueProtocol.ts';
-import { loadBullmq, MissingQueuePackagesError, parseRedisUrl } from '../../src/sweep/redisConnection.ts';
+import { loadBullmq, MissingQueuePackagesError, parseRedisUrl, redactUrl } from '../../src/sweep/redisConnection.ts';
 import type { SweepTask, SweepTaskResult } from '../../src/sweep/task.ts';
 
 const task: SweepTask = {
@@ -20,6 +20,11 @@ describe('Redis URLs (--queue)', () => {
     expect(parseRedisUrl('redis://u:p%40ss@10.0.0.5:6380/2')).toEqual({ host: '10.0.0.5', port: 6380, db: 2, username: 'u', password: 'p@ss' });
     expect(parseRedisUrl('rediss://cache.example:6390')).toEqual({ host: 'cache.example', port: 6390, tls: {} });
     expect(parseRedisUrl('unix:///tmp/r.sock?db=3')).toEqual({ path: '/tmp/r.sock', db: 3 });
+  });
+
+  it('messages never show a password', () => {
+    expect(redactUrl('redis://u:secret@h:1/0')).toBe('redis://u:***@h:1/0');
+    expect(redactUrl('redis://h:1')).toBe('redis://h:1');
   });
 
   it('refuses other forms, naming the parameter', () => {
