@@ -69,6 +69,11 @@ function integerFlag(flag: string, text: string, lo: number, hi: number): number
   return value;
 }
 
+/** A number for a command line: 6 significant digits. */
+function num(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
 const NAMES = { shared: 'shared failure only', difficulty: 'difficulty only', both: 'both' } as const;
 
 /** The sentence that puts the pairwise ρ̂ beside the fit (§I3: pairwise correlation cannot separate them). */
@@ -82,8 +87,7 @@ function pairwiseSentence(pairwise: number, m: SamplesModelFit): string {
   return `Pairwise ρ̂ = ${fmt(pairwise, 3)} counts every reason two answers to one task agree: under the chosen model ` +
     `(${NAMES[m.model]}) it is ρ + (1 − ρ)·φ = ${fmt(m.impliedPairwise, 3)}, and ${attribution}. ` +
     'Pairwise correlation alone cannot tell the two apart (SPEC §I3); the count histogram can — shared failure adds tasks only at ' +
-    '0 and n right, difficulty spreads them over every count. Use the fitted ρ, not ρ̂, as the shared-failure ρ / ρ_task of analyze and design' +
-    (m.model === 'shared' ? '' : `, and the fitted φ as --dispersion`) + '.';
+    '0 and n right, difficulty spreads them over every count. Give analyze and design the fitted numbers (below), not ρ̂.';
 }
 
 export async function calibrateSamples(f: SamplesFlags): Promise<SamplesCalibration> {
@@ -121,6 +125,10 @@ export async function calibrateSamples(f: SamplesFlags): Promise<SamplesCalibrat
   if (matrix.skipped.length > 0) notes.push(`${matrix.skipped.length} task${matrix.skipped.length === 1 ? '' : 's'} with fewer than 3 answers left out (--skip-short), first on line ${matrix.skipped[0].line}.`);
   if (!matrix.open) notes.push('1/0 cells are binary decisions: every wrong answer is the same answer, so N samples vote by majority. For open answers give the answer texts and --answer-column: wrong answers then scatter and the vote is a plurality (§H).');
   else if (curve.wrongAgreement === null) notes.push('No task has a right answer and two wrong ones, so agreement among wrong answers cannot be measured: the fitted plurality curve takes wrong answers as scattered (δ = 0).');
+  // §I1: samples of one model that fail together fail together at every leaf of an organization.
+  const flags = [...(best.free.includes('rho') ? [`--rho-task ${num(best.parameters.rho)}`] : []), ...(best.free.includes('dispersion') ? [`--dispersion ${num(best.parameters.dispersion)}`] : [])];
+  notes.push(`In analyze and design: ${flags.join(' ')} (a shared failure of samples of one model is organization-wide, ρ_task of §I1; difficulty is §I2's φ).` +
+    (matrix.open ? ' Their binary maps treat answers as binary decisions; the plurality curve above is the open-answer one (§G4).' : ''));
   if (curve.points.length > curve.maxObserved) notes.push(`The fitted curve beyond N = ${curve.maxObserved} (the most answers to one task) is an extrapolation of the fitted model.`);
   if (curve.failedResamples > 0) notes.push(`${curve.failedResamples} of ${bootstrap} resamples had all answers alike and were dropped from the fitted curve's intervals.`);
   if (f.plots) {

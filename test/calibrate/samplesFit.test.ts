@@ -2,6 +2,8 @@
 // probabilities against the §I2 quadrature, the χ² quantile), model recovery and profile-interval
 // coverage on seeded synthetic data, the pairwise ρ̂ ≈ φ check on pure difficulty data, and the
 // reader's errors (file, line, column).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   chiSquare1Quantile, countProbability, CsvError, fitSamples, pairwiseCorrelation, parseCsv, samplesMatrixFromCsv, syntheticSamples,
@@ -122,6 +124,19 @@ describe('§I3 input', () => {
     expect(m.samples).toEqual(['s1', 's2', 's3', 's4']);
     expect(m.tasks).toEqual([{ id: '0', answers: 3, right: 2 }, { id: '1', answers: 4, right: 3 }, { id: '2', answers: 3, right: 0 }]);
     expect(m.open).toBe(false);
+  });
+
+  it('reads the files pandas 1.5.3 wrote (fixtures/make_pandas_fixtures.py): bool and float columns with missing cells', () => {
+    const read = (name: string) => {
+      const path = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+      return samplesMatrixFromCsv(parseCsv(readFileSync(path, 'utf8'), path));
+    };
+    const bool = read('pandas-correctness-bool.csv');
+    const float = read('pandas-correctness-float.csv');
+    expect(bool.samples).toEqual(['gpt', 'claude', 'llama', 'mistral']);
+    expect(float.tasks).toEqual(bool.tasks);
+    expect(bool.tasks[0]).toEqual({ id: '0', answers: 4, right: 3 });
+    expect(bool.tasks[4]).toEqual({ id: '4', answers: 3, right: 2 });
   });
 
   it('reads answer texts against a right-answer column and groups identical wrong answers', () => {

@@ -37,6 +37,14 @@ describe('synergy calibrate --samples', () => {
     expect(text.stdout).toContain(`${fit.best} (best)`);
     expect(text.stdout).toContain(`Best N = ${c.curve.best.n}`);
     expect(text.stdout).toContain('95% profile-likelihood intervals');
+    // The printed flags carry the fitted numbers and analyze accepts them.
+    const note = c.notes.find((n: string) => n.startsWith('In analyze and design: '));
+    const flags = /^In analyze and design: (.*?) \(/.exec(note)![1].split(' ');
+    const best = c.fit.models.find((m: { model: string }) => m.model === c.fit.best);
+    if (best.free.includes('rho')) expect(Number(flags[flags.indexOf('--rho-task') + 1])).toBeCloseTo(best.parameters.rho, 5);
+    if (best.free.includes('dispersion')) expect(Number(flags[flags.indexOf('--dispersion') + 1])).toBeCloseTo(best.parameters.dispersion, 5);
+    const analyze = await synergy(['analyze', '--b', '5', '--gamma', '0.9', '--rho', '0', '--u0', '0.3', '--depth', '4', ...flags]);
+    expect(analyze.code, analyze.stderr).toBe(0);
   });
 
   it('open answers: plurality with the measured agreement among wrong answers', async () => {
