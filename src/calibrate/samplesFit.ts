@@ -182,16 +182,6 @@ export interface CountCell {
   w: number;
 }
 
-/** C(n, k)·E[p^k (1 − p)^(n−k)] (Beta-binomial); direct products for small n (the common case), logs above. */
-function spreadProbability(p: SamplesParameters, n: number, k: number, lc: number): number {
-  if (n > 60) return Math.exp(lc + logBetaMoment(p.mean, p.dispersion, k, n));
-  const theta = p.dispersion / (1 - p.dispersion);
-  let s = Math.exp(lc);
-  for (let i = 0; i < k; i++) s *= (p.mean + i * theta) / (1 + i * theta);
-  for (let j = 0; j < n - k; j++) s *= (1 - p.mean + j * theta) / (1 + (k + j) * theta);
-  return s;
-}
-
 export function countCells(tasks: readonly SampleTask[], weights?: ArrayLike<number>): CountCell[] {
   const map = new Map<number, CountCell>();
   tasks.forEach((t, i) => {
@@ -215,31 +205,49 @@ function logChoose(n: number, k: number): number {
 }
 
 /**
- * ln E[p^k (1 − p)^(n−k)] for p ~ Beta(μ, φ): Π_{i<k}(μ + iθ)·Π_{j<n−k}(1 − μ + jθ)/Π_{i<n}(1 + iθ) with
- * θ = φ/(1 − φ) = 1/(a + b). Stable for every φ ∈ [0, 1) (θ = 0 is the binomial p^k (1 − p)^(n−k)).
+ * ln E[p^k (1 − p)^(n−k)] for p ~ Beta(μ, φ), tabulated for every k ≤ n at once:
+ * Π_{i<k}(μ + iθ)·Π_{j<n−k}(1 − μ + jθ)/Π_{i<n}(1 + iθ) with θ = φ/(1 − φ) = 1/(a + b). Stable for
+ * every φ ∈ [0, 1) (θ = 0 is the binomial p^k (1 − p)^(n−k)). The moment of k right and m wrong
+ * (k + m ≤ n) is right[k] + wrong[m] − total[k + m].
  */
-export function logBetaMoment(mean: number, dispersion: number, k: number, n: number): number {
+export function betaMomentTables(mean: number, dispersion: number, n: number): { right: Float64Array; wrong: Float64Array; total: Float64Array } {
   const theta = dispersion / (1 - dispersion);
-  let s = 0;
-  for (let i = 0; i < k; i++) s += Math.log(mean + i * theta);
-  for (let j = 0; j < n - k; j++) s += Math.log(1 - mean + j * theta);
-  for (let i = 0; i < n; i++) s -= Math.log(1 + i * theta);
-  return s;
+  const right = new Float64Array(n + 1);
+  const wrong = new Float64Array(n + 1);
+  const total = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    right[i + 1] = right[i] + Math.log(mean + i * theta);
+    wrong[i + 1] = wrong[i] + Math.log(1 - mean + i * theta);
+    total[i + 1] = total[i] + Math.log(1 + i * theta);
+  }
+  return { right, wrong, total };
+}
+
+/** ρ·(one shared vote: all right or all wrong) + (1 − ρ)·(the Beta-binomial term `spread`). */
+function mixture(p: SamplesParameters, n: number, k: number, spread: number): number {
+  const shared = (k === n ? p.mean : 0) + (k === 0 ? 1 - p.mean : 0);
+  return p.rho * shared + (1 - p.rho) * spread;
 }
 
 /** P(k right of n) under the §I3 mixture with parameters p. */
-export function countProbability(p: SamplesParameters, n: number, k: number, lc = logChoose(n, k)): number {
-  const shared = (k === n ? p.mean : 0) + (k === 0 ? 1 - p.mean : 0);
-  return p.rho * shared + (1 - p.rho) * spreadProbability(p, n, k, lc);
+export function countProbability(p: SamplesParameters, n: number, k: number): number {
+  const t = betaMomentTables(p.mean, p.dispersion, n);
+  return mixture(p, n, k, Math.exp(logChoose(n, k) + t.right[k] + t.wrong[n - k] - t.total[n]));
 }
 
 const LOG_CHOOSE = new WeakMap<readonly CountCell[], Float64Array>();
 
+/** Σ w·ln P(k | n) over the count table (sorted by n): the Beta moments are tabulated once per n. */
 function logLikelihood(cells: readonly CountCell[], p: SamplesParameters): number {
   let lc = LOG_CHOOSE.get(cells);
   if (!lc) LOG_CHOOSE.set(cells, (lc = Float64Array.from(cells, (c) => logChoose(c.n, c.k))));
   let s = 0;
-  for (let i = 0; i < cells.length; i++) s += cells[i].w * Math.log(countProbability(p, cells[i].n, cells[i].k, lc[i]));
+  let t = betaMomentTables(p.mean, p.dispersion, 0);
+  for (let i = 0; i < cells.length; i++) {
+    const { n, k, w } = cells[i];
+    if (t.total.length !== n + 1) t = betaMomentTables(p.mean, p.dispersion, n);
+    s += w * Math.log(mixture(p, n, k, Math.exp(lc[i] + t.right[k] + t.wrong[n - k] - t.total[n])));
+  }
   return Number.isFinite(s) ? s : -Infinity;
 }
 
@@ -258,7 +266,7 @@ const toSearch = (name: SamplesParameter, v: number) => {
 };
 
 /** Nelder–Mead minimum of f over R^d from `start` (steps `step`); restarts once at the result. */
-function nelderMead(f: (x: number[]) => number, start: number[], rounds = 2, step = 0.15, tol = 1e-11, maxIterations = 800): { x: number[]; value: number } {
+function nelderMead(f: (x: number[]) => number, start: number[], rounds = 2, tol = 1e-11, step = 0.15, maxIterations = 800): { x: number[]; value: number } {
   let best = { x: start, value: f(start) };
   for (let round = 0; round < rounds; round++) {
     const d = best.x.length;
@@ -302,7 +310,7 @@ function nelderMead(f: (x: number[]) => number, start: number[], rounds = 2, ste
  * Maximizes the likelihood over the free parameters, the `fixed` ones held at their values. Several
  * starts (the search is cheap: the likelihood is a sum over distinct (n, k) only).
  */
-function maximize(cells: readonly CountCell[], free: readonly SamplesParameter[], fixed: SamplesParameters, starts: SamplesParameters[], rounds = 2): { p: SamplesParameters; ll: number } {
+function maximize(cells: readonly CountCell[], free: readonly SamplesParameter[], fixed: SamplesParameters, starts: SamplesParameters[], rounds = 2, tol = 1e-11): { p: SamplesParameters; ll: number } {
   const build = (x: number[]): SamplesParameters => {
     const p = { ...fixed };
     free.forEach((name, i) => (p[name] = toValue(name, x[i])));
@@ -312,7 +320,7 @@ function maximize(cells: readonly CountCell[], free: readonly SamplesParameter[]
   let best: { p: SamplesParameters; ll: number } = { p: fixed, ll: -Infinity };
   for (const s of starts) {
     const start = free.map((name) => toSearch(name, s[name]));
-    const r = nelderMead((x) => -logLikelihood(cells, build(x)), start, rounds);
+    const r = nelderMead((x) => -logLikelihood(cells, build(x)), start, rounds, tol);
     const ll = -r.value;
     if (ll > best.ll) best = { p: build(r.x), ll };
   }
@@ -394,8 +402,9 @@ function profileInterval(cells: readonly CountCell[], model: SamplesModelName, f
   const others = FREE[model].filter((p) => p !== name);
   let warm = fit;
   const excess = (v: number) => {
-    // One Nelder–Mead round from the neighbouring optimum: the profile moves smoothly with v.
-    const r = maximize(cells, others, { ...warm, [name]: v }, [{ ...warm, [name]: v }], 1);
+    // One Nelder–Mead round from the neighbouring optimum (the profile moves smoothly with v), to
+    // ~1e-6 in ln L: the deviance is then good to ~1e-5 where it is compared with χ² ≈ 4.
+    const r = maximize(cells, others, { ...warm, [name]: v }, [{ ...warm, [name]: v }], 1, 1e-6 / (1 + Math.abs(ll)));
     warm = r.p;
     return 2 * (ll - r.ll) - critical;
   };
@@ -413,7 +422,7 @@ function profileInterval(cells: readonly CountCell[], model: SamplesModelName, f
     for (let i = 0; i < 60 && Math.abs(b - a) > 1e-6; i++) {
       const c = (a * fb - b * fa) / (fb - fa);
       const fc = excess(c);
-      if (Math.abs(fc) < 1e-7) return { value: c, atBound: false };
+      if (Math.abs(fc) < 1e-5) return { value: c, atBound: false };
       if (fc < 0) {
         a = c;
         fa = fc;

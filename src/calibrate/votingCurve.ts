@@ -5,7 +5,7 @@
 //   given p_t. A wrong vote is the task's dominant distractor with probability δ, else a text no other
 //   vote shares (§H1 with K = ∞; binary decisions are δ = 1: the one wrong answer). Then
 //   P(c right, d dominant, u scattered) = N!/(c! d! u!)·δ^d (1 − δ)^u·E[p^c (1 − p)^(N−c)], and the
-//   Beta moment is closed-form (samplesFit.ts logBetaMoment), so the curve is exact.
+//   Beta moment is closed-form (samplesFit.ts betaMomentTables), so the curve is exact.
 // - Observed: for each task, the plurality accuracy averaged over every subset of N of its answers
 //   (exhaustive column subsampling, computed exactly by counting subsets rather than sampling them).
 // Mixtures of easy and hard tasks make the curve turn down (arXiv 2403.02419): the best N is reported
@@ -14,7 +14,7 @@
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { type Interval, percentileInterval } from './bootstrap.ts';
 import {
-  checkSampleTasks, countCells, fitSamplesModel, logBetaMoment, resampleWeights, type SampleTask, type SamplesFit,
+  betaMomentTables, checkSampleTasks, countCells, fitSamplesModel, resampleWeights, type SampleTask, type SamplesFit,
   type SamplesModelName, type SamplesParameters, wrongAgreementSums,
 } from './samplesFit.ts';
 
@@ -70,7 +70,8 @@ export interface VotingCurveOptions {
   seed?: number;
 }
 
-export const MAX_VOTERS = 1001;
+/** Largest N of the fitted curve (it costs O(N²) per N for open answers, in every bootstrap resample). */
+export const MAX_VOTERS = 201;
 const TIE = 1e-12;
 
 function logFactorials(n: number): Float64Array {
@@ -89,9 +90,13 @@ function winShare(c: number, d: number, n: number): number {
 /** Fitted accuracy of a plurality of n samples under the §I3 model (δ = wrongShare; 1: binary). */
 export function fittedVoteAccuracy(p: SamplesParameters, n: number, wrongShare: number, logFact = logFactorials(n)): number {
   let independent = 0;
+  const t = betaMomentTables(p.mean, p.dispersion, n);
   for (let c = 1; c <= n; c++) {
-    const moment = logBetaMoment(p.mean, p.dispersion, c, n);
-    for (let d = 0; d <= n - c; d++) {
+    const moment = t.right[c] + t.wrong[n - c] - t.total[n];
+    // δ = 1 (binary): every wrong vote is the one wrong answer, d = n − c; δ = 0: none is, d = 0.
+    const dLo = wrongShare === 1 ? n - c : 0;
+    const dHi = wrongShare === 0 ? 0 : n - c;
+    for (let d = dLo; d <= dHi; d++) {
       const win = winShare(c, d, n);
       if (win === 0) continue;
       const u = n - c - d;
@@ -111,35 +116,60 @@ function choose(n: number, k: number): number {
 }
 
 /**
- * One task's plurality accuracy averaged over all subsets of n of its answers. For c right answers
+ * One task's plurality accuracy averaged over all subsets of n of its answers, counted exactly.
+ * Binary decisions (one wrong answer): the hypergeometric sum. Answer texts: for c right answers
  * drawn, the wrong draws are counted group by group (dp over drawn total and ties at c) among draws
- * where no wrong group exceeds c; a tie with e wrong groups wins with probability 1/(1 + e).
+ * where no wrong group exceeds c; a tie with e wrong groups wins with probability 1/(1 + e). Wrong
+ * answers no other answer shares enter as one step (x of them drawn: C(s, x) ways, x ties when c = 1).
  */
 export function observedVoteAccuracy(task: SampleTask, n: number): number | null {
   if (n > task.answers) return null;
-  const groups = task.wrongGroups ?? (task.answers > task.right ? [task.answers - task.right] : []);
+  const all = choose(task.answers, n);
+  if (task.wrongGroups === undefined) {
+    let total = 0;
+    for (let c = Math.ceil(n / 2); c <= Math.min(task.right, n); c++) {
+      const ways = choose(task.right, c) * choose(task.answers - task.right, n - c);
+      total += 2 * c === n ? ways / 2 : ways;
+    }
+    return total / all;
+  }
+  const groups = task.wrongGroups.filter((g) => g > 1);
+  const singles = task.wrongGroups.length - groups.length;
   let total = 0;
   for (let c = 1; c <= Math.min(task.right, n); c++) {
     const w = n - c;
+    const maxTies = Math.floor(w / c) + 1;
     // dp[t][e]: ways to draw t wrong answers so far with e groups at exactly c, none above c.
-    let dp: number[][] = Array.from({ length: w + 1 }, () => new Array<number>(w + 2).fill(0));
+    let dp: Float64Array[] = Array.from({ length: w + 1 }, () => new Float64Array(maxTies + 1));
     dp[0][0] = 1;
-    for (const g of groups) {
-      const next: number[][] = Array.from({ length: w + 1 }, () => new Array<number>(w + 2).fill(0));
-      for (let t = 0; t <= w; t++) {
-        for (let e = 0; e <= w + 1; e++) {
+    const step = (size: number, tiesOf: (x: number) => number, maxX: number, reach: number) => {
+      const next: Float64Array[] = Array.from({ length: w + 1 }, () => new Float64Array(maxTies + 1));
+      for (let t = 0; t <= reach; t++) {
+        for (let e = 0; e <= maxTies; e++) {
           const v = dp[t][e];
           if (v === 0) continue;
-          for (let x = 0; x <= Math.min(g, c, w - t); x++) next[t + x][e + (x === c ? 1 : 0)] += v * choose(g, x);
+          for (let x = 0; x <= Math.min(maxX, w - t); x++) {
+            const e2 = e + tiesOf(x);
+            if (e2 <= maxTies) next[t + x][e2] += v * choose(size, x);
+          }
         }
       }
       dp = next;
+    };
+    let drawable = 0; // answers in the groups so far: t never exceeds it
+    for (const g of groups) {
+      step(g, (x) => (x === c ? 1 : 0), Math.min(g, c), Math.min(w, (drawable += g)));
     }
+    // The scattered answers come last: only the rows that reach t = w are needed.
     let ways = 0;
-    for (let e = 0; e <= w + 1; e++) ways += dp[w][e] / (1 + e);
+    for (let t = Math.max(0, w - singles); t <= w; t++) {
+      const x = w - t;
+      const ties = c === 1 ? x : 0;
+      for (let e = 0; e + ties <= maxTies; e++) if (dp[t][e] !== 0) ways += (dp[t][e] * choose(singles, x)) / (1 + e + ties);
+    }
     total += choose(task.right, c) * ways;
   }
-  return total / choose(task.answers, n);
+  return total / all;
 }
 
 /** The best N (smallest reaching the maximum) and whether the curve falls after it. */

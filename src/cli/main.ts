@@ -159,7 +159,7 @@ export function program(): Command {
     .option('--samples <file.csv>', 'tasks × samples (or agents), cells 1/0/empty or answer texts: shared failure vs difficulty and the voting curve (§I3, §I4; a mode of its own)')
     .option('--answer-column <column>', 'with --samples: the column holding each task\'s right answer; the other cells are answer texts (open answers, plurality)')
     .option('--skip-short', 'with --samples: leave out tasks with fewer than 3 answers (default: an error)')
-    .option('--max-n <N>', 'with --samples: largest N of the fitted voting curve (default max(25, answers per task))')
+    .option('--max-n <N>', 'with --samples: largest N of the fitted voting curve (default max(25, answers per task); at most 201)')
     .option('--task-column <column>', 'a task-id column of the correctness matrix (not an agent)')
     .option('--chance <p>', 'chance accuracy p_c of the tasks (leaf data, correctness matrix): 0.5 binary decisions, 0 open answers', '0.5')
     .option('--leaf-x <column>', 'leaf compute column', 'x')

@@ -138,6 +138,6 @@ describe('§I4 votingCurve', () => {
     expect(a.turnsDown).toBe(false);
     expect(a.points[0].fitted).toBeCloseTo(fit.models.find((m) => m.model === fit.best)!.parameters.mean, 12);
     expect(votingCurve(tasks, fit, { maxN: 12, bootstrap: 50, seed: 4 })).toEqual(a);
-    expect(() => votingCurve(tasks, fit, { maxN: 0 })).toThrow(/^maxN must be an integer in \[1, 1001\]/);
+    expect(() => votingCurve(tasks, fit, { maxN: 0 })).toThrow(/^maxN must be an integer in \[1, 201\]/);
   });
 });

@@ -70,7 +70,7 @@ describe('synergy calibrate --samples', () => {
       [['--samples', short], /^synergy: .*short\.csv line 3 must be a task with at least 3 answers .*--skip-short.*; got "2 answers"\n$/],
       [['--samples', badCell], /^synergy: .*cell\.csv line 3, column 2 \(b\) must be 1\/1\.0\/True .*; got "2"\n$/],
       [['--samples', short, '--answer-column', 'right'], /^synergy: .*short\.csv line 1 must be a column named "right"/],
-      [['--samples', short, '--skip-short', '--max-n', '0'], /^synergy: --max-n must be an integer in \[1, 1001\]; got "0"\n$/],
+      [['--samples', short, '--skip-short', '--max-n', '0'], /^synergy: --max-n must be an integer in \[1, 201\]; got "0"\n$/],
       [['--answer-column', 'answer', '--correlation', short], /^synergy: --answer-column must be given together with --samples/],
       [['--samples', short, '--leaf', short], /^synergy: --samples must be given without --leaf/],
     ];
