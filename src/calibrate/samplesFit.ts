@@ -11,7 +11,7 @@
 // are profile-likelihood intervals (the set where 2·(ℓ̂ − ℓ_profile) ≤ χ²₁ quantile, cut at the
 // parameter's range).
 import { InvalidParameterError } from '../errors.ts';
-import { percentileInterval, type Interval } from './bootstrap.ts';
+import { type BootstrapOptions, type Interval, MAX_LEVEL, MIN_LEVEL, percentileInterval, resolveBootstrap } from './bootstrap.ts';
 import { columnIndex, CsvError, type CsvTable } from './csv.ts';
 import { correctnessMatrixFromCsv } from './correlation.ts';
 import { STREAMS, uniforms } from './random.ts';
@@ -475,7 +475,7 @@ export function checkSampleTasks(name: string, tasks: unknown): readonly SampleT
 export function fitSamples(tasksIn: readonly SampleTask[], options: SamplesFitOptions = {}): SamplesFit {
   const tasks = checkSampleTasks('tasks', tasksIn);
   const level = options.level ?? 0.95;
-  if (!(level >= 0.5 && level < 1)) throw new InvalidParameterError('level', 'an interval level in [0.5, 1)', level);
+  if (!(level >= MIN_LEVEL && level <= MAX_LEVEL)) throw new InvalidParameterError('level', `an interval level in [${MIN_LEVEL}, ${MAX_LEVEL}]`, level);
   const which = options.intervals ?? 'all';
   if (which !== 'all' && which !== 'best' && which !== 'none' && !SAMPLES_MODELS.includes(which)) {
     throw new InvalidParameterError('intervals', "'all', 'best', 'none' or a model name ('shared', 'difficulty', 'both')", which);
@@ -561,11 +561,9 @@ export function resampleWeights(seed: number, r: number, tasks: number): Uint32A
 }
 
 /** Pairwise ρ̂ with a percentile bootstrap over tasks. */
-export function pairwiseCorrelation(tasksIn: readonly SampleTask[], options: { bootstrap?: number; level?: number; seed?: number } = {}): PairwiseEstimate {
+export function pairwiseCorrelation(tasksIn: readonly SampleTask[], options: BootstrapOptions = {}): PairwiseEstimate {
   const tasks = checkSampleTasks('tasks', tasksIn);
-  const bootstrap = options.bootstrap ?? 1000;
-  const level = options.level ?? 0.95;
-  const seed = options.seed ?? 1;
+  const { bootstrap, level, seed } = resolveBootstrap(options);
   const rho = pairwiseFromSums(pairSums(tasks));
   if (!Number.isFinite(rho)) throw new InvalidParameterError('tasks', 'some right and some wrong answers (the correlation is undefined otherwise)', 'all answers alike');
   const reps: number[] = [];

@@ -12,7 +12,7 @@
 // and whether the curve falls after it. Intervals: a seeded percentile bootstrap over tasks (the
 // fitted curve refits the chosen model in every resample).
 import { checkInteger, InvalidParameterError } from '../errors.ts';
-import { type Interval, percentileInterval } from './bootstrap.ts';
+import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
 import {
   betaMomentTables, checkSampleTasks, countCells, fitSamplesModel, resampleWeights, type SampleTask, type SamplesFit,
   type SamplesModelName, type SamplesParameters, wrongAgreementSums,
@@ -60,14 +60,11 @@ export interface VotingCurve {
   failedResamples: number;
 }
 
-export interface VotingCurveOptions {
-  /** Largest N of the fitted curve (default: max(25, the most answers to one task)). */
+export interface VotingCurveOptions extends BootstrapOptions {
+  /** Largest N of the fitted curve (default: max(25, the most answers to one task), at most MAX_VOTERS). */
   maxN?: number;
   /** The model to draw the fitted curve from (default: the AIC choice). */
   model?: SamplesModelName;
-  bootstrap?: number;
-  level?: number;
-  seed?: number;
 }
 
 /** Largest N of the fitted curve (it costs O(N²) per N for open answers, in every bootstrap resample). */
@@ -203,10 +200,8 @@ export function votingCurve(tasksIn: readonly SampleTask[], fit: SamplesFit, opt
   }
   const maxObserved = Math.max(...tasks.map((t) => t.answers));
   const minObserved = Math.min(...tasks.map((t) => t.answers));
-  const maxN = checkInteger('maxN', options.maxN ?? Math.max(25, maxObserved), 1, MAX_VOTERS);
-  const bootstrap = checkInteger('bootstrap', options.bootstrap ?? 1000, 0, 1_000_000);
-  const level = options.level ?? fit.level;
-  const seed = options.seed ?? 1;
+  const maxN = checkInteger('maxN', options.maxN ?? Math.min(MAX_VOTERS, Math.max(25, maxObserved)), 1, MAX_VOTERS);
+  const { bootstrap, level, seed } = resolveBootstrap({ ...options, level: options.level ?? fit.level });
   const model = options.model ?? fit.best;
   const chosen = fit.models.find((m) => m.model === model);
   if (!chosen) throw new InvalidParameterError('model', "'shared', 'difficulty' or 'both'", model);

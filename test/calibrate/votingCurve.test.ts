@@ -139,5 +139,8 @@ describe('§I4 votingCurve', () => {
     expect(a.points[0].fitted).toBeCloseTo(fit.models.find((m) => m.model === fit.best)!.parameters.mean, 12);
     expect(votingCurve(tasks, fit, { maxN: 12, bootstrap: 50, seed: 4 })).toEqual(a);
     expect(() => votingCurve(tasks, fit, { maxN: 0 })).toThrow(/^maxN must be an integer in \[1, 201\]/);
+    expect(() => votingCurve(tasks, fit, { seed: -1 })).toThrow(/^seed must be/);
+    expect(() => votingCurve(tasks, fit, { level: 0.2 })).toThrow(/^level must be/);
+    expect(() => votingCurve(tasks, fit, { model: 'other' as 'both' })).toThrow(/^model must be/);
   });
 });
