@@ -20,6 +20,7 @@ import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
 import { DEFAULT_SEED } from '../simulate/index.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
+import { calibrateSamples, checkSamplesOnlyFlags, formatSamplesCalibration } from './calibrateSamples.ts';
 import { formatPrediction, predict } from './predict.ts';
 import { formatValidation, validate } from './validate.ts';
 import { predictionFigure, validationFigure } from './predictFigures.ts';
@@ -156,6 +157,10 @@ export function program(): Command {
     .option('--leaf <file.csv>', 'leaf data: x,right,trials (counts) or x,accuracy (§G3)')
     .option('--correlation <file.csv>', 'correctness matrix: a header of agent names, one row per task, cells 1/0/empty (§G1)')
     .option('--fidelity <file.csv>', 'fidelity counts: m,agree,total (§G2)')
+    .option('--samples <file.csv>', 'tasks × samples (or agents), cells 1/0/empty or answer texts: shared failure vs difficulty and the voting curve (§I3, §I4; a mode of its own)')
+    .option('--answer-column <column>', 'with --samples: the column holding each task\'s right answer; the other cells are answer texts (open answers, plurality)')
+    .option('--skip-short', 'with --samples: leave out tasks with fewer than 3 answers (default: an error)')
+    .option('--max-n <N>', 'with --samples: largest N of the fitted voting curve (default max(25, answers per task); at most 201)')
     .option('--task-column <column>', 'a task-id column of the correctness matrix (not an agent)')
     .option('--chance <p>', 'chance accuracy p_c of the tasks (leaf data, correctness matrix): 0.5 binary decisions, 0 open answers', '0.5')
     .option('--leaf-x <column>', 'leaf compute column', 'x')
@@ -176,6 +181,12 @@ export function program(): Command {
     .option('--window <W>', 'context window for the printed design command')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
+      checkSamplesOnlyFlags(o);
+      if (o.samples !== undefined) {
+        const s = await calibrateSamples(o);
+        print(!!o.json, s, () => formatSamplesCalibration(s));
+        return;
+      }
       const c = await calibrate(o);
       print(!!o.json, c, () => formatCalibration(c));
     });
