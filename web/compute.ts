@@ -41,7 +41,7 @@ export function currentLevel(state: ExplorerState): Level {
 }
 
 /** ρ samples of the boundary lines drawn over the phase diagram. */
-export const BOUNDARY_POINTS = 41;
+export const BOUNDARY_POINTS = 21;
 
 export interface TheoryResult {
   level: Level;
@@ -220,11 +220,17 @@ export function monteCarloDepths(state: ExplorerState): { depths: number[]; skip
  */
 export const TYPICAL_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 1.5e9, levels: 1e8 };
 
+/**
+ * The same for the plurality simulator (K ≠ 2 answers or a judge, §H6), measured in Node on the
+ * loaded 2-core machine (b = 3, K = 10, depth 6, 100,000 trials): full 5.4·10⁷, levels 1.9·10⁷ votes/s.
+ */
+export const TYPICAL_PLURALITY_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 5e7, levels: 2e7 };
+
 export interface MonteCarloCost {
   /** Votes drawn by each depth's simulation: trials × the sweep's work measure leafVotesPerTrial(mode, b, ℓ). */
   votes: number[];
   total: number;
-  /** total / TYPICAL_VOTE_RATE[mode]. */
+  /** total / TYPICAL_VOTE_RATE[mode] (TYPICAL_PLURALITY_VOTE_RATE for K ≠ 2 or a judge). */
   seconds: number;
 }
 
@@ -232,7 +238,8 @@ export interface MonteCarloCost {
 export function monteCarloCost(state: ExplorerState, depths: readonly number[]): MonteCarloCost {
   const votes = depths.map((depth) => state.trials * leafVotesPerTrial(state.mode, state.b, depth));
   const total = votes.reduce((a, v) => a + v, 0);
-  return { votes, total, seconds: total / TYPICAL_VOTE_RATE[state.mode] };
+  const rate = (isBinary(state) ? TYPICAL_VOTE_RATE : TYPICAL_PLURALITY_VOTE_RATE)[state.mode];
+  return { votes, total, seconds: total / rate };
 }
 
 /** One simulated depth, in the state's units: `bias` is the root skill (the bias u for K = 2) and `stdError` its standard error. */

@@ -195,15 +195,23 @@ function compute(): void {
 function onTheory(reply: TheoryReply): void {
   if (reply.id !== requestId) return;
   theory = reply.theory;
-  design = reply.design;
+  if (!reply.partial) design = reply.design;
   const theoryError = $('#theory-error');
   theoryError.hidden = reply.theoryError === null;
   theoryError.textContent = reply.theoryError ?? '';
   const designError = $('#design-error');
+  if (reply.partial) $('#design-summary').textContent = 'Design search running…';
   designError.hidden = reply.designError === null;
   designError.textContent = reply.designError ?? '';
   const restarts = theoryWorker.restarts ? `; restarted ${theoryWorker.restarts}× after a failure` : '';
-  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker${restarts}).`;
+  $('#theory-status').textContent = reply.partial
+    ? `Phase grid (${GRID_SIZE}×${GRID_SIZE}) and trajectory computed in ${reply.milliseconds.toFixed(0)} ms; design search running… (theory worker${restarts}).`
+    : `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker${restarts}).`;
+  if (reply.partial) {
+    renderTheory();
+    renderMonteCarlo();
+    return;
+  }
   renderTheory();
   renderDesign();
   renderMonteCarlo();
