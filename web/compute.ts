@@ -226,6 +226,9 @@ export const TYPICAL_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { ful
  */
 export const TYPICAL_PLURALITY_VOTE_RATE: Readonly<Record<SimulationMode, number>> = { full: 5e7, levels: 2e7 };
 
+/** Runs estimated longer than this wait for the page's Run button instead of starting on every input. */
+export const AUTO_START_SECONDS = 5;
+
 export interface MonteCarloCost {
   /** Votes drawn by each depth's simulation: trials × the sweep's work measure leafVotesPerTrial(mode, b, ℓ). */
   votes: number[];

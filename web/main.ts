@@ -2,7 +2,7 @@
 // comes back for the latest input (older replies are dropped by request id).
 import { fidelity } from 'budgeted-synergy';
 import {
-  fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
+  AUTO_START_SECONDS, fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
 } from './compute.ts';
 import { commandLines } from './commandLine.ts';
 import { drawDesign } from './designTable.ts';
@@ -35,8 +35,6 @@ let mcStarted = 0;
 let mcTicker: ReturnType<typeof setInterval> | undefined;
 /** Runs estimated to take longer than this get a warning in the status line. */
 const LONG_RUN_SECONDS = 20;
-/** Runs estimated longer than this wait for the Run button instead of starting on every input. */
-const AUTO_START_SECONDS = 5;
 let mcTimer: ReturnType<typeof setTimeout> | undefined;
 /** The start of a run that waits for the Run button (estimated over AUTO_START_SECONDS), or null. */
 let pendingStart: (() => void) | null = null;
