@@ -241,7 +241,7 @@ export interface MonteCarloCost {
 export function monteCarloCost(state: ExplorerState, depths: readonly number[]): MonteCarloCost {
   const votes = depths.map((depth) => state.trials * leafVotesPerTrial(state.mode, state.b, depth));
   const total = votes.reduce((a, v) => a + v, 0);
-  const rate = (isBinary(state) ? TYPICAL_VOTE_RATE : TYPICAL_PLURALITY_VOTE_RATE)[state.mode];
+  const rate = (isBinary(state) && state.b % 2 === 1 ? TYPICAL_VOTE_RATE : TYPICAL_PLURALITY_VOTE_RATE)[state.mode];
   return { votes, total, seconds: total / rate };
 }
 
@@ -255,13 +255,17 @@ export interface MonteCarloPoint extends SimulationResult {
  * (seed, cell = ℓ, chunk) (§D4), so Node's simulator with the same arguments gives the same counts:
  * simulateTree (§D1), simulateScopedTree when ρ_task > 0 (§I1, the task-level event drawn per trial),
  * simulateTree's heterogeneous variant for task difficulty (§D2 = §I2's Beta), simulatePlurality for
- * K ≠ 2 answers or a judge (§H6).
+ * K ≠ 2 answers, a judge or an even b (§H6).
  */
 export function simulatePoint(state: ExplorerState, depth: number): MonteCarloPoint {
   const tree = currentLevel(state);
   const u0 = stateLeafBias(state);
   const common = { depth, mode: state.mode, trials: state.trials, seed: state.seed, cell: depth };
-  if (!isBinary(state)) {
+  // The binary simulator has no tie-break: an even b (random tie-break, §H3) goes to the plurality simulator with K = 2.
+  if (!isBinary(state) || state.b % 2 === 0) {
+    if (state.rhoTask > 0 || state.dispersion > 0) {
+      throw new InvalidParameterError(state.rhoTask > 0 ? 'rhoTask' : 'dispersion', '0 in the Monte Carlo with K ≠ 2 answers, a judge or an even b (only the binary simulator draws them)', state.rhoTask || state.dispersion);
+    }
     const r = simulatePlurality({ ...common, tree, task: stateTask(state), s0: u0 });
     return { depth, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError };
   }

@@ -18,7 +18,7 @@ const STOPS = [
   [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
 ];
 
-function colour(t: number): [number, number, number] {
+export function colour(t: number): [number, number, number] {
   if (!Number.isFinite(t)) return [190, 190, 190];
   const x = Math.min(1, Math.max(0, t)) * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(x));

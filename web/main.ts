@@ -1,6 +1,6 @@
 // The explorer page: controls ↔ state ↔ URL, requests to the two workers, and drawing of whatever
 // comes back for the latest input (older replies are dropped by request id).
-import { fidelity } from 'budgeted-synergy';
+import { accuracyFromSkill, fidelity } from 'budgeted-synergy';
 import {
   AUTO_START_SECONDS, fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
 } from './compute.ts';
@@ -298,7 +298,7 @@ function renderTheory(): void {
   show(byTestId('s'), t.s);
   show(byTestId('u-star'), t.uStar);
   show(byTestId('u-L'), t.exact[L]);
-  const accuracy = (skill: number) => t.chance + (1 - t.chance) * skill;
+  const accuracy = (skill: number) => accuracyFromSkill(skill, state.answers);
   show(byTestId('chance'), t.chance);
   show(byTestId('accuracy-L'), accuracy(t.exact[L]));
   show(byTestId('clipped-L'), t.clipped ? t.clipped[L] : null, t.clipped ? `${fmt(t.clipped[L])} (${t.trend === 'falling' ? 'lower' : 'upper'} bound)` : 'binary map only');

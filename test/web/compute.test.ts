@@ -178,9 +178,15 @@ describe('explorer computations', () => {
     expect(monteCarloCost(k, [4]).seconds).toBe(20000 * 3 * 4 / TYPICAL_PLURALITY_VOTE_RATE.levels);
   });
 
-  it('even b is accepted (§H3: random tie-break; for K = 2 it equals b − 1)', () => {
-    const even = computeTheory(parseState('b=4&gamma=0.9&depth=6').state);
-    const odd = computeTheory(parseState('b=3&gamma=0.9&depth=6').state);
+  it('even b is accepted (§H3: random tie-break; for K = 2 it equals b − 1); its Monte Carlo is the plurality simulator\'s, within 6σ', () => {
+    const s = parseState('b=4&gamma=0.9&q=0.2&depth=6&trials=20000&seed=3').state;
+    const even = computeTheory(s);
+    const odd = computeTheory(parseState('b=3&gamma=0.9&q=0.2&depth=6').state);
     even.exact.forEach((u, l) => expect(u).toBeCloseTo(odd.exact[l], 12));
+    const p = simulatePoint(s, 6);
+    const r = simulatePlurality({ tree: { b: 4, gamma: 0.9, rho: 0.1 }, task: { answers: 2 }, s0: 0.2, depth: 6, mode: 'levels', trials: 20000, seed: 3, cell: 6 });
+    expect(p).toEqual({ depth: 6, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError });
+    expect(Math.abs(p.bias - even.exact[6])).toBeLessThan(6 * p.stdError);
+    expect(() => simulatePoint({ ...s, rhoTask: 0.2 }, 6)).toThrow(/rhoTask/);
   });
 });
