@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  accuracyFromSkill, dominantLevelMap, dominantStateFromSkill, phaseGrid, phaseStructure, rootBias, trajectory,
+  accuracyFromSkill, dominantLevelMap, dominantStateFromSkill, expectedRootAccuracy, phaseGrid, phaseStructure, rootBias, trajectory,
 } from '../../src/node.ts';
 import { commandLines } from '../../web/commandLine.ts';
 import { REGIME_CODES, snapToGrid } from '../../web/compute.ts';
@@ -151,7 +151,7 @@ describe('explorer: K answers, distractors, judges (§H), ρ_task and difficulty
     expect(Number(await value('chance'))).toBe(0);
   });
 
-  it('ρ_task (§I1): the exact root is the mixture and the CLI carries --rho-task; with K ≠ 2 the page says it is binary only', async () => {
+  it('ρ_task (§I1) and difficulty φ (§I2): the exact root is the mixture / the mean over tasks, the CLI carries the flags; with K ≠ 2 the page says binary only', async () => {
     let state = await open('b=3&gamma=0.9&depth=6&trials=2000&mode=full');
     await page.fill('#rhotask', '0.2');
     state = { ...state, rhoTask: 0.2 };
@@ -161,6 +161,18 @@ describe('explorer: K answers, distractors, judges (§H), ρ_task and difficulty
     const root = await page.$eval('[data-testid="mc-point"][data-depth="6"]', (r) => [Number((r as HTMLElement).dataset.bias), Number((r as HTMLElement).dataset.stdError)]);
     expect(Math.abs(root[0] - Number(await value('u-L')))).toBeLessThan(6 * root[1]);
     expect(await page.textContent('[data-testid="cli-analyze"]')).toContain('--rho-task 0.2');
+    // §I2: a difficulty dispersion φ makes the exact line the mean over tasks (leaf accuracy ~ Beta(p₀, φ)),
+    // simulated with per-trial Beta leaves; the design command carries --dispersion.
+    await page.fill('#rhotask', '0');
+    await page.fill('#phi', '0.1');
+    state = { ...state, rhoTask: 0, dispersion: 0.1 };
+    await settled(page, state);
+    // The quadrature runs in JavaScript (Math.pow, Math.exp): Chromium's and Node's V8 may differ in the last bits.
+    expect(Math.abs(Number(await value('u-L')) - (2 * expectedRootAccuracy({ b: 3, gamma: 0.9, rho: 0.1 }, 6, { difficulty: { mean: 0.525, dispersion: 0.1 } }) - 1))).toBeLessThan(1e-12);
+    const hard = await page.$eval('[data-testid="mc-point"][data-depth="6"]', (r) => [Number((r as HTMLElement).dataset.bias), Number((r as HTMLElement).dataset.stdError)]);
+    expect(Math.abs(hard[0] - Number(await value('u-L')))).toBeLessThan(6 * hard[1]);
+    expect(await page.textContent('[data-testid="cli-design"]')).toContain('--dispersion 0.1');
+    await page.fill('#rhotask', '0.2');
     await page.fill('#answers', '3');
     await page.waitForSelector('#results[data-theory="error"]');
     expect(await page.textContent('#theory-error')).toMatch(/rhoTask.*0 with K ≠ 2 answers or a judge/);
