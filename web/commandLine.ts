@@ -23,10 +23,12 @@ function taskFlags(state: ExplorerState, { distractor }: { distractor: boolean }
 export function commandLines(state: ExplorerState): CommandLines {
   const channel = state.channel === 'gamma' ? `--gamma ${state.gamma}` : `--m ${state.m} --fidelity ${formatFidelityCurve(fidelityCurve(state))}`;
   const leaf = state.leaf === 'u0' ? `--u0 ${state.leafValue}` : `--p0 ${state.leafValue}`;
+  // §I2: analyze then adds the expected root accuracy over tasks (the page's exact line); design ranks by it.
+  const dispersion = state.dispersion > 0 ? ` --dispersion ${state.dispersion}` : '';
   return {
-    analyze: `synergy analyze --b ${state.b} ${channel} --rho ${state.rho} ${leaf} --depth ${state.depth}${taskFlags(state, { distractor: true })}`,
+    analyze: `synergy analyze --b ${state.b} ${channel} --rho ${state.rho} ${leaf} --depth ${state.depth}${taskFlags(state, { distractor: true })}${dispersion}`,
     design: `synergy design --budget ${state.budget} --window ${state.window} --overhead ${state.overhead} --m ${state.lengths.join(',')} ` +
       `--fidelity ${formatFidelityCurve(fidelityCurve(state))} --leaf power:${state.k},${state.beta},${state.gMax} --rho ${state.rho}` +
-      `${taskFlags(state, { distractor: false })}${state.dispersion > 0 ? ` --dispersion ${state.dispersion}` : ''}`,
+      `${taskFlags(state, { distractor: false })}${dispersion}`,
   };
 }

@@ -146,7 +146,7 @@ function compute(): void {
   byTestId('cli-analyze').textContent = cli.analyze;
   byTestId('cli-design').textContent = cli.design;
   byTestId('cli-note').textContent = [
-    state.dispersion > 0 ? 'analyze has no difficulty flag: its u_L is the fixed-accuracy one; design takes --dispersion.' : '',
+    state.dispersion > 0 ? 'With --dispersion, analyze prints the mean task\'s u_L and, as E[accuracy_L] over tasks, the page\'s exact value (u_L = 2·E − 1).' : '',
     state.distractor === 'dominant' && state.answers !== 2 ? 'design ranks under symmetric distractors.' : '',
   ].filter(Boolean).join(' ');
   results.dataset.theory = 'running';

@@ -41,10 +41,13 @@ describe('explorer → command line', () => {
     expect(a.alpha).toBe(theory.alpha);
     expect(a.s).toBe(theory.s);
     expect(a.uStar).toBe(theory.uStar);
-    // The page's exact line with a difficulty dispersion is the mean over tasks (§I2), which analyze does not compute.
+    // With a difficulty dispersion the page's exact line is the mean over tasks (§I2): analyze's E[accuracy_L].
     if (state.dispersion === 0) {
       expect(a.uL).toBe(theory.exact[state.depth]);
       expect(a.accuracyL).toBe(theory.chance + (1 - theory.chance) * theory.exact[state.depth]);
+      expect(a.difficulty).toBeNull();
+    } else {
+      expect(2 * a.difficulty.expectedAccuracyL - 1).toBe(theory.exact[state.depth]);
     }
     expect(a.mixingDepth).toBe(theory.mixingDepth);
     expect(a.chance).toBe(theory.chance);

@@ -172,6 +172,7 @@ describe('explorer: K answers, distractors, judges (§H), ρ_task and difficulty
     const hard = await page.$eval('[data-testid="mc-point"][data-depth="6"]', (r) => [Number((r as HTMLElement).dataset.bias), Number((r as HTMLElement).dataset.stdError)]);
     expect(Math.abs(hard[0] - Number(await value('u-L')))).toBeLessThan(6 * hard[1]);
     expect(await page.textContent('[data-testid="cli-design"]')).toContain('--dispersion 0.1');
+    expect(await page.textContent('[data-testid="cli-analyze"]')).toContain('--dispersion 0.1');
     await page.fill('#rhotask', '0.2');
     await page.fill('#answers', '3');
     await page.waitForSelector('#results[data-theory="error"]');
