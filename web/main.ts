@@ -123,7 +123,11 @@ function syncControls(source?: Element): void {
   const p0 = state.leaf === 'p0';
   $('#q-label').textContent = p0 ? 'leaf accuracy p₀' : state.answers === 2 ? 'leaf bias u₀' : 'leaf skill s₀ (above chance)';
   for (const id of ['#q', '#q-range']) $<HTMLInputElement>(id).min = p0 ? '0' : String(minLeafSkill(state.answers));
-  for (const row of document.querySelectorAll<HTMLElement>('[data-when]')) row.hidden = row.dataset.when !== state.distractor && row.dataset.when !== state.aggregator;
+  // With K = 2 the one wrong answer is the only distractor: the profile control has nothing to choose.
+  $<HTMLSelectElement>('#distractor').disabled = state.answers === 2;
+  for (const row of document.querySelectorAll<HTMLElement>('[data-when]')) {
+    row.hidden = row.dataset.when === 'dominant' ? state.distractor !== 'dominant' || state.answers === 2 : row.dataset.when !== state.aggregator;
+  }
   const pc = state.answers === 'open' ? 0 : 1 / state.answers;
   $('#chance-note').textContent = state.answers === 2 ? 'K = 2: the binary model of §B (chance 1/2, skill = bias u).'
     : `Chance accuracy p_c = ${state.answers === 'open' ? '0 (open answers)' : `1/${state.answers} = ${fmt(pc, 4)}`}; accuracy p = p_c + (1 − p_c)·skill.`;

@@ -128,7 +128,12 @@ describe('explorer: K answers, distractors, judges (§H), ρ_task and difficulty
   });
 
   it('a dominant distractor and a judge: the controls appear, the exact map is the two-number one, the CLI carries both', async () => {
+    expect(await open('distractor=dominant&depth=4&trials=2000')).toMatchObject({ answers: 2, distractor: 'dominant' });
+    // K = 2: one wrong answer, nothing to choose — the control is disabled and δ hidden.
+    expect(await page.isDisabled('#distractor')).toBe(true);
+    expect(await page.isHidden('#delta')).toBe(true);
     let state = await open('answers=5&b=4&gamma=0.8&rho=0.1&q=0.3&depth=8&trials=2000&window=1000');
+    expect(await page.isDisabled('#distractor')).toBe(false);
     expect(await page.isHidden('#delta')).toBe(true);
     expect(await page.isHidden('#judge')).toBe(true);
     await page.selectOption('#distractor', 'dominant');
