@@ -248,7 +248,7 @@ function pluralityReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: 
       ? `${prefix}: leaves' skill ${r.leafBias!.toFixed(4)} is below the threshold s† = ${ps.threshold.toFixed(4)} (${a} ≤ 1, bistable): they fall to chance`
       : `${prefix}: chance is the only attractor (${a}), votes wash out`;
   }
-  const lifted = ps.regime === 'bistable' ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold!.toFixed(4)}` : '';
+  const lifted = ps.regime === 'bistable' && ps.threshold !== null ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold.toFixed(4)}` : '';
   const state = r.regime === 'saturated' ? `saturated at s* = ${reachedFixedPoint(level, answers, r.leafBias!, ps).toFixed(4)}` : `growing, s_L = ${r.bias!.toFixed(4)}`;
   const vs = r.bias! < single.bias! ? `below the single agent (skill ${single.bias!.toFixed(4)})` : `vs the single agent's skill ${single.bias!.toFixed(4)}`;
   return `${prefix}: ${state}, ${vs}${lifted}`;
