@@ -179,7 +179,12 @@ export function program(): Command {
 
   root.command('predict').description('SPEC §J1–§J2: from a measured single agent (accuracy at budget B) to stars and trees at the same budget, and p†')
     .option('--single-accuracy <p>', 'measured single-agent accuracy p_S in [0, 1] at --budget')
-    .option('--chance <p>', 'chance accuracy p_c of the task: 0.5 binary decisions, 1/K for K answers, 0 open answers', '0.5')
+    .option('--chance <p>', 'chance accuracy p_c of the task: 0.5 binary decisions (default), 1/K for K answers (default with --answers), 0 open answers')
+    .option('--answers <K>', 'K answers or open: organizations aggregate by plurality (§H); default 2')
+    .option('--distractor <profile>', 'symmetric | dominant:δ (share δ of the wrong mass on one answer), §H1')
+    .option('--aggregator <rule>', 'plurality | judge:v (verification skill v in [0, 1]), §H7')
+    .option('--rho-task <ρ_task>', 'organization-wide correlation in [0, 1] (§I1): with this probability per task every leaf casts one answer')
+    .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with the leaf\'s mean and dispersion φ in [0, 1) (§I2)')
     .option('--budget <B>', 'the budget (tokens) at which p_S was measured')
     .option('--beta <β>', 'leaf scaling exponent β > 0 (§B2)')
     .option('--calibration <file.json>', 'a `synergy calibrate --json` file: β, ρ and the fidelity curve (flags override), intervals propagated')

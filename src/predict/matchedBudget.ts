@@ -313,11 +313,13 @@ export interface SaturationThreshold {
 
 /**
  * Grid over the single agent's skill (0, 1] on which sign changes are searched before bisection: 4096
- * cells for the binary map, 1024 where each evaluation runs the plurality maps, the §I1 mixture or the
- * §I2 quadrature (tens to hundreds of map evaluations each; our choice of cost against resolution).
+ * cells for the binary map, 1024 where each evaluation runs the plurality maps or the §I1 mixture, 128
+ * with §I2 difficulty (each evaluation is a quadrature of hundreds to thousands of tree evaluations;
+ * our choice of cost against resolution: a helping interval narrower than one cell can be missed).
  */
 const THRESHOLD_GRID = 4096;
 const COSTLY_THRESHOLD_GRID = 1024;
+const DIFFICULTY_THRESHOLD_GRID = 128;
 
 /**
  * §J2: solves predicted(p) = p over single-agent accuracies p ∈ (p_c, 1]. The difference is scanned on
@@ -332,7 +334,7 @@ export function saturationThreshold(p: MatchedBudgetProblem, org: MatchedOrganiz
   const g = geometry(p, fanIns, c.window, c.overhead);
   if (g.fanIns.length === 0) return { value: null, kind: 'never', from: null, crossings: [] };
   if (g.infeasibleReason !== null) return { value: null, kind: 'infeasible', from: null, crossings: [] };
-  const grid = c.binary && c.task.rhoTask === 0 && c.dispersion === 0 ? THRESHOLD_GRID : COSTLY_THRESHOLD_GRID;
+  const grid = c.dispersion > 0 ? DIFFICULTY_THRESHOLD_GRID : c.binary && c.task.rhoTask === 0 ? THRESHOLD_GRID : COSTLY_THRESHOLD_GRID;
   const d = (s: number) => rootSkill(g, c.gamma, p.rho, c, s) - s;
   const crossings: number[] = [];
   const near = 1 / grid / 1024; // near zero the sign is that of the slope α_eff − 1 (or of S(0) for a judge)

@@ -54,6 +54,30 @@ describe('synergy predict', () => {
     expect(out.rows[0].prediction.accuracy).toBeCloseTo(first.accuracy!, 12);
   });
 
+  it('--answers, --aggregator, --distractor, --rho-task and --dispersion reach the library; chance defaults to 1/K', async () => {
+    const r = await synergy(['predict', '--single-accuracy', '0.36', '--budget', '20000', '--beta', '0.3', '--gamma', '0.9', '--rho', '0.1',
+      '--answers', '5', '--aggregator', 'judge:0.4', '--distractor', 'dominant:0.6', '--rho-task', '0.2', '--star', '5', '--tree', '3^2', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const problem = {
+      chance: 0.2, budget: 20000, beta: 0.3, fidelity: 0.9, m: 0, rho: 0.1, overhead: 0,
+      task: { answers: 5, rhoTask: 0.2, distractors: { dominant: 0.6 } }, aggregator: { judge: 0.4 },
+    };
+    expect(out.problem.chance).toBe(0.2);
+    expect(out.rows[0].prediction.accuracy).toBe(predictMatched(problem, 0.36, { kind: 'star', agents: 5 }).accuracy);
+    expect(out.rows[1].prediction.accuracy).toBe(predictMatched(problem, 0.36, { kind: 'tree', fanIns: [3, 3] }).accuracy);
+    // Not the binary answer: K, the judge, the distractor and ρ_task all change it.
+    const binary = predictMatched({ ...problem, chance: 0.2, task: undefined, aggregator: undefined }, 0.36, { kind: 'star', agents: 5 });
+    expect(Math.abs(out.rows[0].prediction.accuracy - binary.accuracy!)).toBeGreaterThan(1e-3);
+
+    const open = await synergy(['predict', '--single-accuracy', '0.36', '--budget', '20000', '--beta', '0.3', '--gamma', '0.9', '--rho', '0.1',
+      '--answers', 'open', '--star', '9', '--dispersion', '0.05']);
+    expect(open.code).toBe(0);
+    expect(open.stdout).toMatch(/chance 0\.0000/);
+    expect(open.stdout).toMatch(/helps from 0\.\d{4}/);
+    expect(open.stdout).toMatch(/Task difficulty φ = 0\.05/);
+  });
+
   it('writes the figure', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'predict-'));
     const r = await synergy([...predictArgs, '--star', '9', '--plot', join(dir, 'p.svg')]);
@@ -68,6 +92,11 @@ describe('synergy predict', () => {
     [['--star', '1'], /--star must be agent counts N ≥ 2/],
     [['--tree', '3^x'], /--tree must be b\^L or per-level fan-ins/],
     [['--chance', '1'], /--chance must be a chance accuracy in \[0, 1\)/],
+    [['--answers', '4'], /--chance must be 1\/K = 0.25 with --answers 4/],
+    [['--aggregator', 'judge:2'], /--aggregator must be plurality or judge:v/],
+    [['--distractor', 'dominant:0.5'], /--distractor must be symmetric with K = 2/],
+    [['--rho-task', '-0.1'], /--rho-task must be a number in \[0, 1\]/],
+    [['--dispersion', '1'], /--dispersion must be a task-difficulty dispersion/],
   ])('bad input %j exits 2 with one line naming the flag', async (extra, message) => {
     const args = [...predictArgs];
     for (let i = 0; i < extra.length; i += 2) {
