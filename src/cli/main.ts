@@ -217,6 +217,7 @@ export function program(): Command {
     .option('--chance <p|column>', 'chance accuracy: a number in [0, 1) or a column')
     .option('--holdout <column>', 'leave one value of this column out at a time')
     .option('--by <column>', 'fit the theory per organization and value of this column')
+    .option('--aggregator <rule>', 'plurality (the voter model) | judge: also cross-validate the §H7 judge variant (v fitted per organization) side by side')
     .option('--compare-chance <p,…>', 'also cross-validate the theory with these chance levels instead of the table\'s (variants side by side)')
     .option('--percent', 'accuracies are percentages (0–100)')
     .option('--bootstrap <n>', 'cluster-bootstrap resamples', '2000')

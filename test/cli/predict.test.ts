@@ -130,6 +130,18 @@ describe('synergy validate', () => {
     expect(out.differences).toHaveLength(3);
   });
 
+  it('--aggregator judge cross-validates the judge variant beside the voter and prints its fitted v', async () => {
+    const r = await synergy(['validate', EXAMPLE, ...flags, '--aggregator', 'judge', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.scores.map((s: { model: string }) => s.model)).toEqual(['theory', 'theory (judge)', 'no change', 'threshold', 'mean shift']);
+    expect(out.differences).toHaveLength(6);
+    for (const o of out.organizations) expect(o.judgeFit.v).toBeGreaterThanOrEqual(0);
+    const text = await synergy(['validate', EXAMPLE, ...flags, '--aggregator', 'judge']);
+    expect(text.stdout).toMatch(/Judge variant fitted on all cells/);
+    expect(text.stdout).toMatch(/selection this cross-validation does not validate/);
+  });
+
   it('bad tables and flags exit 2 with one line naming the column and line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'validate-'));
     const text = await readFile(EXAMPLE, 'utf8');
@@ -140,6 +152,8 @@ describe('synergy validate', () => {
       [['validate', EXAMPLE, ...flags.map((f) => (f === 'benchmark,model' ? 'benchmark,family' : f))], /must be a column named "family"/],
       [['validate', EXAMPLE, '--group', 'benchmark,model', '--chance', 'chance', '--holdout', 'n'], /--holdout column with at least 2 distinct values/],
       [['validate', EXAMPLE, '--group', 'benchmark', '--holdout', 'benchmark'], /^synergy: --chance must be/],
+      [['validate', EXAMPLE, ...flags, '--aggregator', 'oracle'], /--aggregator must be plurality \(the voter model\) or judge/],
+      [['validate', EXAMPLE, ...flags.map((f) => (f === 'chance' ? '0.3' : f)), '--aggregator', 'judge'], /--chance must be a chance level 1\/K or 0 \(open answers\) on every line with --aggregator judge \(line 2\)/],
     ];
     for (const [args, message] of cases) {
       const r = await synergy(args);
