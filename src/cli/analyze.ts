@@ -5,10 +5,9 @@ import {
   alpha, bistableGamma, clippedPredictor, criticalGamma, criticalRho, mixingDepth, organizationExponent, phaseStructure,
   trajectory,
 } from '../theory/level.ts';
-import { InvalidParameterError } from '../errors.ts';
 import { type Answers, chanceAccuracy } from '../theory/model.ts';
 import { dominantLevelMap, dominantStateFromSkill } from '../theory/plurality.ts';
-import { rootBias } from '../theory/scope.ts';
+import { rootBias, rootSkill } from '../theory/scope.ts';
 import { fmt, keyValues } from './format.ts';
 import { type SeriesPoint, seriesPlot } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
@@ -55,8 +54,9 @@ export function analyze(flags: DesignFlags): Analysis {
   const aggregator = level.aggregator ?? 'plurality';
   const binaryModel = k === 2 && aggregator === 'plurality';
   if (rhoTask > 0) {
-    if (!binaryModel) throw new InvalidParameterError('--rho-task', '0 with --answers K ≠ 2 or a judge (§I1 for plurality is not built yet)', rhoTask);
-    uL = rootBias(level, u0, depth, { rhoTask });
+    // §I1: the plurality mixture (all-wrong start = the dominant-distractor state) for K answers or a judge.
+    uL = binaryModel ? rootBias(level, u0, depth, { rhoTask })
+      : rootSkill(level, u0, depth, { answers: k, rhoTask, ...(dominant === null ? {} : { distractors: { dominant } }) });
   }
   const falling = ps.best > 0 && u0 > ps.best;
   return {
