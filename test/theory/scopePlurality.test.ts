@@ -72,5 +72,9 @@ describe('design and analyze take ρ_task and difficulty with K answers', () => 
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Math.abs(out.uL - rootSkill({ b: 3, gamma: 0.8, rho: 0.1, aggregator: { judge: 0.4 } }, 0.3, 4, { answers: 3, rhoTask: 0.25 }))).toBeLessThan(1e-14);
+    const hard = await synergy(['analyze', '--b', '3', '--gamma', '0.8', '--rho', '0.1', '--p0', '0.5', '--depth', '4', '--answers', '3', '--aggregator', 'judge:0.4', '--rho-task', '0.25', '--dispersion', '0.1', '--json']);
+    expect(hard.code).toBe(0);
+    const e = expectedRootSkill({ b: 3, gamma: 0.8, rho: 0.1, aggregator: { judge: 0.4 } }, 4, { answers: 3, rhoTask: 0.25, difficulty: { mean: 0.5, dispersion: 0.1 } });
+    expect(Math.abs(JSON.parse(hard.stdout).difficulty.expectedAccuracyL - (1 / 3 + (2 / 3) * e))).toBeLessThan(1e-14);
   });
 });
