@@ -320,7 +320,10 @@ function phaseLines(r: PredictResult): string[] {
       const reached = ph.reached === null ? '' : ` Its leaves (skill ${fmt(q.leafSkill)}) ${ph.reached! > 0 ? `are above it: a deep tree of such levels rises to s* = ${fmt(ph.reached)}` : 'are below it: a deep tree of such levels falls to chance'}.`;
       lines.push(`${q.label}: the level b = ${ph.b} is bistable (§H5, α = ${fmt(ph.alpha)} ≤ 1): only leaves above s† = ${fmt(ph.threshold)} (accuracy ${fmt(pc + (1 - pc) * ph.threshold!)}) are lifted.${reached}`);
     }
-    if (threshold.from !== null) lines.push(`${q.label}: below a single-agent accuracy of ${fmt(threshold.from)} the organization loses (its leaves are too weak to be lifted); it helps between ${fmt(threshold.from)} and p† = ${thresholdText({ ...threshold, from: null }).replace(' (always helps)', '')}.`);
+    const why = q.phases.some((ph) => ph.alpha <= 1)
+      ? 'near chance a level with α ≤ 1 amplifies nothing, while each leaf has only its share of the budget'
+      : 'at low accuracy the vote gives back less than splitting the budget costs';
+    if (threshold.from !== null) lines.push(`${q.label}: below a single-agent accuracy of ${fmt(threshold.from)} the organization loses (${why}); it helps between ${fmt(threshold.from)} and p† = ${thresholdText({ ...threshold, from: null }).replace(' (always helps)', '')}.`);
   }
   return lines;
 }
