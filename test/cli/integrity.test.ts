@@ -297,6 +297,16 @@ describe('stdout and commands', () => {
     expect(r.stderr).toMatch(/Usage: synergy/);
   });
 
+  it('sweep --trials 1e12 is refused before any file is written (estimated hours: --yes required)', async () => {
+    const dir = await tmp();
+    const out = join(dir, 'huge.csv');
+    const r = await synergy(['sweep', '--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '3', '--trials', '1e12', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\nsynergy: --yes must be given for a run estimated over 10 minutes; this one is estimated at [\d.]+ (h|days)/);
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+    await expect(stat(`${out}.meta.json`)).rejects.toThrow(/ENOENT/);
+  }, 60_000);
+
   it('--out under /proc fails at once in one line (no recursive mkdir spin)', async () => {
     const started = Date.now();
     const r = await synergy(['reproduce', '--trials', '10', '--axis', 'rho=0:0.5:2', '--out', '/proc/nope/deeper']);
@@ -329,6 +339,9 @@ describe('usage errors the attack run found silently accepted', () => {
       [['sweep', ...design, '--trials', '10', '--compute', 'theory', '--out', join(tmpdir(), 'never.csv')], /^synergy: --trials must be absent with --compute theory/],
       [['sweep', ...design, '--fidelity', 'constant:0.9', '--out', join(tmpdir(), 'never.csv')], /^synergy: --fidelity must be only with --m or --axis m/],
       [['sweeep'], /^synergy: unknown command 'sweeep' \(Did you mean sweep\?\); commands: /],
+      [['simulate', ...design, '--variant', 'nope'], /^synergy: --variant must be standard, channelAfterCopy or heterogeneous:betaA,betaB; got "nope"/],
+      [['simulate', ...design, '--trials', '0'], /^synergy: --trials must be an integer ≥ 1; got "0"/],
+      [['sweep', ...design, '--trials', '100', '--workers', '0', '--out', join(tmpdir(), 'never.csv')], /^synergy: --workers must be an integer ≥ 1; got "0"/],
       // Library field names never reach the user: the flag that set the value is named.
       [['simulate', '--b', '5', '--m', '10', '--fidelity', 'saturating:2,3', '--rho', '0.1', '--u0', '0.1', '--depth', '3'], /^synergy: --fidelity must be a number in \[0, 1\] \(gammaInf\); got 2/],
       [['design', '--budget', '1000', '--window', '0', '--m', '10', '--fidelity', 'constant:0.9', '--rho', '0.1'], /^synergy: --window must be a finite number > 0; got 0/],
