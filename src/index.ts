@@ -35,7 +35,7 @@ export * from './sweep/index.ts';
 export * from './simulate/index.ts';
 export {
   type DesignRow, type DesignRegime, type Organization, type BinaryDesignProblem, type BinaryDesignResult,
-  type ContinuousDesignProblem, type FamilyVerdict, designBinary, designContinuous,
+  type ContinuousDesignProblem, type FamilyVerdict, DEFAULT_MAX_FAN_IN, designBinary, designContinuous,
 } from './theory/design.ts';
 export { type ReferenceVariant, expectedRootBias, levelsStdError } from './theory/reference.ts';
 export * from './calibrate/index.ts';

@@ -125,6 +125,7 @@ export function program(): Command {
     .option('--v1 <v1>', 'continuous leaf variance law v(x) = v1·x^(−β)', '1')
     .option('--beta <β>', 'continuous leaf exponent β')
     .option('--top <n>', 'rows to show', '15')
+    .option('--max-fan-in <b>', 'binary: widest star or tree fan-in ranked (default 1001; wider windows are cut, with a note)')
     .option('--json', 'machine-readable output (all rows)')
     .action((o) => {
       const top = parseInteger('top', o.top, 1);

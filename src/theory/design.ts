@@ -60,6 +60,12 @@ export interface DesignRow {
 }
 
 export interface BinaryDesignProblem {
+  /**
+   * Largest fan-in enumerated for stars and trees (odd, default DEFAULT_MAX_FAN_IN): a wide window
+   * and budget otherwise make the search quadratic in the window (issue 16: W = 10^7 ran for
+   * minutes). `fanInCapped` in the result says when the window and budget allowed wider ones.
+   */
+  maxFanIn?: number;
   budget: number;
   window: number;
   overhead?: number;
@@ -108,7 +114,12 @@ export interface BinaryDesignResult {
   single: DesignRow;
   /** Present when the leaf law is the power law (β is then known). */
   verdicts: FamilyVerdict[] | null;
+  /** maxFanIn when it stopped the enumeration while wider organizations were still feasible, else null. */
+  fanInCapped: number | null;
 }
+
+/** Default cap on the fan-in of the binary design search (stars of up to 1001 leaves). */
+export const DEFAULT_MAX_FAN_IN = 1001;
 
 function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number; rhoTask?: number }) {
   checkPositive('budget', p.budget);
@@ -139,6 +150,8 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const overhead = checkCommon(p);
   checkLeafLaw(p.leafLaw);
   const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
+  const maxFanIn = checkInteger('maxFanIn', p.maxFanIn ?? DEFAULT_MAX_FAN_IN, 3, 1_000_001);
+  let fanInCapped: number | null = null;
   const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
   const B = p.budget;
   const task = checkTaskModel(p.task ?? {});
@@ -165,6 +178,11 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
     // Stars are depth-1 trees with b = N; trees have depth ≥ 2 and fan-in within the window.
     for (let b = 3; ; b += 2) {
       if (sym && b > MAX_PLURALITY_FAN_IN) break; // the exact plurality maps stop at b = 151 (stars included)
+      if (b > maxFanIn) {
+        // Capped only if this fan-in would still fit the window and leave the leaves compute.
+        if (b <= bWindow && leafComputeForBudget(treeBudget({ b, depth: 1, compute: 0, m }), B) > 0) fanInCapped = maxFanIn;
+        break;
+      }
       const level: Level = { b: checkFanIn('b', b), gamma, rho: p.rho, ...(aggregator === 'plurality' ? {} : { aggregator }) };
       const windowOk = b <= bWindow;
       let anyFeasible = false;
@@ -205,7 +223,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   for (const r of rows) r.reason ||= sym ? pluralityReason(r, best, single, p.rho, aggregator, sym.answers) : binaryReason(r, best, single, p.rho, rhoTask);
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
   // §B12's small-signal verdict is the binary theory's; K-answer trees have none (bistability is not small-signal)
-  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single) };
+  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single), fanInCapped };
 }
 
 function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
