@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alpha, criticalRho } from '../theory/level.ts';
 import { sweep } from '../node.ts';
-import type { SweepProgress } from '../sweep/index.ts';
+import type { SweepMonteCarlo, SweepProgress } from '../sweep/index.ts';
 import { fmt, table } from './format.ts';
 import { seriesPlot } from './plot.ts';
 
@@ -64,7 +64,7 @@ export async function reproduce(o: ReproduceOptions) {
     for await (const cell of run) {
       const level = { b, gamma, rho: cell.rho };
       const exact = cell.theory!.uL;
-      const mc = cell.montecarlo!;
+      const mc = cell.montecarlo as SweepMonteCarlo;
       // mc.stdError already includes each level's resampling in levels mode (levelsStdError).
       rows.push({ rho: cell.rho, alpha: alpha(level), depth: cell.depth, exact, clipped: cell.theory!.clipped, simulated: mc.bias, stdError: mc.stdError, z: (mc.bias - exact) / mc.stdError });
     }
