@@ -147,7 +147,7 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
     throw new InvalidParameterError('distractors', "'symmetric' or { dominant: δ } in a sweep (a probability vector fixes K: use simulatePlurality)", distractors);
   }
   if (distractors !== 'symmetric' && theory && answers.some((k) => k !== 2)) {
-    throw new InvalidParameterError('distractors', "'symmetric' with compute 'theory' or 'both' (the phase grid is the one-number map of §H4; a dominant distractor is Monte Carlo only here)", distractors);
+    throw new InvalidParameterError('distractors', "'symmetric' with compute 'theory' or 'both' (the phase grid is the one-number map of §H4; a dominant distractor is Monte Carlo only here)", `dominant:${(distractors as { dominant: number }).dominant}`);
   }
   // The plurality map (§H4) or simulator (§H6) serves a cell unless it is §B's binary majority.
   const plurality = answers.some((k) => k !== 2) || aggregator !== 'plurality' || distractors !== 'symmetric';
