@@ -17,9 +17,9 @@ export interface MonteCarloModel {
   aggregator: Aggregator;
 }
 
-/** Whether a cell needs the plurality simulator (§H6) rather than §D1's binary one. */
-function usesPlurality(answers: Answers, model: MonteCarloModel): boolean {
-  return answers !== 2 || model.aggregator !== 'plurality' || model.distractors !== 'symmetric';
+/** Whether a cell needs the plurality simulator (§H6) rather than §D1's binary one (even b: random tie-break, §H3). */
+function usesPlurality(answers: Answers, b: number, model: MonteCarloModel): boolean {
+  return answers !== 2 || b % 2 === 0 || model.aggregator !== 'plurality' || model.distractors !== 'symmetric';
 }
 
 /** The plurality simulation of one cell (§H6): u0 is the leaf skill s_0. */
@@ -77,7 +77,7 @@ export function checkMonteCarloCells(r: ResolvedSweep, gammaAxis: 'gamma' | 'm')
     }
     const model = { distractors: r.distractors, aggregator: r.aggregator };
     for (const answers of r.answers) for (let ib = 0; ib < r.b.length; ib++) for (let id = 0; id < r.depth.length; id++) {
-      const spec = usesPlurality(answers, model)
+      const spec = usesPlurality(answers, r.b[ib], model)
         ? pluralityCell(answers, r.b[ib], r.gamma[0], r.rho[0], r.u0[0], r.depth[id], model)
         : null;
       try {
@@ -181,7 +181,7 @@ export function runMonteCarloSegments(
   for (const s of segments) {
     beforeCell(s.cell);
     const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, variant);
-    const plurality = model && usesPlurality(s.answers, model) ? pluralityCell(s.answers, s.b, s.gamma, s.rho, s.u0, s.depth, model) : null;
+    const plurality = model && usesPlurality(s.answers, s.b, model) ? pluralityCell(s.answers, s.b, s.gamma, s.rho, s.u0, s.depth, model) : null;
     for (let chunk = s.firstChunk; chunk < s.firstChunk + s.chunks; chunk++) {
       const at = { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) };
       const counts = plurality ? simulatePluralityChunk(plurality, at, using)

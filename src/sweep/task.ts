@@ -140,7 +140,7 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
         for (const rhoTask of box.rhoTask) for (let iu = 0; iu < nu; iu++) {
           const p = first + iu;
           const u0 = box.u0[iu];
-          const regime = r.regime[p];
+          let regime = r.regime[p];
           let uStar = r.uStar[p];
           let threshold = NaN;
           let mixExact = r.mixingDepth[p];
@@ -149,6 +149,9 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
           let target = REGIME_CODES[regime] === 'amplifying' && u0 !== 0 ? uStar : NaN;
           let start = Math.abs(u0);
           if (ps) {
+            // One source for a row's regime, s† and u*: the phase structure (the kernel's regime can
+            // differ only at a saddle-node tangency, e.g. open answers, b = 3, γ = 0.8, ρ = 0).
+            regime = REGIME_CODES.indexOf(ps.regime);
             uStar = ps.best;
             threshold = ps.threshold ?? NaN;
             target = reachedFixedPoint(level, answers, u0, ps);
