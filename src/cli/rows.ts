@@ -6,7 +6,7 @@ import { textValue } from './sweepColumns.ts';
 
 type Getter = (block: SweepBlock, i: number, cell: number) => number | string;
 
-const PARAMETERS = new Set(['answers', 'b', 'gamma', 'm', 'rho', 'rhoTask', 'u0', 'depth']);
+const PARAMETERS = new Set(['answers', 'b', 'gamma', 'm', 'rho', 'rhoTask', 'dispersion', 'u0', 'depth']);
 const MONTECARLO = new Set(['trials', 'correct', 'accuracy', 'bias', 'stdError', 'accuracyStdError', 'skill', 'skillStdError']);
 
 /** Formats every cell of a block as rows (each preceded by `sep` except the file's first row). */

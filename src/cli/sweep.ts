@@ -97,7 +97,7 @@ export const SEP = { ndjson: '\n', csv: '\n', json: ',\n' };
 export interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
-  answers?: string; distractor?: string; aggregator?: string; rhoTask?: string;
+  answers?: string; distractor?: string; aggregator?: string; rhoTask?: string; dispersion?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
   out?: string; format?: 'ndjson' | 'csv'; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean; yes?: boolean;
 }
@@ -126,7 +126,7 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
     }
     axes.set(name, a.values);
   }
-  const value = (name: 'b' | 'gamma' | 'm' | 'rho' | 'u0' | 'p0' | 'depth' | 'trials' | 'rhoTask') => {
+  const value = (name: 'b' | 'gamma' | 'm' | 'rho' | 'u0' | 'p0' | 'depth' | 'trials' | 'rhoTask' | 'dispersion') => {
     const flag = f[name];
     if (flag !== undefined) return [parseNumber(name === 'rhoTask' ? 'rho-task' : name, flag)];
     return axes.get(name);
@@ -156,6 +156,7 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   }
   if (f.aggregator !== undefined) spec.aggregator = parseAggregator(f.aggregator);
   spec.rhoTask = value('rhoTask');
+  spec.dispersion = value('dispersion');
   const gamma = value('gamma');
   const m = value('m');
   if (m !== undefined) {
@@ -503,11 +504,12 @@ function lineSweep(cols: readonly string[], rows: readonly (number | null)[][], 
 /** The flags of `synergy sweep` (shared with `synergy cluster`, which checks a sweep command with them). */
 export function sweepOptions(cmd: Command): Command {
   return cmd
-    .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): answers (K list, open allowed), b, gamma, m, rho, rho_task, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): answers (K list, open allowed), b, gamma, m, rho, rho_task, dispersion, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
     .option('--answers <K|open>', 'number of answers K ≥ 2 or open (§H1); u0 is then the leaf skill s_0')
     .option('--distractor <profile>', 'symmetric or dominant:δ (§H1; dominant is Monte Carlo only for K ≠ 2)')
     .option('--aggregator <rule>', 'plurality or judge:v (§H7)')
     .option('--rho-task <ρ_task>', 'organization-wide shared failure (§I1; K = 2 with plurality only)')
+    .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with mean (1 + u0)/2 and dispersion φ in [0, 1) (§I2; K = 2 only)')
     .option('--b <b>', 'fixed fan-in').option('--gamma <γ>', 'fixed fidelity').option('--m <tokens>', 'fixed message length (with --fidelity)')
     .option('--fidelity <curve>', 'fidelity curve for m').option('--rho <ρ>', 'fixed ρ').option('--u0 <u>', 'fixed leaf bias')
     .option('--p0 <p>', 'fixed leaf accuracy').option('--depth <L>', 'fixed depth').option('--trials <n>', 'Monte Carlo trials per cell (turns simulation on)')

@@ -1,12 +1,12 @@
-// The row columns of an extended sweep (answers, distractors, aggregator or rho_task given; §H1, §H5,
-// §I1, §B9) and the words some of them hold. Binary sweeps keep their columns (sweep.ts `columns`).
+// The row columns of an extended sweep (answers, distractors, aggregator, rho_task or dispersion given;
+// §H1, §H5, §I1, §I2, §B9) and the words some of them hold. Binary sweeps keep their columns (sweep.ts `columns`).
 import { REGIME_CODES } from '../phaseGrid.ts';
 import { TREND_CODES } from '../sweep/task.ts';
 import type { SweepSpec } from '../sweep/index.ts';
 
 /** Whether a spec is extended: its rows name K, ρ_task, skill and accuracy. */
 export function isExtended(spec: SweepSpec): boolean {
-  return spec.answers !== undefined || spec.distractors !== undefined || spec.aggregator !== undefined || spec.rhoTask !== undefined;
+  return spec.answers !== undefined || spec.distractors !== undefined || spec.aggregator !== undefined || spec.rhoTask !== undefined || spec.dispersion !== undefined;
 }
 
 /**
@@ -18,7 +18,7 @@ export function isExtended(spec: SweepSpec): boolean {
 export function extendedColumns(spec: SweepSpec): string[] {
   const cols = ['cell', 'answers', 'b', 'gamma'];
   if (spec.m !== undefined) cols.push('m');
-  cols.push('rho', 'rhoTask', 'u0', 'depth');
+  cols.push('rho', 'rhoTask', 'dispersion', 'u0', 'depth');
   const compute = spec.compute ?? 'theory';
   if (compute !== 'montecarlo') {
     cols.push('alpha', 's', 'regime', 'threshold', 'uStar', 'trend', 'mixingDepth', 'mixingDepthSmallSignal', 'skillL', 'accuracyL', 'clipped');

@@ -7,6 +7,7 @@ import {
 } from '../simulate/index.ts';
 import { simulatePluralityChunk, validatePluralitySimulation, type PluralitySimulationSpec } from '../simulate/plurality.ts';
 import { simulateScopedTreeChunk } from '../simulate/scope.ts';
+import { betaShape } from '../theory/difficulty.ts';
 import { type Aggregator, type Answers, chanceAccuracy, type Distractors } from '../theory/model.ts';
 import type { Kernel } from '../wasm/kernel.ts';
 import type { ResolvedSweep } from './spec.ts';
@@ -33,6 +34,12 @@ function pluralityCell(answers: Answers, b: number, gamma: number, rho: number, 
  * needs independent replicate populations (simulatePlurality), which a sweep's per-chunk counts do
  * not keep, and §I1's task-level event is drawn per trial, which a population mixes.
  */
+/** The §D2 heterogeneous variant of a difficulty (§I2): Beta with mean (1 + u_0)/2 and dispersion φ. */
+export function difficultyVariant(u0: number, dispersion: number): MonteCarloVariant {
+  const { a, b } = betaShape({ mean: (1 + u0) / 2, dispersion });
+  return { kind: 'heterogeneous', betaA: a, betaB: b };
+}
+
 export const EXTENDED_MODE_REASON = "'full' in a sweep with answers, distractors, aggregator or rhoTask (level-by-level errors need replicate populations: use synergy simulate)";
 
 export type MonteCarloMode = TreeSimulationSpec['mode'];
@@ -76,6 +83,12 @@ export function checkMonteCarloCells(r: ResolvedSweep, gammaAxis: 'gamma' | 'm')
       throw new InvalidParameterError('variant', "'standard' in a sweep with answers, distractors, aggregator or rhoTask (the §D2 variants are binary, ρ_task = 0)", r.variant.kind);
     }
     const model = { distractors: r.distractors, aggregator: r.aggregator };
+    if (r.dispersion.some((d) => d > 0)) {
+      // §I2 is simulated by the per-trial Beta draw; with ρ_task > 0 one trial would need both draws.
+      if (r.rhoTask.some((x) => x > 0)) throw new InvalidParameterError('dispersion', "0 when rhoTask > 0 in a Monte Carlo sweep (the simulators draw one of the two per trial; theory takes both: compute 'theory')", Math.max(...r.dispersion));
+      const edge = r.u0.findIndex((u) => Math.abs(u) === 1);
+      if (edge >= 0) throw new InvalidParameterError(`u0[${edge}]`, 'a bias in (−1, 1) when dispersion > 0 in a Monte Carlo sweep (a Beta of mean 0 or 1 is a point mass)', r.u0[edge]);
+    }
     for (const answers of r.answers) for (let ib = 0; ib < r.b.length; ib++) for (let id = 0; id < r.depth.length; id++) {
       const spec = usesPlurality(answers, r.b[ib], model)
         ? pluralityCell(answers, r.b[ib], r.gamma[0], r.rho[0], r.u0[0], r.depth[id], model)
@@ -156,6 +169,7 @@ export interface MonteCarloSegment {
   cell: number;
   answers: Answers;
   rhoTask: number;
+  dispersion: number;
   b: number;
   gamma: number;
   rho: number;
@@ -180,7 +194,8 @@ export function runMonteCarloSegments(
   let k = 0;
   for (const s of segments) {
     beforeCell(s.cell);
-    const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, variant);
+    // §I2 in the simulator: the §D2 heterogeneous variant draws each trial's leaf accuracy from the Beta.
+    const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, s.dispersion > 0 ? difficultyVariant(s.u0, s.dispersion) : variant);
     const plurality = model && usesPlurality(s.answers, s.b, model) ? pluralityCell(s.answers, s.b, s.gamma, s.rho, s.u0, s.depth, model) : null;
     for (let chunk = s.firstChunk; chunk < s.firstChunk + s.chunks; chunk++) {
       const at = { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) };

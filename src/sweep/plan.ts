@@ -64,12 +64,13 @@ export function cellRangeBoxes(lo: number, hi: number, shape: readonly number[])
 }
 
 function theoryPart(r: ResolvedSweep, start: number, end: number): SweepTask['theory'] {
-  const boxes: TheoryBox[] = cellRangeBoxes(start, end, r.shape).map(([k, b, g, rho, rt, u0, d, t]) => ({
+  const boxes: TheoryBox[] = cellRangeBoxes(start, end, r.shape).map(([k, b, g, rho, rt, phi, u0, d, t]) => ({
     answers: r.answers.slice(k[0], k[1]),
     b: r.b.slice(b[0], b[1]),
     gamma: r.gamma.slice(g[0], g[1]),
     rho: r.rho.slice(rho[0], rho[1]),
     rhoTask: r.rhoTask.slice(rt[0], rt[1]),
+    dispersion: r.dispersion.slice(phi[0], phi[1]),
     u0: r.u0.slice(u0[0], u0[1]),
     depths: r.depth.slice(d[0], d[1]),
     repeat: t[1] - t[0],
@@ -78,9 +79,9 @@ function theoryPart(r: ResolvedSweep, start: number, end: number): SweepTask['th
 }
 
 function segmentOf(r: ResolvedSweep, cell: number, firstChunk: number, chunks: number): MonteCarloSegment {
-  const [ik, ib, ig, ir, irt, iu, id, it] = cellIndices(r, cell);
+  const [ik, ib, ig, ir, irt, idf, iu, id, it] = cellIndices(r, cell);
   return {
-    cell, answers: r.answers[ik], b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], rhoTask: r.rhoTask[irt], u0: r.u0[iu], depth: r.depth[id],
+    cell, answers: r.answers[ik], b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], rhoTask: r.rhoTask[irt], dispersion: r.dispersion[idf], u0: r.u0[iu], depth: r.depth[id],
     trials: r.trials[it], firstChunk, chunks,
   };
 }

@@ -141,7 +141,7 @@ function totalLeafVotes(r: ResolvedSweep, range: { start: number; end: number })
   if (!r.montecarlo) return 0;
   let total = 0;
   for (let cell = range.start; cell < range.end; cell++) {
-    const [, ib, , , , , id, it] = cellIndices(r, cell);
+    const [, ib, , , , , , id, it] = cellIndices(r, cell);
     total += r.trials[it] * leafVotesPerTrial(r.mode, r.b[ib], r.depth[id]);
   }
   return total;

@@ -32,6 +32,11 @@ export interface SweepSpec {
   aggregator?: Aggregator;
   /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1), an axis. Default 0. */
   rhoTask?: AxisSpec;
+  /**
+   * Task difficulty (§I2), an axis: per task the leaf accuracy ~ Beta with mean (1 + u_0)/2 and
+   * dispersion φ ∈ [0, 1) (as `synergy design --dispersion`). Binary model only. Default 0.
+   */
+  dispersion?: AxisSpec;
   /** Fan-in (odd, ≥ 3; any b ≥ 2 for theory or K ≠ 2), §B4, §H3. */
   b: AxisSpec;
   /** Message fidelity γ ∈ [0, 1], §B3. Exactly one of gamma and m. */
@@ -60,12 +65,12 @@ export interface SweepSpec {
 }
 
 /** The axes in cell order (the last is fastest). */
-export const AXIS_ORDER = ['answers', 'b', 'gamma', 'rho', 'rhoTask', 'u0', 'depth', 'trials'] as const;
+export const AXIS_ORDER = ['answers', 'b', 'gamma', 'rho', 'rhoTask', 'dispersion', 'u0', 'depth', 'trials'] as const;
 export type AxisName = (typeof AXIS_ORDER)[number];
 
 const KNOWN_FIELDS = new Set([
   'b', 'gamma', 'm', 'fidelity', 'rho', 'u0', 'depth', 'trials', 'compute', 'mode', 'variant', 'epsilon', 'maxMixingDepth',
-  'answers', 'distractors', 'aggregator', 'rhoTask',
+  'answers', 'distractors', 'aggregator', 'rhoTask', 'dispersion',
 ]);
 
 /** Largest number of cells (a guard against unit mistakes; far beyond any sweep that finishes). */
@@ -81,6 +86,7 @@ export interface ResolvedSweep {
   distractors: Distractors;
   aggregator: Aggregator;
   rhoTask: readonly number[];
+  dispersion: readonly number[];
   b: readonly number[];
   gamma: readonly number[];
   /** The m axis when γ came from a fidelity curve (γ[i] = fidelity(m[i])). */
@@ -102,7 +108,7 @@ export interface ResolvedSweep {
 }
 
 /** Fields that make a sweep extended (§H, §I1): its rows name K, ρ_task, skill and accuracy. */
-const EXTENDED_FIELDS = ['answers', 'distractors', 'aggregator', 'rhoTask'] as const;
+const EXTENDED_FIELDS = ['answers', 'distractors', 'aggregator', 'rhoTask', 'dispersion'] as const;
 
 /** The answers axis: one K or 'open', or a non-empty list of them (default [2]). */
 function answersAxis(spec: unknown): Answers[] {
@@ -174,6 +180,10 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   if (rhoTask.some((r) => r > 0) && plurality) {
     throw new InvalidParameterError('rhoTask', "0 unless answers = 2 with plurality and symmetric distractors (§I1 for the plurality map is not built: theory/scope.ts has the binary rootBias only)", rhoTask.find((r) => r > 0));
   }
+  const dispersion = spec.dispersion === undefined ? [0] : checkedAxis('dispersion', spec.dispersion, (n, v) => checkNumber(n, v, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)'));
+  if (dispersion.some((d) => d > 0) && plurality) {
+    throw new InvalidParameterError('dispersion', '0 unless answers = 2 with plurality and symmetric distractors (§I2 for the plurality map is not built)', dispersion.find((d) => d > 0));
+  }
   const depth = checkedAxis('depth', spec.depth, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
 
   let trials = [0];
@@ -192,14 +202,14 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   const epsilon = checkNumber('epsilon', spec.epsilon ?? DEFAULT_MIXING_EPSILON, Number.MIN_VALUE, 1, 'a number in (0, 1]');
   const maxMixingDepth = checkInteger('maxMixingDepth', spec.maxMixingDepth ?? DEFAULT_MAX_MIXING_DEPTH, 0, 2 ** 31 - 1);
 
-  const shape = [answers.length, b.length, gamma.length, rho.length, rhoTask.length, u0.length, depth.length, trials.length];
+  const shape = [answers.length, b.length, gamma.length, rho.length, rhoTask.length, dispersion.length, u0.length, depth.length, trials.length];
   const cells = shape.reduce((n, k) => n * k, 1);
   if (cells > MAX_CELLS) {
     throw new InvalidParameterError('spec', `a grid of at most ${MAX_CELLS} cells`, cells, `axis lengths ${shape.join(' × ')}`);
   }
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((n, k) => n * k, 1));
   const resolved: ResolvedSweep = {
-    theory, montecarlo, extended, answers, distractors, aggregator, rhoTask, b, gamma, m, rho, u0, depth, trials, shape, strides, cells, epsilon, maxMixingDepth,
+    theory, montecarlo, extended, answers, distractors, aggregator, rhoTask, dispersion, b, gamma, m, rho, u0, depth, trials, shape, strides, cells, epsilon, maxMixingDepth,
     mode: spec.mode ?? 'full', variant: spec.variant ?? { kind: 'standard' },
   };
   if (montecarlo) checkMonteCarloCells(resolved, spec.m !== undefined ? 'm' : 'gamma');
@@ -217,6 +227,8 @@ export interface CellParameters {
   rho: number;
   /** Present in extended sweeps (§I1). */
   rhoTask?: number;
+  /** Present in extended sweeps (§I2). */
+  dispersion?: number;
   u0: number;
   depth: number;
   /** Present for Monte Carlo sweeps. */
@@ -229,9 +241,9 @@ export function cellIndices(r: ResolvedSweep, cell: number): number[] {
 }
 
 export function cellParameters(r: ResolvedSweep, cell: number): CellParameters {
-  const [ik, ib, ig, ir, it0, iu, id, it] = cellIndices(r, cell);
+  const [ik, ib, ig, ir, it0, idf, iu, id, it] = cellIndices(r, cell);
   const p: CellParameters = r.extended
-    ? { answers: r.answers[ik], b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], rhoTask: r.rhoTask[it0], u0: r.u0[iu], depth: r.depth[id] }
+    ? { answers: r.answers[ik], b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], rhoTask: r.rhoTask[it0], dispersion: r.dispersion[idf], u0: r.u0[iu], depth: r.depth[id] }
     : { b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], u0: r.u0[iu], depth: r.depth[id] };
   if (r.m) p.m = r.m[ig];
   if (r.montecarlo) p.trials = r.trials[it];

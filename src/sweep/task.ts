@@ -5,6 +5,7 @@ import { mixingDepth, type Level } from '../theory/level.ts';
 import { type Aggregator, type Answers, chanceAccuracy } from '../theory/model.ts';
 import { pluralityPhaseStructure, reachedFixedPoint } from '../theory/pluralityPhases.ts';
 import { rootBias } from '../theory/scope.ts';
+import { expectedRootAccuracy } from '../theory/difficulty.ts';
 import type { Kernel } from '../wasm/kernel.ts';
 import {
   runMonteCarloSegments, type MonteCarloMode, type MonteCarloModel, type MonteCarloSegment, type MonteCarloVariant,
@@ -33,6 +34,7 @@ export interface TheoryBox {
   gamma: number[];
   rho: number[];
   rhoTask: number[];
+  dispersion: number[];
   u0: number[];
   depths: number[];
   repeat: number;
@@ -120,7 +122,7 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
   const judge = t.aggregator !== 'plurality';
   let o = 0;
   for (const box of t.boxes) {
-    const boxCells = box.answers.length * box.b.length * box.gamma.length * box.rho.length * box.rhoTask.length * box.u0.length * box.depths.length * box.repeat;
+    const boxCells = box.answers.length * box.b.length * box.gamma.length * box.rho.length * box.rhoTask.length * box.dispersion.length * box.u0.length * box.depths.length * box.repeat;
     reach(t.cellStart + o, boxCells);
     for (const answers of box.answers) {
       const binary = answers === 2 && !judge;
@@ -137,7 +139,7 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
         // §H5: the kernel gives α, s, the regime and s_L; every fixed point, s† and the fixed point a
         // start reaches come from the phase structure, once per level.
         const ps = binary ? null : pluralityPhaseStructure(level, answers);
-        for (const rhoTask of box.rhoTask) for (let iu = 0; iu < nu; iu++) {
+        for (const rhoTask of box.rhoTask) for (const dispersion of box.dispersion) for (let iu = 0; iu < nu; iu++) {
           const p = first + iu;
           const u0 = box.u0[iu];
           let regime = r.regime[p];
@@ -160,12 +162,23 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
             mixExact = mix.exact ?? NaN;
             mixSmall = mix.smallSignal ?? NaN;
           }
-          const trend = rhoTask > 0 || !(target > 0) ? NaN : start > target ? 1 : 0;
+          // §I2 mixes over tasks of different leaf accuracy: one start no longer describes the row.
+          const mixed = rhoTask > 0 || (dispersion > 0 && Math.abs(u0) < 1);
+          const trend = mixed || !(target > 0) ? NaN : start > target ? 1 : 0;
           for (let k = 0; k < nd; k++) {
-            // §I1: the exact mixture over the task-level event (binary only; refused otherwise in spec.ts).
-            const uL = rhoTask > 0 ? rootBias(level, u0, box.depths[k], { rhoTask }) : r.uL[p * nd + k];
-            const clipped = rhoTask > 0 ? NaN : r.clipped[p * nd + k];
-            const values = [r.alpha[p], r.s[p], uStar, mixExact, mixSmall, uL, clipped, chance + (1 - chance) * uL, regime, trend, threshold];
+            // §I1: the exact mixture over the task-level event; §I2: the expectation over task difficulty
+            // (mean leaf accuracy (1 + u_0)/2, as design --dispersion). Binary only (refused otherwise in spec.ts).
+            let uL = r.uL[p * nd + k];
+            let accuracyL = chance + (1 - chance) * uL;
+            if (dispersion > 0 && Math.abs(u0) < 1) {
+              accuracyL = expectedRootAccuracy(level, box.depths[k], { rhoTask, difficulty: { mean: (1 + u0) / 2, dispersion } });
+              uL = 2 * accuracyL - 1;
+            } else if (rhoTask > 0) {
+              uL = rootBias(level, u0, box.depths[k], { rhoTask });
+              accuracyL = chance + (1 - chance) * uL;
+            }
+            const clipped = mixed ? NaN : r.clipped[p * nd + k];
+            const values = [r.alpha[p], r.s[p], uStar, mixExact, mixSmall, uL, clipped, accuracyL, regime, trend, threshold];
             for (let rep = 0; rep < box.repeat; rep++, o++) put(o, values);
           }
         }

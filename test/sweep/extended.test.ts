@@ -4,7 +4,7 @@
 // values within 6σ; results are identical for 1, 2 and 4 workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  accuracyFromSkill, InvalidParameterError, PiscinaExecutor, phaseGrid, phaseStructure, REGIME_CODES, reachedFixedPoint,
+  accuracyFromSkill, expectedRootAccuracy, InvalidParameterError, PiscinaExecutor, phaseGrid, phaseStructure, REGIME_CODES, reachedFixedPoint,
   rootBias, simulatePluralityChunk, sweep, TRIALS_PER_CHUNK, trajectory, type Answers, type SweepSpec,
 } from '../../src/node.ts';
 import { TREND_CODES } from '../../src/sweep/task.ts';
@@ -125,6 +125,40 @@ function zScores(cells: Awaited<ReturnType<ReturnType<typeof sweep>['collect']>>
     return (mc.accuracy - c.theory!.accuracyL) / Math.max(mc.accuracyStdError, 1e-9);
   });
 }
+
+describe('dispersion axis (§I2), combined with ρ and ρ_task', () => {
+  it('accuracyL equals expectedRootAccuracy for the same cell exactly; φ = 0 is the plain map', async () => {
+    const spec: SweepSpec = { b: [3, 5], gamma: [0.9], rho: [0, 0.3], rhoTask: [0, 0.4], dispersion: [0, 0.1, 0.5], u0: [-0.3, 0.2], depth: [0, 5] };
+    const cells = await sweep(spec).collect();
+    expect(cells).toHaveLength(2 * 2 * 2 * 3 * 2 * 2);
+    for (const c of cells) {
+      const level = { b: c.b, gamma: c.gamma, rho: c.rho };
+      const exact = c.dispersion! > 0
+        ? expectedRootAccuracy(level, c.depth, { rhoTask: c.rhoTask!, difficulty: { mean: (1 + c.u0) / 2, dispersion: c.dispersion! } })
+        : 0.5 + 0.5 * rootBias(level, c.u0, c.depth, { rhoTask: c.rhoTask! });
+      if (c.dispersion! > 0) expect(c.theory!.accuracyL).toBe(exact);
+      else expect(Math.abs(c.theory!.accuracyL - exact)).toBeLessThan(1e-15);
+      if (c.dispersion! > 0) {
+        expect(c.theory!.uL).toBe(2 * c.theory!.accuracyL - 1);
+        expect(c.theory!.trend).toBeNaN();
+      }
+    }
+    // difficulty changes the answer (the check could fail if φ were ignored)
+    // cells 3 and 7: u0 = 0.2, depth 5, φ = 0 and 0.1 (dispersion is the third-fastest axis, stride 4)
+    expect(cells[7].dispersion).toBe(0.1);
+    expect(cells[3].theory!.accuracyL - cells[7].theory!.accuracyL).toBeGreaterThan(1e-3);
+  });
+
+  it('is simulated with the per-trial Beta draw (§D2 heterogeneous) within 6σ, and refused with K ≠ 2 or with ρ_task in Monte Carlo', async () => {
+    const cells = await sweep({ b: 3, gamma: 0.9, rho: 0.1, dispersion: [0.2, 0.5], u0: [0.2, -0.1], depth: 4, trials: 100_000 }, { seed: 4 }).collect();
+    for (const z of zScores(cells)) expect(Math.abs(z)).toBeLessThan(6);
+    expect(Math.abs(cells[0].theory!.accuracyL - accuracyFromSkill(cells[0].theory!.uStar, 2))).toBeGreaterThan(0.05);
+    expect(() => sweep({ answers: 3, dispersion: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2 })).toThrow(/dispersion/);
+    expect(() => sweep({ dispersion: 0.2, rhoTask: 0.3, b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2, trials: 100 })).toThrow(/dispersion/);
+    expect(() => sweep({ dispersion: [0, 1], b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2 })).toThrow(/dispersion\[1\]/);
+    expect(() => sweep({ dispersion: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 1, depth: 2, trials: 100 })).toThrow(/u0\[0\]/);
+  });
+});
 
 describe('Monte Carlo of extended cells', () => {
   it('plurality cells equal simulatePluralityChunk per §D4 chunk and agree with the exact map within 6σ', async () => {
