@@ -118,7 +118,6 @@ type Reach = (first: number, count: number) => void;
 function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory']>, reach: Reach): Float64Array {
   const n = t.cells;
   const out = new Float64Array(THEORY_FIELDS.length * n);
-  const put = (o: number, values: readonly number[]) => values.forEach((v, f) => { out[f * n + o] = v; });
   const judge = t.aggregator !== 'plurality';
   let o = 0;
   for (const box of t.boxes) {
@@ -178,8 +177,20 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
               accuracyL = chance + (1 - chance) * uL;
             }
             const clipped = mixed ? NaN : r.clipped[p * nd + k];
-            const values = [r.alpha[p], r.s[p], uStar, mixExact, mixSmall, uL, clipped, accuracyL, regime, trend, threshold];
-            for (let rep = 0; rep < box.repeat; rep++, o++) put(o, values);
+            for (let rep = 0; rep < box.repeat; rep++, o++) {
+              // field-major, in THEORY_FIELDS order
+              out[o] = r.alpha[p];
+              out[n + o] = r.s[p];
+              out[2 * n + o] = uStar;
+              out[3 * n + o] = mixExact;
+              out[4 * n + o] = mixSmall;
+              out[5 * n + o] = uL;
+              out[6 * n + o] = clipped;
+              out[7 * n + o] = accuracyL;
+              out[8 * n + o] = regime;
+              out[9 * n + o] = trend;
+              out[10 * n + o] = threshold;
+            }
           }
         }
       }

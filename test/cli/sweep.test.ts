@@ -153,7 +153,7 @@ describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
       expect(r.regime).toBe(REGIME_CODES[lib[i].theory!.regime]);
     });
     const csv = (await readFile(join(dir, 'k.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('cell,answers,b,gamma,rho,rhoTask,u0,depth,alpha,s,regime,threshold,uStar,trend,mixingDepth,mixingDepthSmallSignal,skillL,accuracyL,clipped');
+    expect(csv[0]).toBe('cell,answers,b,gamma,rho,rhoTask,dispersion,u0,depth,alpha,s,regime,threshold,uStar,trend,mixingDepth,mixingDepthSmallSignal,skillL,accuracyL,clipped');
     expect(csv[5].split(',')[1]).toBe('open');
   });
 
