@@ -9,7 +9,7 @@ import { simulatePlurality } from '../simulate/plurality.ts';
 import { sweep } from '../node.ts';
 import type { SweepMonteCarlo, SweepProgress } from '../sweep/index.ts';
 import { fmt, table } from './format.ts';
-import { seriesPlot } from './plot.ts';
+import { seriesPlot, writeFigure } from './plot.ts';
 
 export interface ReproduceOptions {
   trials: number;
@@ -24,6 +24,8 @@ export interface ReproduceOptions {
    * Default 2 (the paper's binary check).
    */
   answers?: Answers;
+  /** Also write figure.png (needs the optional @resvg/resvg-js). */
+  png?: boolean;
   onProgress?: (p: SweepProgress) => void;
   signal?: AbortSignal;
 }
@@ -137,6 +139,7 @@ async function finish(o: ReproduceOptions, answers: Answers, rho: { start: numbe
     ...(rc >= 0 && rc <= 1 ? { rule: { x: rc, label: `ρ_c = ${fmt(rc)}` } } : {}),
   });
   await writeFile(join(o.out, 'figure.svg'), svg);
+  if (o.png) await writeFigure(join(o.out, 'figure.png'), svg);
   await writeFile(join(o.out, 'results.json'), JSON.stringify(summary, null, 2) + '\n');
   await writeFile(join(o.out, 'report.md'), reportMarkdown(summary));
   return summary;
