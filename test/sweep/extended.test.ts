@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracyFromSkill, expectedRootAccuracy, InvalidParameterError, PiscinaExecutor, phaseGrid, phaseStructure, REGIME_CODES, reachedFixedPoint,
-  rootBias, simulatePluralityChunk, sweep, TRIALS_PER_CHUNK, trajectory, type Answers, type SweepSpec,
+  rootBias, simulatePluralityChunk, sweep, TRIALS_PER_CHUNK, trajectory, type Answers, type SweepExtendedMonteCarlo, type SweepSpec,
 } from '../../src/node.ts';
 import { TREND_CODES } from '../../src/sweep/task.ts';
 import { sweepBytes } from './sweepBytes.ts';
@@ -192,7 +192,7 @@ describe('Monte Carlo of extended cells', () => {
     const zs = zScores(cells);
     for (const z of zs) expect(Math.abs(z)).toBeLessThan(6);
     // the mixture is visibly different from ρ_task = 0 (the test could fail if ρ_task were ignored)
-    expect(Math.abs(cells[2].theory!.accuracyL - cells[0].theory!.accuracyL) / cells[2].montecarlo!.accuracyStdError).toBeGreaterThan(20);
+    expect(Math.abs(cells[2].theory!.accuracyL - cells[0].theory!.accuracyL) / (cells[2].montecarlo as SweepExtendedMonteCarlo).accuracyStdError).toBeGreaterThan(20);
   });
 
   it("refuses mode 'levels' and the §D2 variants in extended sweeps, naming the field", () => {
