@@ -68,12 +68,14 @@ export function columns(spec: SweepSpec): string[] {
   if (spec.m !== undefined) cols.push('m');
   cols.push('rho', 'u0', 'depth');
   const compute = spec.compute ?? 'theory';
-  if (compute !== 'montecarlo') cols.push('alpha', 's', 'uStar', 'mixingDepth', 'mixingDepthSmallSignal', 'uL', 'clipped');
+  // trend (§B9): 'falling' where u_0 > u*, so the clipped û_L beside it is a lower bound, not an upper envelope.
+  if (compute !== 'montecarlo') cols.push('alpha', 's', 'uStar', 'mixingDepth', 'mixingDepthSmallSignal', 'uL', 'clipped', 'trend');
   if (compute !== 'theory') cols.push('trials', 'correct', 'accuracy', 'bias', 'stdError');
   return cols;
 }
 
-function rowValues(cell: SweepCell, cols: readonly string[]): (number | string | null)[] {
+/** A cell's row values by column (the per-cell path; words for answers 'open', regime and trend). */
+export function rowValues(cell: SweepCell, cols: readonly string[]): (number | string | null)[] {
   const flat = { ...cell, ...cell.theory, ...cell.montecarlo } as unknown as Record<string, number | string | undefined>;
   return cols.map((c) => {
     const raw = flat[c === 'skillL' ? 'uL' : c];
@@ -83,9 +85,9 @@ function rowValues(cell: SweepCell, cols: readonly string[]): (number | string |
 }
 
 /** One serialised row (without separators); NaN and ±∞ become null (JSON) or empty (CSV). */
-export function formatRow(format: OutputFormat, cols: readonly string[], values: readonly (number | null)[]): string {
+export function formatRow(format: OutputFormat, cols: readonly string[], values: readonly (number | string | null)[]): string {
   if (format === 'csv') return values.map((v) => (v === null ? '' : String(v))).join(',');
-  const record: Record<string, number | null> = {};
+  const record: Record<string, number | string | null> = {};
   cols.forEach((c, i) => (record[c] = values[i]));
   return JSON.stringify(record);
 }

@@ -168,6 +168,11 @@ describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
     const lines = binary.stdout.trim().split('\n');
     const trend = lines[0].split(',').indexOf('trend');
     expect(lines.slice(1).map((l) => l.split(',')[trend])).toEqual(['growing', 'falling']);
+    // binary rows carry the trend beside clipped too (§B9: say so wherever the predictor is shown)
+    const plain = await synergy(['sweep', '--b', '3', '--gamma', '0.8', '--rho', '0.2', '--axis', 'u0=0.1,0.95,-0.95', '--depth', '3', '--out', '-', '--format', 'csv']);
+    const plainLines = plain.stdout.trim().split('\n');
+    expect(plainLines[0]).toBe('cell,b,gamma,rho,u0,depth,alpha,s,uStar,mixingDepth,mixingDepthSmallSignal,uL,clipped,trend');
+    expect(plainLines.slice(1).map((l) => l.split(',').at(-1))).toEqual(['growing', 'falling', 'falling']);
   });
 
   it('extended Monte Carlo shards merge to the single-process file (words in CSV rows read back)', async () => {
