@@ -192,6 +192,15 @@ describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
     expect(one).toMatch(/\n\d+,open,/);
   });
 
+  it('writes extended rows to Parquet with answers, regime and trend as STRING columns', async () => {
+    const dir = await tmp();
+    const out = join(dir, 'k.parquet');
+    expect((await synergy(['sweep', '--axis', 'answers=3,open', '--b', '3', '--gamma', '0.9', '--rho', '0', '--u0', '0.2', '--depth', '3', '--out', out])).code).toBe(0);
+    const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(out), columns: ['answers', 'regime', 'trend'] });
+    expect(rows).toEqual([{ answers: '3', regime: 'amplifying', trend: 'growing' }, { answers: 'open', regime: 'bistable', trend: 'growing' }]);
+  });
+
   it('refuses bad or unsupported extended values with exit 2 and one line naming the flag', async () => {
     const cases: [string[], RegExp][] = [
       [['--answers', '1'], /^synergy: --answers must be an integer K in \[2, 1000000\] or open/],
