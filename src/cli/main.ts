@@ -15,6 +15,7 @@ import {
 import { parseAnswers, resolveDesign } from './designFlags.ts';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { registerClusterCommand } from './cluster.ts';
+import { registerWorkerCommand } from './worker.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
 import { DEFAULT_SEED } from '../simulate/index.ts';
@@ -232,6 +233,7 @@ export function program(): Command {
 
   registerSweepCommands(root);
   registerClusterCommand(root);
+  registerWorkerCommand(root);
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return root;
 }

@@ -169,6 +169,39 @@ describe('WASM phase grid with K answers (§H5)', () => {
     }
   });
 
+  it('plain and SIMD builds give bit-identical K grids (fast monomial path, odd ρ counts, and the stable path at b = 40)', async () => {
+    const { PhaseGridKernel } = await import('../../src/index.ts');
+    const plainK = await PhaseGridKernel.create('plain');
+    const simdK = await PhaseGridKernel.create('simd');
+    for (const [b, K, aggregator] of [[5, 4, 'plurality'], [9, 'open', 'plurality'], [4, 7, { judge: 0.3 }], [40, 6, 'plurality']] as const) {
+      const spec = {
+        b: [b], gamma: [0.55, 0.8, 0.93, 1], rho: [0, 0.05, 0.2, 0.4, 0.6, 0.9, 1], u0: [0.02, 0.5, 1], depths: [30, 2, 7, 2],
+        task: { answers: K }, aggregator,
+      };
+      const a = plainK.run(spec);
+      const uL = a.uL.slice();
+      const s = a.s.slice();
+      const regimes = a.regime.slice();
+      const c = simdK.run(spec);
+      expect(Array.from(c.uL)).toEqual(Array.from(uL));
+      expect(Array.from(c.s)).toEqual(Array.from(s));
+      expect(Array.from(c.regime)).toEqual(Array.from(regimes));
+      // repeated depth 2 is stored at both of its slots; every value matches the library trajectory
+      let cell = 0;
+      for (const g of spec.gamma) {
+        for (const r of spec.rho) {
+          for (const s0 of spec.u0) {
+            const t = trajectory({ b, gamma: g, rho: r, aggregator }, s0, 7, { answers: K });
+            expect(uL[cell * 4 + 1]).toBe(uL[cell * 4 + 3]);
+            expect(Math.abs(uL[cell * 4 + 1] - t[2])).toBeLessThan(1e-12);
+            expect(Math.abs(uL[cell * 4 + 2] - t[7])).toBeLessThan(1e-11);
+            cell++;
+          }
+        }
+      }
+    }
+  });
+
   it('K = 2 grids keep the §B kernel and report regimes from α', async () => {
     const { REGIME_CODES } = await import('../../src/index.ts');
     const grid = phaseGrid({ b: [3], gamma: [0.5, 0.9, 1], rho: [0, 1], u0: [0.1], depths: [2] });
