@@ -132,7 +132,7 @@ export async function simulateCounts(
     const tasks = [];
     for (let first = 0, index = 0; first < chunks; first += perTask, index++) {
       const count = Math.min(perTask, chunks - first);
-      const segment = { cell: at.cell, answers: 2, rhoTask: 0, dispersion: 0, b, gamma, rho, u0: spec.u0, depth: spec.depth, trials: at.trials, firstChunk: first, chunks: count };
+      const segment = { cell: at.cell, b, gamma, rho, u0: spec.u0, depth: spec.depth, trials: at.trials, firstChunk: first, chunks: count };
       tasks.push(executor.run({ index, attempt: 0, montecarlo: { seed: at.seed, mode: spec.mode, variant: spec.variant ?? { kind: 'standard' }, segments: [segment] } }, { fresh: false })
         .then((result) => {
           if (!result.ok) throw new Error(`simulation failed in chunks ${first}–${first + count - 1}: ${result.message}`);

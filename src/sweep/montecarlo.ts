@@ -167,9 +167,10 @@ export interface SweepExtendedMonteCarlo {
 /** A run of consecutive §D4 chunks of one cell, as sent to a worker. */
 export interface MonteCarloSegment {
   cell: number;
-  answers: Answers;
-  rhoTask: number;
-  dispersion: number;
+  /** §H1, §I1, §I2: default 2, 0, 0 (a binary segment needs none of them). */
+  answers?: Answers;
+  rhoTask?: number;
+  dispersion?: number;
   b: number;
   gamma: number;
   rho: number;
@@ -195,12 +196,13 @@ export function runMonteCarloSegments(
   for (const s of segments) {
     beforeCell(s.cell);
     // §I2 in the simulator: the §D2 heterogeneous variant draws each trial's leaf accuracy from the Beta.
-    const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, s.dispersion > 0 ? difficultyVariant(s.u0, s.dispersion) : variant);
-    const plurality = model && usesPlurality(s.answers, s.b, model) ? pluralityCell(s.answers, s.b, s.gamma, s.rho, s.u0, s.depth, model) : null;
+    const [answers, rhoTask, dispersion] = [s.answers ?? 2, s.rhoTask ?? 0, s.dispersion ?? 0];
+    const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, dispersion > 0 ? difficultyVariant(s.u0, dispersion) : variant);
+    const plurality = model && usesPlurality(answers, s.b, model) ? pluralityCell(answers, s.b, s.gamma, s.rho, s.u0, s.depth, model) : null;
     for (let chunk = s.firstChunk; chunk < s.firstChunk + s.chunks; chunk++) {
       const at = { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) };
       const counts = plurality ? simulatePluralityChunk(plurality, at, using)
-        : s.rhoTask > 0 ? simulateScopedTreeChunk({ ...spec, rhoTask: s.rhoTask }, at, using)
+        : rhoTask > 0 ? simulateScopedTreeChunk({ ...spec, rhoTask }, at, using)
         : simulateTreeChunk(spec, at, using);
       correct[k++] = counts.correct;
     }

@@ -29,12 +29,13 @@ export const TREND_CODES = ['growing', 'falling'] as const;
  * each (point, depth) is repeated `repeat` times for the trials axis (theory does not depend on it).
  */
 export interface TheoryBox {
-  answers: Answers[];
+  /** §H1 (default [2]); rhoTask and dispersion (§I1, §I2) default [0]: a binary box needs none of them. */
+  answers?: Answers[];
   b: number[];
   gamma: number[];
   rho: number[];
-  rhoTask: number[];
-  dispersion: number[];
+  rhoTask?: number[];
+  dispersion?: number[];
   u0: number[];
   depths: number[];
   repeat: number;
@@ -54,7 +55,7 @@ export interface SweepTask {
   index: number;
   /** 0 on the first try, 1 on the retry. */
   attempt: number;
-  theory?: { cellStart: number; cells: number; boxes: TheoryBox[]; epsilon: number; maxMixingDepth: number; aggregator: Aggregator };
+  theory?: { cellStart: number; cells: number; boxes: TheoryBox[]; epsilon: number; maxMixingDepth: number; aggregator?: Aggregator };
   montecarlo?: { seed: number; mode: MonteCarloMode; variant: MonteCarloVariant; segments: MonteCarloSegment[]; model?: MonteCarloModel };
   fault?: FaultInjection;
 }
@@ -118,9 +119,11 @@ type Reach = (first: number, count: number) => void;
 function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory']>, reach: Reach): Float64Array {
   const n = t.cells;
   const out = new Float64Array(THEORY_FIELDS.length * n);
-  const judge = t.aggregator !== 'plurality';
+  const aggregator = t.aggregator ?? 'plurality';
+  const judge = aggregator !== 'plurality';
   let o = 0;
-  for (const box of t.boxes) {
+  for (const b0 of t.boxes) {
+    const box = { ...b0, answers: b0.answers ?? [2], rhoTask: b0.rhoTask ?? [0], dispersion: b0.dispersion ?? [0] };
     const boxCells = box.answers.length * box.b.length * box.gamma.length * box.rho.length * box.rhoTask.length * box.dispersion.length * box.u0.length * box.depths.length * box.repeat;
     reach(t.cellStart + o, boxCells);
     for (const answers of box.answers) {
@@ -128,12 +131,12 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
       const chance = chanceAccuracy(answers);
       const r = kernel.run({
         b: box.b, gamma: box.gamma, rho: box.rho, u0: box.u0, depths: box.depths, epsilon: t.epsilon, maxMixingDepth: t.maxMixingDepth,
-        ...(binary ? {} : { task: { answers }, aggregator: t.aggregator }),
+        ...(binary ? {} : { task: { answers }, aggregator }),
       });
       const nd = box.depths.length;
       const nu = box.u0.length;
       for (let ib = 0; ib < box.b.length; ib++) for (let ig = 0; ig < box.gamma.length; ig++) for (let ir = 0; ir < box.rho.length; ir++) {
-        const level: Level = { b: box.b[ib], gamma: box.gamma[ig], rho: box.rho[ir], ...(judge ? { aggregator: t.aggregator } : {}) };
+        const level: Level = { b: box.b[ib], gamma: box.gamma[ig], rho: box.rho[ir], ...(judge ? { aggregator } : {}) };
         const first = ((ib * box.gamma.length + ig) * box.rho.length + ir) * nu;
         // §H5: the kernel gives α, s, the regime and s_L; every fixed point, s† and the fixed point a
         // start reaches come from the phase structure, once per level.
