@@ -12,7 +12,7 @@ import { reproduce, resultsTable, summaryLines } from './reproduce.ts';
 import {
   formatPluralitySimulation, formatSimulation, parseMode, simulate, simulatePluralityCli, trajectoryFigure, wantsPlurality,
 } from './simulate.ts';
-import { resolveDesign } from './designFlags.ts';
+import { parseAnswers, resolveDesign } from './designFlags.ts';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { registerClusterCommand } from './cluster.ts';
 import { registerWorkerCommand } from './worker.ts';
@@ -139,19 +139,21 @@ export function program(): Command {
     .option('--axis <rho=0:0.5:count>', 'number of ρ points from 0 to 0.5', 'rho=0:0.5:51')
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--answers <K|open>', 'the same check over K answers (§H): plurality trees, u0 = 0.05 read as leaf skill', '2')
     .option('--out <dir>', 'output folder', './synergy-out')
     .option('--png', 'also write figure.png (needs the optional @resvg/resvg-js)')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (o) => {
+      const answers = parseAnswers(o.answers);
       const match = /^rho=0:0\.5:(\d+)$/.exec(o.axis);
       if (!match || Number(match[1]) < 2) throw new InvalidParameterError('--axis', 'rho=0:0.5:count with count ≥ 2 (§F fixes the range)', o.axis);
       await checkWritableDirectory('--out', o.out);
       const s = await reproduce({
         trials: parseInteger('trials', o.trials, 1), seed: parseInteger('seed', o.seed, 0), mode: parseMode(o.mode),
         workers: o.workers === undefined ? undefined : parseInteger('workers', o.workers, 1),
-        rhoPoints: Number(match[1]), out: o.out, png: !!o.png, onProgress: progressReporter('reproduce'),
+        rhoPoints: Number(match[1]), out: o.out, png: !!o.png, onProgress: progressReporter('reproduce'), answers,
       });
-      print(!!o.json, s, () => [resultsTable(s.rows), '', ...summaryLines(s), `report: ${o.out}/report.md, figure: ${o.out}/figure.svg${o.png ? ` and ${o.out}/figure.png` : ''}`].join('\n'));
+      print(!!o.json, s, () => [resultsTable(s.rows, answers === 2 ? 'u' : 's'), '', ...summaryLines(s), `report: ${o.out}/report.md, figure: ${o.out}/figure.svg${o.png ? ` and ${o.out}/figure.png` : ''}`].join('\n'));
     });
 
   root.command('calibrate').description('SPEC §G: fit the leaf law (β), message fidelity γ(m) and shared failure ρ from data, with intervals')

@@ -94,7 +94,7 @@ function parsePairs(flag: string, text: string, allowed: string): [number, numbe
 }
 
 /** Names `--axis` accepts, with the sweep field each one sets. */
-export const AXIS_NAMES = ['b', 'gamma', 'm', 'rho', 'u0', 'p0', 'depth', 'trials'] as const;
+export const AXIS_NAMES = ['b', 'gamma', 'm', 'rho', 'rho_task', 'dispersion', 'u0', 'p0', 'depth', 'trials'] as const;
 export type AxisFlagName = (typeof AXIS_NAMES)[number];
 
 export interface AxisFlag {

@@ -4,8 +4,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alpha, criticalRho } from '../theory/level.ts';
+import type { Answers } from '../theory/model.ts';
+import { simulatePlurality } from '../simulate/plurality.ts';
 import { sweep } from '../node.ts';
-import type { SweepProgress } from '../sweep/index.ts';
+import type { SweepMonteCarlo, SweepProgress } from '../sweep/index.ts';
 import { fmt, table } from './format.ts';
 import { seriesPlot, writeFigure } from './plot.ts';
 
@@ -16,6 +18,12 @@ export interface ReproduceOptions {
   mode: 'full' | 'levels';
   rhoPoints: number;
   out: string;
+  /**
+   * K answers (§H): the same §F grid over plurality trees, u_0 = 0.05 read as the leaf skill s_0;
+   * rows then hold skills (exact s_L, simulated with replicate-population errors in levels mode).
+   * Default 2 (the paper's binary check).
+   */
+  answers?: Answers;
   /** Also write figure.png (needs the optional @resvg/resvg-js). */
   png?: boolean;
   onProgress?: (p: SweepProgress) => void;
@@ -50,9 +58,35 @@ export function crossing(rhos: readonly number[], values: readonly number[], lev
   return null;
 }
 
+/**
+ * §F over K answers (§H4–§H6): exact skills from the extended sweep (phase grid with the task), and
+ * the plurality simulator per point — full trees at depth 10 in mode 'full', otherwise level by
+ * level with replicate populations (the error is their spread, simulatePlurality). The sweep's
+ * Monte Carlo refuses levels mode for K answers, so the simulation runs here, in this thread.
+ */
+async function pluralityRows(o: ReproduceOptions, answers: Answers, rho: { start: number; stop: number; count: number }): Promise<ReproduceRow[]> {
+  const { b, gamma, u0, depths } = SECTION_F;
+  const rows: ReproduceRow[] = [];
+  for await (const cell of sweep({ answers, b: [b], gamma: [gamma], rho, u0: [u0], depth: [...depths] }, { workers: o.workers, signal: o.signal })) {
+    if (o.signal?.aborted) throw o.signal.reason;
+    const mode = o.mode === 'full' && cell.depth === depths[0] ? 'full' : 'levels';
+    const sim = simulatePlurality({
+      tree: { b, gamma, rho: cell.rho }, task: { answers }, s0: u0, depth: cell.depth, mode, trials: o.trials, seed: o.seed, cell: cell.cell,
+    });
+    const exact = cell.theory!.uL;
+    rows.push({
+      rho: cell.rho, alpha: cell.theory!.alpha, depth: cell.depth, exact, clipped: NaN,
+      simulated: sim.skill, stdError: sim.skillStdError, z: (sim.skill - exact) / sim.skillStdError,
+    });
+  }
+  return rows;
+}
+
 export async function reproduce(o: ReproduceOptions) {
   const { b, gamma, u0, rhoMax, depths } = SECTION_F;
   const rho = { start: 0, stop: rhoMax, count: o.rhoPoints };
+  const answers = o.answers ?? 2;
+  if (answers !== 2) return finish(o, answers, rho, await pluralityRows(o, answers, rho));
   const options = { seed: o.seed, workers: o.workers, onProgress: o.onProgress, signal: o.signal };
   const base = { b: [b], gamma: [gamma], rho, u0: [u0], trials: [o.trials], compute: 'both' as const };
   // Depth 30 has 5^30 leaves: it is always simulated level by level. In levels mode one sweep covers
@@ -66,33 +100,43 @@ export async function reproduce(o: ReproduceOptions) {
     for await (const cell of run) {
       const level = { b, gamma, rho: cell.rho };
       const exact = cell.theory!.uL;
-      const mc = cell.montecarlo!;
+      const mc = cell.montecarlo as SweepMonteCarlo;
       // mc.stdError already includes each level's resampling in levels mode (levelsStdError).
       rows.push({ rho: cell.rho, alpha: alpha(level), depth: cell.depth, exact, clipped: cell.theory!.clipped, simulated: mc.bias, stdError: mc.stdError, z: (mc.bias - exact) / mc.stdError });
     }
   }
+  return finish(o, 2, rho, rows);
+}
+
+async function finish(o: ReproduceOptions, answers: Answers, rho: { start: number; stop: number; count: number }, rows: ReproduceRow[]) {
+  const { b, gamma, u0, depths } = SECTION_F;
+  const task = { answers };
+  const binary = answers === 2;
   rows.sort((x, y) => x.rho - y.rho || x.depth - y.depth);
   const at = (depth: number) => rows.filter((r) => r.depth === depth);
   const deepest = at(depths[1]);
   const rhos = deepest.map((r) => r.rho);
   const summary = {
-    parameters: { b, gamma, u0, depths: [...depths], rho, trials: o.trials, mode: o.mode, seed: o.seed },
-    criticalRhoTheory: criticalRho(b, gamma),
+    parameters: { ...(binary ? {} : { answers }), b, gamma, u0, depths: [...depths], rho, trials: o.trials, mode: o.mode, seed: o.seed },
+    /** §B7 / §H5: the ρ below which α > 1 (−∞: no ρ amplifies at this γ and K). */
+    criticalRhoTheory: criticalRho(b, gamma, task),
     crossingExact: crossing(rhos, deepest.map((r) => r.exact), u0),
     crossingSimulated: crossing(rhos, deepest.map((r) => r.simulated), u0),
     maxAbsZ: Math.max(...rows.map((r) => Math.abs(r.z))),
     rows,
   };
   await mkdir(o.out, { recursive: true });
+  const x = binary ? 'u' : 's';
   const points = rows.flatMap((r) => [
-    { x: r.rho, y: r.exact, series: `exact u_${r.depth}` },
-    { x: r.rho, y: r.clipped, series: `clipped û_${r.depth}` },
-    { x: r.rho, y: r.simulated, series: `simulated u_${r.depth} (±2σ)`, err: r.stdError },
+    { x: r.rho, y: r.exact, series: `exact ${x}_${r.depth}` },
+    ...(binary ? [{ x: r.rho, y: r.clipped, series: `clipped û_${r.depth}` }] : []),
+    { x: r.rho, y: r.simulated, series: `simulated ${x}_${r.depth} (±2σ)`, err: r.stdError },
   ]);
+  const rc = summary.criticalRhoTheory;
   const svg = await seriesPlot({
-    title: `SPEC §F: b = ${b}, γ = ${gamma}, u0 = ${u0}, ${o.trials} trials per point`,
-    points, xTitle: 'shared-failure correlation ρ', yTitle: 'root bias u_L',
-    rule: { x: summary.criticalRhoTheory, label: `ρ_c = ${fmt(summary.criticalRhoTheory)}` },
+    title: `SPEC §F: b = ${b}, γ = ${gamma}, ${binary ? `u0 = ${u0}` : `K = ${answers}, leaf skill s0 = ${u0}`}, ${o.trials} trials per point`,
+    points, xTitle: 'shared-failure correlation ρ', yTitle: binary ? 'root bias u_L' : 'root skill s_L',
+    ...(rc >= 0 && rc <= 1 ? { rule: { x: rc, label: `ρ_c = ${fmt(rc)}` } } : {}),
   });
   await writeFile(join(o.out, 'figure.svg'), svg);
   if (o.png) await writeFigure(join(o.out, 'figure.png'), svg);
@@ -101,12 +145,13 @@ export async function reproduce(o: ReproduceOptions) {
   return summary;
 }
 
-export function resultsTable(rows: readonly ReproduceRow[]): string {
+/** The table of rows; `x` names the state (u: bias, K = 2; s: skill, K answers). */
+export function resultsTable(rows: readonly ReproduceRow[], x: 'u' | 's' = 'u'): string {
   const byRho = new Map<number, ReproduceRow[]>();
   for (const r of rows) byRho.set(r.rho, [...(byRho.get(r.rho) ?? []), r]);
   const [d1, d2] = SECTION_F.depths;
   return table(
-    ['ρ', 'α_ρ', `exact u_${d1}`, `clipped`, `simulated ± se`, 'z', `exact u_${d2}`, 'clipped', 'simulated ± se', 'z'],
+    ['ρ', 'α_ρ', `exact ${x}_${d1}`, `clipped`, `simulated ± se`, 'z', `exact ${x}_${d2}`, 'clipped', 'simulated ± se', 'z'],
     [...byRho.entries()].map(([rho, [a, c]]) => [
       rho.toFixed(3), fmt(a.alpha), fmt(a.exact), fmt(a.clipped), `${fmt(a.simulated)} ± ${fmt(a.stdError)}`, fmt(a.z, 2),
       fmt(c.exact), fmt(c.clipped), `${fmt(c.simulated)} ± ${fmt(c.stdError)}`, fmt(c.z, 2),
@@ -115,7 +160,7 @@ export function resultsTable(rows: readonly ReproduceRow[]): string {
 }
 
 type CrossingSummary = Pick<Awaited<ReturnType<typeof reproduce>>, 'criticalRhoTheory' | 'crossingExact' | 'crossingSimulated'> & {
-  parameters: { b: number; gamma: number; depths: number[]; rho: { start: number; stop: number; count: number } };
+  parameters: { answers?: Answers; b: number; gamma: number; depths: number[]; rho: { start: number; stop: number; count: number } };
 };
 
 /**
@@ -138,7 +183,7 @@ export function crossingSentence(s: CrossingSummary): string {
     sentences.push(`On this grid the exact u_${L} never falls below u_0 (ρ up to ${rho.stop}; ρ_c = ${fmt(rc)}).`);
   } else {
     const d = s.crossingExact - rc;
-    const a = alpha({ b, gamma, rho: s.crossingExact });
+    const a = alpha({ b, gamma, rho: s.crossingExact }, { answers: s.parameters.answers ?? 2 });
     if (d < 0) {
       sentences.push(`The exact crossing, ρ = ${fmt(s.crossingExact)}, is ${dist(d)} (${steps(d)}) below ρ_c = ${fmt(rc)}: there α_ρ = ${fmt(a)} > 1, but amplification that weak does not lift u_0 in ${L} levels against the majority's saturation.`);
     } else if (d > 0) {
@@ -168,9 +213,13 @@ export function summaryLines(s: Awaited<ReturnType<typeof reproduce>>): string[]
 
 function reportMarkdown(s: Awaited<ReturnType<typeof reproduce>>): string {
   const p = s.parameters;
-  return `# SPEC §F reproduction
+  const k = 'answers' in p ? p.answers : 2;
+  const open = k === 2 ? '' : `Open-answer variant (§H): K = ${k} answers, plurality trees; u_0 = ${p.u0} is the leaf skill s_0 and every value is a skill s = (p − p_c)/(1 − p_c), p_c = ${k === 'open' ? 0 : `1/${k}`} (no clipped predictor: §B9 belongs to the concave binary map; level-by-level errors are the spread of independent replicate populations).
 
-b = ${p.b}, γ = ${p.gamma}, u_0 = ${p.u0}, ρ from ${p.rho.start} to ${p.rho.stop} (${p.rho.count} points), depths ${p.depths.join(' and ')},
+`;
+  return `# SPEC §F reproduction${k === 2 ? '' : ` over K = ${k} answers`}
+
+${open}b = ${p.b}, γ = ${p.gamma}, u_0 = ${p.u0}, ρ from ${p.rho.start} to ${p.rho.stop} (${p.rho.count} points), depths ${p.depths.join(' and ')},
 ${p.trials} trials per point (${p.mode === 'full' ? 'full trees at depth 10, level by level at depth 30' : 'level by level'}), seed ${p.seed}.
 
 ${summaryLines(s).map((l) => `- ${l}`).join('\n')}
@@ -181,7 +230,7 @@ ${p.mode === 'levels' ? '\nStandard errors in levels mode include the resampling
 ![u_L against ρ](figure.svg)
 
 \`\`\`
-${resultsTable(s.rows)}
+${resultsTable(s.rows, k === 2 ? 'u' : 's')}
 \`\`\`
 `;
 }

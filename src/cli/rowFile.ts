@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InvalidParameterError } from '../errors.ts';
 import type { CellParameters } from '../sweep/index.ts';
+import { ROW_WORDS } from './sweepColumns.ts';
 
 export type RowFormat = 'ndjson' | 'csv' | 'json';
 
@@ -20,6 +21,11 @@ export function parseRow(format: RowFormat, cols: readonly string[], line: strin
     if (cells.length !== cols.length) return null;
     const record: Record<string, number | null> = {};
     for (let i = 0; i < cols.length; i++) {
+      // Extended sweeps (sweepColumns.ts) hold a few words: answers 'open', regime and trend.
+      if (ROW_WORDS.has(cells[i])) {
+        (record as Record<string, unknown>)[cols[i]] = cells[i];
+        continue;
+      }
       const v = cells[i] === '' ? null : Number(cells[i]);
       if (v !== null && (!Number.isFinite(v) || cells[i].trim() !== cells[i])) return null;
       record[cols[i]] = v;
@@ -40,7 +46,7 @@ export function parseRow(format: RowFormat, cols: readonly string[], line: strin
 /** Whether a parsed row is the row of `cell`: its cell number and its parameter columns (§D4 order). */
 export function rowMatches(record: Record<string, number | null>, cell: number, parameters: CellParameters): boolean {
   if (record.cell !== cell) return false;
-  return Object.entries(parameters).every(([k, v]) => record[k] === v);
+  return Object.entries(parameters).every(([k, v]) => (record as Record<string, unknown>)[k] === v);
 }
 
 async function readAt(path: string, position: number, length: number): Promise<string> {

@@ -2,11 +2,12 @@
 // JSON.stringify of records. Numbers print as String(v), which is what JSON.stringify prints for a
 // finite number, so the bytes equal the per-cell path (formatRow); NaN and ±∞ print null / empty.
 import { blockCell, cellParameters, type ResolvedSweep, type SweepBlock } from '../sweep/index.ts';
+import { textValue } from './sweepColumns.ts';
 
-type Getter = (block: SweepBlock, i: number, cell: number) => number;
+type Getter = (block: SweepBlock, i: number, cell: number) => number | string;
 
-const PARAMETERS = new Set(['b', 'gamma', 'm', 'rho', 'u0', 'depth']);
-const MONTECARLO = new Set(['trials', 'correct', 'accuracy', 'bias', 'stdError']);
+const PARAMETERS = new Set(['answers', 'b', 'gamma', 'm', 'rho', 'rhoTask', 'dispersion', 'u0', 'depth']);
+const MONTECARLO = new Set(['trials', 'correct', 'accuracy', 'bias', 'stdError', 'accuracyStdError', 'skill', 'skillStdError']);
 
 /** Formats every cell of a block as rows (each preceded by `sep` except the file's first row). */
 export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[], r: ResolvedSweep): (block: SweepBlock, first: boolean, sep: string) => string {
@@ -29,7 +30,9 @@ export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[]
         return mc![c];
       };
     }
-    return (block, i) => (block.theory as Record<string, Float64Array>)[c][i];
+    // Coded theory fields print as words (regime, trend); skillL is uL named for the task's unit (§H1).
+    const field = c === 'skillL' ? 'uL' : c;
+    return (block, i) => textValue(c, (block.theory as Record<string, Float64Array>)[field][i]);
   });
   const keys = cols.map((c, j) => (j === 0 ? '{' : ',') + JSON.stringify(c) + ':');
   const n = cols.length;
@@ -40,7 +43,7 @@ export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[]
       let row = first && i === 0 ? '' : sep;
       for (let j = 0; j < n; j++) {
         const v = getters[j](block, i, cell);
-        const text = Number.isFinite(v) ? '' + v : format === 'csv' ? '' : 'null';
+        const text = typeof v === 'string' ? (format === 'csv' ? v : JSON.stringify(v)) : Number.isFinite(v) ? '' + v : format === 'csv' ? '' : 'null';
         row += format === 'csv' ? (j === 0 ? text : ',' + text) : keys[j] + text;
       }
       out += format === 'csv' ? row : row + '}';

@@ -14,6 +14,9 @@ import type { ResolvedSweep } from '../sweep/spec.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
 import { writeParquet } from '../sweep/parquet.ts';
 import { blockFormatter } from './rows.ts';
+import { extendedColumns, isExtended, ROW_WORDS, textValue } from './sweepColumns.ts';
+import { parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
+import { skillFromAccuracy, type Answers } from '../theory/model.ts';
 import { checkQueueFlags, queuedSweep, type QueuedSweep } from './queueSweep.ts';
 import { checkWritableFile } from './files.ts';
 import { mergeShards, OutputWriteError } from './mergeShards.ts';
@@ -61,27 +64,31 @@ export function formatOf(path: string, parquet = false): OutputFormat | 'parquet
 
 /** The columns of a row, in order; which appear depends on what the sweep computes. */
 export function columns(spec: SweepSpec): string[] {
+  if (isExtended(spec)) return extendedColumns(spec);
   const cols = ['cell', 'b', 'gamma'];
   if (spec.m !== undefined) cols.push('m');
   cols.push('rho', 'u0', 'depth');
   const compute = spec.compute ?? 'theory';
-  if (compute !== 'montecarlo') cols.push('alpha', 's', 'uStar', 'mixingDepth', 'mixingDepthSmallSignal', 'uL', 'clipped');
+  // trend (§B9): 'falling' where u_0 > u*, so the clipped û_L beside it is a lower bound, not an upper envelope.
+  if (compute !== 'montecarlo') cols.push('alpha', 's', 'uStar', 'mixingDepth', 'mixingDepthSmallSignal', 'uL', 'clipped', 'trend');
   if (compute !== 'theory') cols.push('trials', 'correct', 'accuracy', 'bias', 'stdError');
   return cols;
 }
 
-function rowValues(cell: SweepCell, cols: readonly string[]): (number | null)[] {
-  const flat = { ...cell, ...cell.theory, ...cell.montecarlo } as unknown as Record<string, number | undefined>;
+/** A cell's row values by column (the per-cell path; words for answers 'open', regime and trend). */
+export function rowValues(cell: SweepCell, cols: readonly string[]): (number | string | null)[] {
+  const flat = { ...cell, ...cell.theory, ...cell.montecarlo } as unknown as Record<string, number | string | undefined>;
   return cols.map((c) => {
-    const v = flat[c];
-    return v === undefined || !Number.isFinite(v) ? null : v;
+    const raw = flat[c === 'skillL' ? 'uL' : c];
+    const v = typeof raw === 'number' ? textValue(c, raw) : raw;
+    return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
   });
 }
 
 /** One serialised row (without separators); NaN and ±∞ become null (JSON) or empty (CSV). */
-export function formatRow(format: OutputFormat, cols: readonly string[], values: readonly (number | null)[]): string {
+export function formatRow(format: OutputFormat, cols: readonly string[], values: readonly (number | string | null)[]): string {
   if (format === 'csv') return values.map((v) => (v === null ? '' : String(v))).join(',');
-  const record: Record<string, number | null> = {};
+  const record: Record<string, number | string | null> = {};
   cols.forEach((c, i) => (record[c] = values[i]));
   return JSON.stringify(record);
 }
@@ -93,6 +100,7 @@ export const SEP = { ndjson: '\n', csv: '\n', json: ',\n' };
 export interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
+  answers?: string; distractor?: string; aggregator?: string; rhoTask?: string; dispersion?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
   out?: string; format?: 'ndjson' | 'csv'; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean; yes?: boolean; queue?: string;
 }
@@ -100,24 +108,42 @@ export interface SweepFlags {
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
 export function sweepSpec(f: SweepFlags): SweepSpec {
   const axes = new Map<string, AxisFlag['values']>();
+  let answersAxis: Answers[] | undefined;
   for (const text of f.axis ?? []) {
+    // answers takes words ('open'), so it is parsed here rather than as a numeric axis (§H1).
+    if (text.startsWith('answers=')) {
+      if (answersAxis !== undefined || f.answers !== undefined) throw new InvalidParameterError('--axis answers', 'given once (as --answers or as an --axis, not both)', text);
+      answersAxis = text.slice('answers='.length).split(',').map((v) => {
+        try {
+          return parseAnswers(v.trim());
+        } catch {
+          throw new InvalidParameterError('--axis answers', 'a list of integers K ≥ 2 and open, e.g. answers=2,3,5,10,open', text);
+        }
+      });
+      continue;
+    }
     const a = parseAxis(text);
-    if (axes.has(a.name) || (f as unknown as Record<string, unknown>)[a.name] !== undefined) {
+    const name = a.name === 'rho_task' ? 'rhoTask' : a.name;
+    if (axes.has(name) || (f as unknown as Record<string, unknown>)[name] !== undefined) {
       throw new InvalidParameterError(`--axis ${a.name}`, 'given once (as a plain flag or as an --axis, not both)', text);
     }
-    axes.set(a.name, a.values);
+    axes.set(name, a.values);
   }
-  const value = (name: 'b' | 'gamma' | 'm' | 'rho' | 'u0' | 'p0' | 'depth' | 'trials') => {
+  const value = (name: 'b' | 'gamma' | 'm' | 'rho' | 'u0' | 'p0' | 'depth' | 'trials' | 'rhoTask' | 'dispersion') => {
     const flag = f[name];
-    if (flag !== undefined) return [parseNumber(name, flag)];
+    if (flag !== undefined) return [parseNumber(name === 'rhoTask' ? 'rho-task' : name, flag)];
     return axes.get(name);
   };
+  const answers = answersAxis ?? (f.answers === undefined ? undefined : [parseAnswers(f.answers)]);
   let u0 = value('u0');
   const p0 = value('p0');
   if (u0 !== undefined && p0 !== undefined) throw new InvalidParameterError('--p0', 'absent when --u0 is given', 'both');
   if (p0 !== undefined) {
-    const toBias = (p: number) => 2 * p - 1;
-    u0 = Array.isArray(p0) ? p0.map(toBias) : { start: toBias(p0.start), stop: toBias(p0.stop), count: p0.count };
+    // One accuracy is a different skill for each K: --p0 needs a single K (§H1, s = (p − p_c)/(1 − p_c)).
+    if (answers !== undefined && answers.length > 1) throw new InvalidParameterError('--p0', 'absent with an answers axis (one accuracy is a different skill per K): give --u0, the leaf skill', 'an axis');
+    const k = answers?.[0] ?? 2;
+    const toState = (p: number) => (k === 2 ? 2 * p - 1 : skillFromAccuracy(p, k));
+    u0 = Array.isArray(p0) ? p0.map(toState) : { start: toState(p0.start), stop: toState(p0.stop), count: p0.count };
   }
   const trials = value('trials');
   const compute = (f.compute ?? (trials !== undefined ? 'both' : 'theory')) as SweepSpec['compute'];
@@ -125,6 +151,15 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   if (compute === 'theory' && trials !== undefined) throw new InvalidParameterError(f.trials !== undefined ? '--trials' : '--axis trials', 'absent with --compute theory (theory runs no trials)', f.trials ?? 'an axis');
   if (f.fidelity !== undefined && value('m') === undefined) throw new InvalidParameterError('--fidelity', 'only with --m or --axis m (γ = fidelity(m)); absent with --gamma', f.fidelity);
   const spec: Record<string, unknown> = { b: value('b'), rho: value('rho'), u0, depth: value('depth'), compute };
+  // The extended model (§H1, §H7, §I1): present only when asked for, so binary sweeps keep their rows.
+  if (answers !== undefined) spec.answers = answers.length === 1 ? answers[0] : answers;
+  if (f.distractor !== undefined) {
+    const delta = parseDistractor(f.distractor);
+    spec.distractors = delta === null ? 'symmetric' : { dominant: delta };
+  }
+  if (f.aggregator !== undefined) spec.aggregator = parseAggregator(f.aggregator);
+  spec.rhoTask = value('rhoTask');
+  spec.dispersion = value('dispersion');
   const gamma = value('gamma');
   const m = value('m');
   if (m !== undefined) {
@@ -144,15 +179,28 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   return spec as unknown as SweepSpec;
 }
 
+/** Spec fields whose flag is spelled differently (the rest are --name or --axis name). */
+const FLAG_OF: Record<string, [flag: string, axis: string]> = {
+  rhoTask: ['--rho-task', '--axis rho_task'], answers: ['--answers', '--axis answers'],
+  distractors: ['--distractor', '--distractor'], aggregator: ['--aggregator', '--aggregator'],
+};
+
+/** A library error re-raised naming the flag (or --axis) that set the value. */
+function asFlagError(f: SweepFlags, error: InvalidParameterError): InvalidParameterError {
+  const name = error.parameter.replace(/[[. (].*$/, '');
+  const [flagName, axisName] = FLAG_OF[name] ?? [`--${name}`, `--axis ${name}`];
+  const given = (f as unknown as Record<string, unknown>)[name === 'distractors' ? 'distractor' : name] !== undefined;
+  const flag = given || flagName === axisName ? flagName : `${axisName}${error.parameter.slice(name.length)}`;
+  return new InvalidParameterError(flag, error.allowed, error.value);
+}
+
 /** The number of cells; validates the whole spec first, errors naming the flag that set the value. */
 export function sweepCells(f: SweepFlags, spec: SweepSpec, seed: number): number {
   try {
     return sweep(spec, { seed }).cells;
   } catch (error) {
     if (!(error instanceof InvalidParameterError)) throw error;
-    const name = error.parameter.replace(/\[.*$/, '');
-    const flag = (f as unknown as Record<string, unknown>)[name] !== undefined ? `--${name}` : `--axis ${error.parameter}`;
-    throw new InvalidParameterError(flag, error.allowed, error.value);
+    throw asFlagError(f, error);
   }
 }
 
@@ -210,9 +258,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
     probe = sweep(spec, { seed, workers });
   } catch (error) {
     if (!(error instanceof InvalidParameterError)) throw error;
-    const name = error.parameter.replace(/\[.*$/, '');
-    const flag = (f as unknown as Record<string, unknown>)[name] !== undefined ? `--${name}` : `--axis ${error.parameter}`;
-    throw new InvalidParameterError(flag, error.allowed, error.value);
+    throw asFlagError(f, error);
   }
   const range = shardRange(probe.cells, shard);
   const cols = columns(spec);
@@ -332,7 +378,7 @@ async function runParquet(f: SweepFlags): Promise<void> {
   const cols = columns(spec);
   await checkWritableFile('--out', out);
   const stop = stopOnSignals();
-  const rows: (number | null)[][] = [];
+  const rows: (number | string | null)[][] = [];
   let queued: QueuedSweep | undefined;
   try {
     queued = await queuedSweep(f, spec, seed);
@@ -380,7 +426,8 @@ export async function readRows(path: string, format: OutputFormat): Promise<{ co
   if (format === 'csv') {
     const [header, ...lines] = text.split('\n').filter((l) => l.length > 0);
     const cols = header.split(',');
-    return { cols, rows: lines.map((l) => l.split(',').map((v) => (v === '' ? null : Number(v)))) };
+    // Words of extended sweeps (answers 'open', regime, trend) stay words, typed loosely as cells.
+    return { cols, rows: lines.map((l) => l.split(',').map((v) => (v === '' ? null : ROW_WORDS.has(v) ? v as unknown as number : Number(v)))) };
   }
   const records: Record<string, number | null>[] = format === 'json' ? JSON.parse(text) : text.split('\n').filter((l) => l).map((l) => JSON.parse(l));
   const cols = records.length > 0 ? Object.keys(records[0]) : [];
@@ -468,7 +515,12 @@ function lineSweep(cols: readonly string[], rows: readonly (number | null)[][], 
 /** The flags of `synergy sweep` (shared with `synergy cluster`, which checks a sweep command with them). */
 export function sweepOptions(cmd: Command): Command {
   return cmd
-    .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): b, gamma, m, rho, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): answers (K list, open allowed), b, gamma, m, rho, rho_task, dispersion, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--answers <K|open>', 'number of answers K ≥ 2 or open (§H1); u0 is then the leaf skill s_0')
+    .option('--distractor <profile>', 'symmetric or dominant:δ (§H1; dominant is Monte Carlo only for K ≠ 2)')
+    .option('--aggregator <rule>', 'plurality or judge:v (§H7)')
+    .option('--rho-task <ρ_task>', 'organization-wide shared failure (§I1; K = 2 with plurality only)')
+    .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with mean (1 + u0)/2 and dispersion φ in [0, 1) (§I2; K = 2 only)')
     .option('--b <b>', 'fixed fan-in').option('--gamma <γ>', 'fixed fidelity').option('--m <tokens>', 'fixed message length (with --fidelity)')
     .option('--fidelity <curve>', 'fidelity curve for m').option('--rho <ρ>', 'fixed ρ').option('--u0 <u>', 'fixed leaf bias')
     .option('--p0 <p>', 'fixed leaf accuracy').option('--depth <L>', 'fixed depth').option('--trials <n>', 'Monte Carlo trials per cell (turns simulation on)')

@@ -7,7 +7,10 @@
 // level-by-level population mixes trials inside one population, so it would need the split per
 // replicate population (not done).
 import { checkInteger, checkUnit, InvalidParameterError } from '../errors.ts';
-import { type TreeSimulationSpec, type SimulationResult, MAX_SEED, simulateTree, summarizeCounts } from './tree.ts';
+import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
+import {
+  type Counts, type TreeSimulationSpec, type SimulationResult, MAX_SEED, simulateTree, simulateTreeChunk, summarizeCounts,
+} from './tree.ts';
 
 /** mulberry32: a small seeded stream for the per-trial task-level draws (not the kernel's stream). */
 function stream(seed: number): () => number {
@@ -45,4 +48,34 @@ export function simulateScopedTree(
     n === 0 ? 0 : simulateTree({ tree: spec.tree, depth: spec.depth, mode: spec.mode, variant: spec.variant, u0, trials: n, seed: (seed * 3 + k) % MAX_SEED, cell }).correct;
   const correct = part(independent, spec.u0, 0) + part(sharedRight, 1, 1) + part(sharedWrong, -1, 2);
   return { ...summarizeCounts({ trials, correct }), sharedRight, sharedWrong };
+}
+
+/**
+ * One §D4 chunk of the §I1 simulation (the sweep's unit): a pure function of (spec, seed, cell,
+ * chunk, trials). The chunk's per-trial task-level draws come from a stream keyed by (seed, cell,
+ * chunk); its three groups run the full-tree kernel on the chunk keys 3·chunk + k (k = independent,
+ * shared right, shared wrong), so no two groups or chunks share a stream.
+ */
+export function simulateScopedTreeChunk(
+  spec: TreeSimulationSpec & { rhoTask: number }, at: { seed: number; cell: number; chunk: number; trials: number }, using: Kernel = sharedKernel,
+): Counts & { sharedRight: number; sharedWrong: number } {
+  const rhoTask = checkUnit('rhoTask', spec.rhoTask);
+  if (spec.mode !== 'full') throw new InvalidParameterError('mode', "'full' when rhoTask > 0 (§I1 per-trial draw)", spec.mode);
+  if ((spec.variant?.kind ?? 'standard') !== 'standard') throw new InvalidParameterError('variant', "'standard' when rhoTask > 0", spec.variant);
+  const seed = checkInteger('seed', at?.seed, 0, MAX_SEED);
+  const cell = checkInteger('cell', at.cell, 0, MAX_SEED);
+  const chunk = checkInteger('chunk', at.chunk, 0, Math.floor((MAX_SEED - 2) / 3));
+  const trials = checkInteger('at.trials', at.trials, 1, 2 ** 24);
+  const p0 = (1 + spec.u0) / 2;
+  const draw = stream(Math.imul(seed % 4294967296 ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(cell ^ 0x27d4eb2f, 0x165667b1) ^ Math.imul(chunk + 1, 0xc2b2ae35));
+  let sharedRight = 0;
+  let sharedWrong = 0;
+  for (let t = 0; t < trials; t++) {
+    if (draw() < rhoTask) draw() < p0 ? sharedRight++ : sharedWrong++;
+  }
+  const base = { tree: spec.tree, depth: spec.depth, mode: spec.mode, variant: spec.variant };
+  const part = (n: number, u0: number, k: number) =>
+    n === 0 ? 0 : simulateTreeChunk({ ...base, u0 }, { seed, cell, chunk: 3 * chunk + k, trials: n }, using).correct;
+  const correct = part(trials - sharedRight - sharedWrong, spec.u0, 0) + part(sharedRight, 1, 1) + part(sharedWrong, -1, 2);
+  return { trials, correct, sharedRight, sharedWrong };
 }

@@ -5,10 +5,10 @@ export {
   type SweepSpec, type SweepCompute, type CellParameters, type ResolvedSweep, type AxisName,
   AXIS_ORDER, MAX_CELLS, resolveSweepSpec, cellParameters,
 } from './spec.ts';
-export { type MonteCarloMode, type MonteCarloVariant, leafVotesPerTrial } from './montecarlo.ts';
+export { type MonteCarloMode, type MonteCarloVariant, type SweepExtendedMonteCarlo, leafVotesPerTrial } from './montecarlo.ts';
 export { type SweepExecutor, type RunOptions, InThreadExecutor, TaskGate } from './executor.ts';
 export {
-  type SweepTask, type SweepTaskResult, type TheoryField, type FaultInjection, type WorkerStamp, THEORY_FIELDS,
+  type SweepTask, type SweepTaskResult, type TheoryField, type FaultInjection, type WorkerStamp, THEORY_FIELDS, TREND_CODES,
 } from './task.ts';
 export {
   type SweepOptions, type SweepProgress, type SweepCell, type SweepBlock, type SweepTheory, type SweepMonteCarlo,

@@ -64,20 +64,26 @@ export function cellRangeBoxes(lo: number, hi: number, shape: readonly number[])
 }
 
 function theoryPart(r: ResolvedSweep, start: number, end: number): SweepTask['theory'] {
-  const boxes: TheoryBox[] = cellRangeBoxes(start, end, r.shape).map(([b, g, rho, u0, d, t]) => ({
+  const boxes: TheoryBox[] = cellRangeBoxes(start, end, r.shape).map(([k, b, g, rho, rt, phi, u0, d, t]) => ({
+    answers: r.answers.slice(k[0], k[1]),
     b: r.b.slice(b[0], b[1]),
     gamma: r.gamma.slice(g[0], g[1]),
     rho: r.rho.slice(rho[0], rho[1]),
+    rhoTask: r.rhoTask.slice(rt[0], rt[1]),
+    dispersion: r.dispersion.slice(phi[0], phi[1]),
     u0: r.u0.slice(u0[0], u0[1]),
     depths: r.depth.slice(d[0], d[1]),
     repeat: t[1] - t[0],
   }));
-  return { cellStart: start, cells: end - start, boxes, epsilon: r.epsilon, maxMixingDepth: r.maxMixingDepth };
+  return { cellStart: start, cells: end - start, boxes, epsilon: r.epsilon, maxMixingDepth: r.maxMixingDepth, aggregator: r.aggregator };
 }
 
 function segmentOf(r: ResolvedSweep, cell: number, firstChunk: number, chunks: number): MonteCarloSegment {
-  const [ib, ig, ir, iu, id, it] = cellIndices(r, cell);
-  return { cell, b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], u0: r.u0[iu], depth: r.depth[id], trials: r.trials[it], firstChunk, chunks };
+  const [ik, ib, ig, ir, irt, idf, iu, id, it] = cellIndices(r, cell);
+  return {
+    cell, answers: r.answers[ik], b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], rhoTask: r.rhoTask[irt], dispersion: r.dispersion[idf], u0: r.u0[iu], depth: r.depth[id],
+    trials: r.trials[it], firstChunk, chunks,
+  };
 }
 
 /** The sweep's tasks in cell order. */
@@ -111,7 +117,7 @@ export function* planTasks(r: ResolvedSweep, o: PlanOptions): Generator<PlannedT
     }
     const task: SweepTask = {
       index: index++, attempt: 0, fault: o.fault,
-      montecarlo: { seed: o.seed, mode: r.mode, variant: r.variant, segments },
+      montecarlo: { seed: o.seed, mode: r.mode, variant: r.variant, segments, ...(r.extended ? { model: { distractors: r.distractors, aggregator: r.aggregator } } : {}) },
     };
     if (r.theory) {
       // Theory for a cell travels with the task holding its first chunk.

@@ -4,7 +4,7 @@
 import { checkInteger, checkKnownFields, InvalidParameterError } from '../errors.ts';
 import { DEFAULT_SEED, MAX_SEED } from '../simulate/index.ts';
 import { abortError, InThreadExecutor, type SweepExecutor } from './executor.ts';
-import { leafVotesPerTrial, summarizeCell } from './montecarlo.ts';
+import { leafVotesPerTrial, summarizeCell, summarizeExtendedCell, type SweepExtendedMonteCarlo } from './montecarlo.ts';
 import { planTasks, type PlannedTask } from './plan.ts';
 import { cellIndices, cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
 import { THEORY_FIELDS, type FaultInjection, type SweepTaskResult, type TheoryField } from './task.ts';
@@ -67,7 +67,8 @@ export interface SweepCell extends CellParameters {
   /** Cell index: axes in the order b, γ (or m), ρ, u_0, depth, trials, the last fastest. */
   cell: number;
   theory?: SweepTheory;
-  montecarlo?: SweepMonteCarlo;
+  /** Binary sweeps: SweepMonteCarlo (bias units); extended sweeps (answers, aggregator, rhoTask …): accuracy and skill, §H1. */
+  montecarlo?: SweepMonteCarlo | SweepExtendedMonteCarlo;
 }
 
 /** A contiguous run of cells in columnar form (the cheap way to consume big sweeps). */
@@ -140,7 +141,7 @@ function totalLeafVotes(r: ResolvedSweep, range: { start: number; end: number })
   if (!r.montecarlo) return 0;
   let total = 0;
   for (let cell = range.start; cell < range.end; cell++) {
-    const [ib, , , , id, it] = cellIndices(r, cell);
+    const [, ib, , , , , , id, it] = cellIndices(r, cell);
     total += r.trials[it] * leafVotesPerTrial(r.mode, r.b[ib], r.depth[id]);
   }
   return total;
@@ -216,12 +217,12 @@ export function blockCell(r: ResolvedSweep, block: SweepBlock, i: number): Sweep
   const out: SweepCell = { cell, ...cellParameters(r, cell) };
   if (block.theory) {
     const t = block.theory;
-    out.theory = {
-      alpha: t.alpha[i], s: t.s[i], uStar: t.uStar[i], mixingDepth: t.mixingDepth[i],
-      mixingDepthSmallSignal: t.mixingDepthSmallSignal[i], uL: t.uL[i], clipped: t.clipped[i],
-    };
+    out.theory = Object.fromEntries(THEORY_FIELDS.map((f) => [f, t[f][i]])) as SweepTheory;
   }
-  if (block.montecarlo) out.montecarlo = summarizeCell(out, r.mode, r.variant, block.montecarlo.trials[i], block.montecarlo.correct[i]);
+  if (block.montecarlo) {
+    const [trials, correct] = [block.montecarlo.trials[i], block.montecarlo.correct[i]];
+    out.montecarlo = r.extended ? summarizeExtendedCell(out.answers!, trials, correct) : summarizeCell(out, r.mode, r.variant, trials, correct);
+  }
   return out;
 }
 

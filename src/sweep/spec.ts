@@ -5,6 +5,10 @@ import {
 } from '../errors.ts';
 import { checkFidelityCurve, fidelity, type FidelityCurve } from '../theory/fidelity.ts';
 import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH } from '../theory/level.ts';
+import {
+  type Aggregator, type Answers, checkAggregator, checkAnswers, checkDistractors, type Distractors,
+} from '../theory/model.ts';
+import { checkPluralityFanIn, checkSkill } from '../theory/plurality.ts';
 import { axisValues, type AxisSpec } from './axes.ts';
 import { checkMonteCarloCells, type MonteCarloMode, type MonteCarloVariant } from './montecarlo.ts';
 
@@ -16,7 +20,24 @@ export type SweepCompute = 'theory' | 'montecarlo' | 'both';
  * with the last axis fastest in the order b, γ (or m), ρ, u_0, depth, trials.
  */
 export interface SweepSpec {
-  /** Fan-in (odd, ≥ 3), §B4. */
+  /**
+   * Number of answers K (§H1): one value, or a list of integers ≥ 2 and 'open' (K = ∞). Default 2.
+   * With K ≠ 2 (or a judge) u0 is the leaf skill s_0 and uL the skill s_L (§H4); accuracies are
+   * p = p_c + (1 − p_c)·s with p_c = 1/K.
+   */
+  answers?: Answers | readonly Answers[];
+  /** Distractor profile (§H1): 'symmetric' (default) or { dominant: δ } (Monte Carlo only for K ≠ 2). */
+  distractors?: Distractors;
+  /** Aggregation rule at every level (§H3, §H7): 'plurality' (default) or { judge: v }. */
+  aggregator?: Aggregator;
+  /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1), an axis. Default 0. */
+  rhoTask?: AxisSpec;
+  /**
+   * Task difficulty (§I2), an axis: per task the leaf accuracy ~ Beta with mean (1 + u_0)/2 and
+   * dispersion φ ∈ [0, 1) (as `synergy design --dispersion`). Binary model only. Default 0.
+   */
+  dispersion?: AxisSpec;
+  /** Fan-in (odd, ≥ 3; any b ≥ 2 for theory or K ≠ 2), §B4, §H3. */
   b: AxisSpec;
   /** Message fidelity γ ∈ [0, 1], §B3. Exactly one of gamma and m. */
   gamma?: AxisSpec;
@@ -44,11 +65,12 @@ export interface SweepSpec {
 }
 
 /** The axes in cell order (the last is fastest). */
-export const AXIS_ORDER = ['b', 'gamma', 'rho', 'u0', 'depth', 'trials'] as const;
+export const AXIS_ORDER = ['answers', 'b', 'gamma', 'rho', 'rhoTask', 'dispersion', 'u0', 'depth', 'trials'] as const;
 export type AxisName = (typeof AXIS_ORDER)[number];
 
 const KNOWN_FIELDS = new Set([
   'b', 'gamma', 'm', 'fidelity', 'rho', 'u0', 'depth', 'trials', 'compute', 'mode', 'variant', 'epsilon', 'maxMixingDepth',
+  'answers', 'distractors', 'aggregator', 'rhoTask', 'dispersion',
 ]);
 
 /** Largest number of cells (a guard against unit mistakes; far beyond any sweep that finishes). */
@@ -58,6 +80,13 @@ export const MAX_CELLS = 2 ** 40;
 export interface ResolvedSweep {
   theory: boolean;
   montecarlo: boolean;
+  /** True when the spec names answers, distractors, aggregator or rhoTask: rows carry the §H/§I columns. */
+  extended: boolean;
+  answers: readonly Answers[];
+  distractors: Distractors;
+  aggregator: Aggregator;
+  rhoTask: readonly number[];
+  dispersion: readonly number[];
   b: readonly number[];
   gamma: readonly number[];
   /** The m axis when γ came from a fidelity curve (γ[i] = fidelity(m[i])). */
@@ -76,6 +105,17 @@ export interface ResolvedSweep {
   maxMixingDepth: number;
   mode: MonteCarloMode;
   variant: MonteCarloVariant;
+}
+
+/** Fields that make a sweep extended (§H, §I1): its rows name K, ρ_task, skill and accuracy. */
+const EXTENDED_FIELDS = ['answers', 'distractors', 'aggregator', 'rhoTask', 'dispersion'] as const;
+
+/** The answers axis: one K or 'open', or a non-empty list of them (default [2]). */
+function answersAxis(spec: unknown): Answers[] {
+  if (spec === undefined) return [2];
+  if (!Array.isArray(spec)) return [checkAnswers('answers', spec)];
+  if (spec.length === 0) throw new InvalidParameterError('answers', "a non-empty list of integers ≥ 2 or 'open'", spec);
+  return spec.map((k, i) => checkAnswers(`answers[${i}]`, k));
 }
 
 function checkedAxis(name: string, spec: unknown, check: (name: string, v: number) => unknown): number[] {
@@ -104,8 +144,21 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   const theory = compute !== 'montecarlo';
   const montecarlo = compute !== 'theory';
 
-  // even b (random tie-break, §H3) is exact theory; the binary simulators need odd b
-  const b = checkedAxis('b', spec.b, montecarlo ? checkOddFanIn : checkFanIn);
+  const extended = EXTENDED_FIELDS.some((key) => spec[key] !== undefined);
+  const answers = answersAxis(spec.answers);
+  const aggregator = checkAggregator('aggregator', spec.aggregator ?? 'plurality');
+  const distractors = spec.distractors ?? 'symmetric';
+  answers.forEach((k, i) => checkDistractors(answers.length > 1 ? `distractors (answers[${i}] = ${k})` : 'distractors', distractors, k));
+  if (Array.isArray(distractors)) {
+    throw new InvalidParameterError('distractors', "'symmetric' or { dominant: δ } in a sweep (a probability vector fixes K: use simulatePlurality)", distractors);
+  }
+  if (distractors !== 'symmetric' && theory && answers.some((k) => k !== 2)) {
+    throw new InvalidParameterError('distractors', "'symmetric' with compute 'theory' or 'both' (the phase grid is the one-number map of §H4; a dominant distractor is Monte Carlo only here)", `dominant:${(distractors as { dominant: number }).dominant}`);
+  }
+  // The plurality map (§H4) or simulator (§H6) serves a cell unless it is §B's binary majority.
+  const plurality = answers.some((k) => k !== 2) || aggregator !== 'plurality' || distractors !== 'symmetric';
+  // even b (random tie-break, §H3) is exact theory and simulated by the plurality simulator; the binary simulators need odd b
+  const b = checkedAxis('b', spec.b, montecarlo && !plurality ? checkOddFanIn : plurality ? checkPluralityFanIn : checkFanIn);
   let gamma: number[];
   let m: number[] | undefined;
   if (spec.gamma !== undefined && spec.m !== undefined) {
@@ -121,7 +174,16 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
     gamma = checkedAxis('gamma', spec.gamma, checkUnit);
   }
   const rho = checkedAxis('rho', spec.rho, checkUnit);
-  const u0 = checkedAxis('u0', spec.u0, checkBias);
+  // u0 is the leaf skill s_0 (§H1; the bias u_0 for K = 2), valid for every K of the sweep.
+  const u0 = checkedAxis('u0', spec.u0, (n, v) => answers.forEach((k) => (k === 2 ? checkBias(n, v) : checkSkill(n, v, k))));
+  const rhoTask = spec.rhoTask === undefined ? [0] : checkedAxis('rhoTask', spec.rhoTask, checkUnit);
+  if (rhoTask.some((r) => r > 0) && plurality) {
+    throw new InvalidParameterError('rhoTask', "0 unless answers = 2 with plurality and symmetric distractors (§I1 for the plurality map is not built: theory/scope.ts has the binary rootBias only)", rhoTask.find((r) => r > 0));
+  }
+  const dispersion = spec.dispersion === undefined ? [0] : checkedAxis('dispersion', spec.dispersion, (n, v) => checkNumber(n, v, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)'));
+  if (dispersion.some((d) => d > 0) && plurality) {
+    throw new InvalidParameterError('dispersion', '0 unless answers = 2 with plurality and symmetric distractors (§I2 for the plurality map is not built)', dispersion.find((d) => d > 0));
+  }
   const depth = checkedAxis('depth', spec.depth, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
 
   let trials = [0];
@@ -140,14 +202,14 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   const epsilon = checkNumber('epsilon', spec.epsilon ?? DEFAULT_MIXING_EPSILON, Number.MIN_VALUE, 1, 'a number in (0, 1]');
   const maxMixingDepth = checkInteger('maxMixingDepth', spec.maxMixingDepth ?? DEFAULT_MAX_MIXING_DEPTH, 0, 2 ** 31 - 1);
 
-  const shape = [b.length, gamma.length, rho.length, u0.length, depth.length, trials.length];
+  const shape = [answers.length, b.length, gamma.length, rho.length, rhoTask.length, dispersion.length, u0.length, depth.length, trials.length];
   const cells = shape.reduce((n, k) => n * k, 1);
   if (cells > MAX_CELLS) {
     throw new InvalidParameterError('spec', `a grid of at most ${MAX_CELLS} cells`, cells, `axis lengths ${shape.join(' × ')}`);
   }
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((n, k) => n * k, 1));
   const resolved: ResolvedSweep = {
-    theory, montecarlo, b, gamma, m, rho, u0, depth, trials, shape, strides, cells, epsilon, maxMixingDepth,
+    theory, montecarlo, extended, answers, distractors, aggregator, rhoTask, dispersion, b, gamma, m, rho, u0, depth, trials, shape, strides, cells, epsilon, maxMixingDepth,
     mode: spec.mode ?? 'full', variant: spec.variant ?? { kind: 'standard' },
   };
   if (montecarlo) checkMonteCarloCells(resolved, spec.m !== undefined ? 'm' : 'gamma');
@@ -156,11 +218,17 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
 
 /** The parameter values of one cell. */
 export interface CellParameters {
+  /** Present in extended sweeps (§H1): K, or 'open'. */
+  answers?: Answers;
   b: number;
   gamma: number;
   /** Present when the sweep is over m with a fidelity curve. */
   m?: number;
   rho: number;
+  /** Present in extended sweeps (§I1). */
+  rhoTask?: number;
+  /** Present in extended sweeps (§I2). */
+  dispersion?: number;
   u0: number;
   depth: number;
   /** Present for Monte Carlo sweeps. */
@@ -173,8 +241,10 @@ export function cellIndices(r: ResolvedSweep, cell: number): number[] {
 }
 
 export function cellParameters(r: ResolvedSweep, cell: number): CellParameters {
-  const [ib, ig, ir, iu, id, it] = cellIndices(r, cell);
-  const p: CellParameters = { b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], u0: r.u0[iu], depth: r.depth[id] };
+  const [ik, ib, ig, ir, it0, idf, iu, id, it] = cellIndices(r, cell);
+  const p: CellParameters = r.extended
+    ? { answers: r.answers[ik], b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], rhoTask: r.rhoTask[it0], dispersion: r.dispersion[idf], u0: r.u0[iu], depth: r.depth[id] }
+    : { b: r.b[ib], gamma: r.gamma[ig], rho: r.rho[ir], u0: r.u0[iu], depth: r.depth[id] };
   if (r.m) p.m = r.m[ig];
   if (r.montecarlo) p.trials = r.trials[it];
   return p;

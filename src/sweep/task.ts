@@ -1,21 +1,41 @@
 // One unit of work sent to an executor, and the code that runs it (in a worker or in-thread). Tasks
 // and results are plain data (structured-clonable); theory results travel as one transferable array.
-import type { PhaseGridKernel } from '../phaseGrid.ts';
+import { REGIME_CODES, type PhaseGridKernel } from '../phaseGrid.ts';
+import { mixingDepth, type Level } from '../theory/level.ts';
+import { type Aggregator, type Answers, chanceAccuracy } from '../theory/model.ts';
+import { pluralityPhaseStructure, reachedFixedPoint } from '../theory/pluralityPhases.ts';
+import { rootBias } from '../theory/scope.ts';
+import { expectedRootAccuracy } from '../theory/difficulty.ts';
 import type { Kernel } from '../wasm/kernel.ts';
-import { runMonteCarloSegments, type MonteCarloMode, type MonteCarloSegment, type MonteCarloVariant } from './montecarlo.ts';
+import {
+  runMonteCarloSegments, type MonteCarloMode, type MonteCarloModel, type MonteCarloSegment, type MonteCarloVariant,
+} from './montecarlo.ts';
 
 /** Theory fields per cell, in the order they are packed in a task result. */
-export const THEORY_FIELDS = ['alpha', 's', 'uStar', 'mixingDepth', 'mixingDepthSmallSignal', 'uL', 'clipped'] as const;
+export const THEORY_FIELDS = [
+  'alpha', 's', 'uStar', 'mixingDepth', 'mixingDepthSmallSignal', 'uL', 'clipped', 'accuracyL', 'regime', 'trend', 'threshold',
+] as const;
 export type TheoryField = (typeof THEORY_FIELDS)[number];
+
+/**
+ * Codes of the 'trend' field (§B9): 'growing' when the leaves start below the fixed point the
+ * trajectory reaches, 'falling' when above it (the clipped predictor is then a lower bound, not an
+ * upper envelope). NaN where no fixed point above chance is reached, and with ρ_task > 0.
+ */
+export const TREND_CODES = ['growing', 'falling'] as const;
 
 /**
  * A cartesian block of cells: the phase-grid kernel evaluates (b, γ, ρ, u_0) × depths in one call;
  * each (point, depth) is repeated `repeat` times for the trials axis (theory does not depend on it).
  */
 export interface TheoryBox {
+  /** §H1 (default [2]); rhoTask and dispersion (§I1, §I2) default [0]: a binary box needs none of them. */
+  answers?: Answers[];
   b: number[];
   gamma: number[];
   rho: number[];
+  rhoTask?: number[];
+  dispersion?: number[];
   u0: number[];
   depths: number[];
   repeat: number;
@@ -35,8 +55,8 @@ export interface SweepTask {
   index: number;
   /** 0 on the first try, 1 on the retry. */
   attempt: number;
-  theory?: { cellStart: number; cells: number; boxes: TheoryBox[]; epsilon: number; maxMixingDepth: number };
-  montecarlo?: { seed: number; mode: MonteCarloMode; variant: MonteCarloVariant; segments: MonteCarloSegment[] };
+  theory?: { cellStart: number; cells: number; boxes: TheoryBox[]; epsilon: number; maxMixingDepth: number; aggregator?: Aggregator };
+  montecarlo?: { seed: number; mode: MonteCarloMode; variant: MonteCarloVariant; segments: MonteCarloSegment[]; model?: MonteCarloModel };
   fault?: FaultInjection;
 }
 
@@ -99,24 +119,82 @@ type Reach = (first: number, count: number) => void;
 function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory']>, reach: Reach): Float64Array {
   const n = t.cells;
   const out = new Float64Array(THEORY_FIELDS.length * n);
+  const aggregator = t.aggregator ?? 'plurality';
+  const judge = aggregator !== 'plurality';
   let o = 0;
-  for (const box of t.boxes) {
-    const boxCells = box.b.length * box.gamma.length * box.rho.length * box.u0.length * box.depths.length * box.repeat;
+  for (const b0 of t.boxes) {
+    const box = { ...b0, answers: b0.answers ?? [2], rhoTask: b0.rhoTask ?? [0], dispersion: b0.dispersion ?? [0] };
+    const boxCells = box.answers.length * box.b.length * box.gamma.length * box.rho.length * box.rhoTask.length * box.dispersion.length * box.u0.length * box.depths.length * box.repeat;
     reach(t.cellStart + o, boxCells);
-    const r = kernel.run({ b: box.b, gamma: box.gamma, rho: box.rho, u0: box.u0, depths: box.depths, epsilon: t.epsilon, maxMixingDepth: t.maxMixingDepth });
-    const nd = box.depths.length;
-    for (let p = 0; p < r.cells; p++) {
-      for (let k = 0; k < nd; k++) {
-        const uL = r.uL[p * nd + k];
-        const clipped = r.clipped[p * nd + k];
-        for (let rep = 0; rep < box.repeat; rep++, o++) {
-          out[o] = r.alpha[p];
-          out[n + o] = r.s[p];
-          out[2 * n + o] = r.uStar[p];
-          out[3 * n + o] = r.mixingDepth[p];
-          out[4 * n + o] = r.mixingDepthSmallSignal[p];
-          out[5 * n + o] = uL;
-          out[6 * n + o] = clipped;
+    for (const answers of box.answers) {
+      const binary = answers === 2 && !judge;
+      const chance = chanceAccuracy(answers);
+      const r = kernel.run({
+        b: box.b, gamma: box.gamma, rho: box.rho, u0: box.u0, depths: box.depths, epsilon: t.epsilon, maxMixingDepth: t.maxMixingDepth,
+        ...(binary ? {} : { task: { answers }, aggregator }),
+      });
+      const nd = box.depths.length;
+      const nu = box.u0.length;
+      for (let ib = 0; ib < box.b.length; ib++) for (let ig = 0; ig < box.gamma.length; ig++) for (let ir = 0; ir < box.rho.length; ir++) {
+        const level: Level = { b: box.b[ib], gamma: box.gamma[ig], rho: box.rho[ir], ...(judge ? { aggregator } : {}) };
+        const first = ((ib * box.gamma.length + ig) * box.rho.length + ir) * nu;
+        // §H5: the kernel gives α, s, the regime and s_L; every fixed point, s† and the fixed point a
+        // start reaches come from the phase structure, once per level.
+        const ps = binary ? null : pluralityPhaseStructure(level, answers);
+        for (const rhoTask of box.rhoTask) for (const dispersion of box.dispersion) for (let iu = 0; iu < nu; iu++) {
+          const p = first + iu;
+          const u0 = box.u0[iu];
+          let regime = r.regime[p];
+          let uStar = r.uStar[p];
+          let threshold = NaN;
+          let mixExact = r.mixingDepth[p];
+          let mixSmall = r.mixingDepthSmallSignal[p];
+          // §B9 / §H5: the fixed point this start reaches (|u_0| for K = 2: T is odd).
+          let target = REGIME_CODES[regime] === 'amplifying' && u0 !== 0 ? uStar : NaN;
+          let start = Math.abs(u0);
+          if (ps) {
+            // One source for a row's regime, s† and u*: the phase structure (the kernel's regime can
+            // differ only at a saddle-node tangency, e.g. open answers, b = 3, γ = 0.8, ρ = 0).
+            regime = REGIME_CODES.indexOf(ps.regime);
+            uStar = ps.best;
+            threshold = ps.threshold ?? NaN;
+            target = reachedFixedPoint(level, answers, u0, ps);
+            start = u0;
+            const mix = mixingDepth(level, u0, t.epsilon, t.maxMixingDepth, { answers });
+            mixExact = mix.exact ?? NaN;
+            mixSmall = mix.smallSignal ?? NaN;
+          }
+          // §I2 mixes over tasks of different leaf accuracy: one start no longer describes the row.
+          const mixed = rhoTask > 0 || (dispersion > 0 && Math.abs(u0) < 1);
+          const trend = mixed || !(target > 0) ? NaN : start > target ? 1 : 0;
+          for (let k = 0; k < nd; k++) {
+            // §I1: the exact mixture over the task-level event; §I2: the expectation over task difficulty
+            // (mean leaf accuracy (1 + u_0)/2, as design --dispersion). Binary only (refused otherwise in spec.ts).
+            let uL = r.uL[p * nd + k];
+            let accuracyL = chance + (1 - chance) * uL;
+            if (dispersion > 0 && Math.abs(u0) < 1) {
+              accuracyL = expectedRootAccuracy(level, box.depths[k], { rhoTask, difficulty: { mean: (1 + u0) / 2, dispersion } });
+              uL = 2 * accuracyL - 1;
+            } else if (rhoTask > 0) {
+              uL = rootBias(level, u0, box.depths[k], { rhoTask });
+              accuracyL = chance + (1 - chance) * uL;
+            }
+            const clipped = mixed ? NaN : r.clipped[p * nd + k];
+            for (let rep = 0; rep < box.repeat; rep++, o++) {
+              // field-major, in THEORY_FIELDS order
+              out[o] = r.alpha[p];
+              out[n + o] = r.s[p];
+              out[2 * n + o] = uStar;
+              out[3 * n + o] = mixExact;
+              out[4 * n + o] = mixSmall;
+              out[5 * n + o] = uL;
+              out[6 * n + o] = clipped;
+              out[7 * n + o] = accuracyL;
+              out[8 * n + o] = regime;
+              out[9 * n + o] = trend;
+              out[10 * n + o] = threshold;
+            }
+          }
         }
       }
     }
@@ -140,7 +218,7 @@ export function runSweepTask(task: SweepTask, ctx: TaskContext): SweepTaskResult
   try {
     const theory = task.theory ? computeTheory(ctx.kernel, task.theory, reach) : undefined;
     const mc = task.montecarlo;
-    const correct = mc ? runMonteCarloSegments(ctx.simulator, mc.segments, mc.seed, mc.mode, mc.variant, (cell) => reach(cell, 1)) : undefined;
+    const correct = mc ? runMonteCarloSegments(ctx.simulator, mc.segments, mc.seed, mc.mode, mc.variant, (cell) => reach(cell, 1), mc.model) : undefined;
     return { ok: true, theory, correct, worker: ctx.stamp() };
   } catch (e) {
     if (e instanceof WorkerCrash) throw e;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweep, type SweepSpec } from '../../src/index.ts';
 import { blockFormatter } from '../../src/cli/rows.ts';
-import { columns, formatRow } from '../../src/cli/sweep.ts';
+import { columns, formatRow, rowValues } from '../../src/cli/sweep.ts';
 
 describe('blockFormatter', () => {
   it('equals formatRow cell by cell', async () => {
@@ -11,15 +11,14 @@ describe('blockFormatter', () => {
     const specs: SweepSpec[] = [
       { b: [3, 5], gamma: [0.5, 0.8, 1], rho: [0, 0.3], u0: [-0.1, 0.05], depth: [0, 6] },
       { b: [3], gamma: [0.7, 1], rho: [0, 0.2], u0: [0.1], depth: [4], trials: [2000], compute: 'both' },
+      // extended rows hold words (answers 'open', regime, trend) and the §H1 accuracy/skill columns
+      { answers: [3, 'open'], b: [3], gamma: [0.85, 1], rho: [0, 0.2], u0: [0.1, 0.3], depth: [4], trials: [2000], compute: 'both' },
     ];
     for (const spec of specs) {
       const cols = columns(spec);
       const cells = await sweep(spec, { seed: 3 }).collect();
       for (const format of ['csv', 'ndjson'] as const) {
-        const expected = cells.map((cell) => {
-          const flat = { ...cell, ...cell.theory, ...cell.montecarlo } as unknown as Record<string, number>;
-          return formatRow(format, cols, cols.map((c) => (Number.isFinite(flat[c]) ? flat[c] : null)));
-        }).join('\n');
+        const expected = cells.map((cell) => formatRow(format, cols, rowValues(cell, cols))).join('\n');
         const run = sweep(spec, { seed: 3, chunkSize: 5 });
         const rows = blockFormatter(format, cols, run.resolved);
         let text = '';

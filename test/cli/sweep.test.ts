@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { phaseGrid } from '../../src/index.ts';
+import { accuracyFromSkill, phaseGrid, REGIME_CODES, sweep } from '../../src/index.ts';
 import { BIN, synergy } from './run.ts';
 
 const theory = ['--b', '5', '--u0', '0.05', '--depth', '30', '--axis', 'rho=0:0.5:11', '--axis', 'gamma=0.4:1:13'];
@@ -135,5 +135,92 @@ describe('progress on stderr', () => {
     });
     expect(tty).toMatch(/sweep \[#+\] 6\/6 cells, [\d.]+k? cells\/s, ETA \d+ s/);
     expect(await readFile(join(dir, 't.csv'), 'utf8')).toBe(await readFile(join(dir, 'p.csv'), 'utf8'));
+  });
+});
+
+describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
+  it('--axis answers (open included) and --aggregator give named skill/accuracy columns equal to the library', async () => {
+    const dir = await tmp();
+    const args = ['sweep', '--axis', 'answers=3,10,open', '--aggregator', 'judge:0.3', '--b', '3', '--gamma', '0.85', '--rho', '0', '--axis', 'u0=0.1,0.3', '--depth', '6'];
+    expect((await synergy([...args, '--out', join(dir, 'k.ndjson')])).code).toBe(0);
+    expect((await synergy([...args, '--out', join(dir, 'k.csv')])).code).toBe(0);
+    const rows = (await readFile(join(dir, 'k.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lib = await sweep({ answers: [3, 10, 'open'], aggregator: { judge: 0.3 }, b: 3, gamma: 0.85, rho: 0, u0: [0.1, 0.3], depth: 6 }).collect();
+    expect(rows.map((r) => r.answers)).toEqual([3, 3, 10, 10, 'open', 'open']);
+    rows.forEach((r, i) => {
+      expect(r.skillL).toBe(lib[i].theory!.uL);
+      expect(r.accuracyL).toBe(accuracyFromSkill(r.skillL, r.answers));
+      expect(r.regime).toBe(REGIME_CODES[lib[i].theory!.regime]);
+    });
+    const csv = (await readFile(join(dir, 'k.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('cell,answers,b,gamma,rho,rhoTask,dispersion,u0,depth,alpha,s,regime,threshold,uStar,trend,mixingDepth,mixingDepthSmallSignal,skillL,accuracyL,clipped');
+    expect(csv[5].split(',')[1]).toBe('open');
+  });
+
+  it('shows a bistable level with its threshold s† and the §B9 falling trend', async () => {
+    const k = await synergy(['sweep', '--answers', '10', '--b', '3', '--gamma', '0.85', '--rho', '0', '--axis', 'u0=0.1,0.3,0.99', '--depth', '6', '--out', '-', '--format', 'ndjson']);
+    const rows = k.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.regime)).toEqual(['bistable', 'bistable', 'bistable']);
+    expect(rows[0].threshold).toBeGreaterThan(0.1);
+    expect(rows[0].threshold).toBeLessThan(0.3);
+    expect(rows.map((r) => r.trend)).toEqual([null, 'growing', 'falling']);
+    const binary = await synergy(['sweep', '--rho-task', '0', '--b', '3', '--gamma', '0.8', '--rho', '0.2', '--axis', 'u0=0.1,0.95', '--depth', '3', '--out', '-', '--format', 'csv']);
+    const lines = binary.stdout.trim().split('\n');
+    const trend = lines[0].split(',').indexOf('trend');
+    expect(lines.slice(1).map((l) => l.split(',')[trend])).toEqual(['growing', 'falling']);
+    // binary rows carry the trend beside clipped too (§B9: say so wherever the predictor is shown)
+    const plain = await synergy(['sweep', '--b', '3', '--gamma', '0.8', '--rho', '0.2', '--axis', 'u0=0.1,0.95,-0.95', '--depth', '3', '--out', '-', '--format', 'csv']);
+    const plainLines = plain.stdout.trim().split('\n');
+    expect(plainLines[0]).toBe('cell,b,gamma,rho,u0,depth,alpha,s,uStar,mixingDepth,mixingDepthSmallSignal,uL,clipped,trend');
+    expect(plainLines.slice(1).map((l) => l.split(',').at(-1))).toEqual(['growing', 'falling', 'falling']);
+  });
+
+  it('extended Monte Carlo shards merge to the single-process file (words in CSV rows read back)', async () => {
+    const dir = await tmp();
+    const args = ['sweep', '--axis', 'answers=2,4,open', '--b', '3', '--gamma', '0.9', '--axis', 'rho_task=0,0.5', '--rho', '0.1', '--u0', '0.2', '--depth', '3', '--trials', '2000'];
+    // ρ_task > 0 with K ≠ 2 is refused, so this grid uses answers=2 with rho_task and the rest separately
+    const refused = await synergy([...args, '--out', join(dir, 'no.csv')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^synergy: --axis rho_task must be 0 unless answers = 2/);
+    const ok = ['sweep', '--axis', 'answers=2,4,open', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--axis', 'u0=0.2,0.5', '--depth', '3', '--trials', '2000'];
+    expect((await synergy([...ok, '--out', join(dir, 'one.csv')])).code).toBe(0);
+    for (const i of [1, 2]) expect((await synergy([...ok, '--shard', `${i}/2`, '--out', join(dir, `s${i}.csv`)])).code).toBe(0);
+    expect((await synergy(['merge', join(dir, 's2.csv'), join(dir, 's1.csv'), '--out', join(dir, 'merged.csv')])).code).toBe(0);
+    const one = await readFile(join(dir, 'one.csv'), 'utf8');
+    expect(await readFile(join(dir, 'merged.csv'), 'utf8')).toBe(one);
+    expect(one.split('\n')[0]).toMatch(/,trials,correct,accuracy,accuracyStdError,skill,skillStdError$/);
+    expect(one).toMatch(/\n\d+,open,/);
+  });
+
+  it('writes extended rows to Parquet with answers, regime and trend as STRING columns', async () => {
+    const dir = await tmp();
+    const out = join(dir, 'k.parquet');
+    expect((await synergy(['sweep', '--axis', 'answers=3,open', '--b', '3', '--gamma', '0.9', '--rho', '0', '--u0', '0.2', '--depth', '3', '--out', out])).code).toBe(0);
+    const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(out), columns: ['answers', 'regime', 'trend'] });
+    expect(rows).toEqual([{ answers: '3', regime: 'amplifying', trend: 'growing' }, { answers: 'open', regime: 'bistable', trend: 'growing' }]);
+  });
+
+  it('refuses bad or unsupported extended values with exit 2 and one line naming the flag', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--answers', '1'], /^synergy: --answers must be an integer K in \[2, 1000000\] or open/],
+      [['--axis', 'answers=2,x'], /^synergy: --axis answers must be a list of integers K ≥ 2 and open/],
+      [['--distractor', 'dominant:1.5'], /^synergy: --distractor must be symmetric or dominant:δ/],
+      [['--aggregator', 'judge:2'], /^synergy: --aggregator must be plurality or judge:v/],
+      [['--rho-task', '1.5'], /^synergy: --rho-task must be a number in \[0, 1\]/],
+      [['--axis', 'rho_task=0,2'], /^synergy: --axis rho_task\[1\] must be a number in \[0, 1\]/],
+      [['--answers', '3', '--rho-task', '0.2'], /^synergy: --rho-task must be 0 unless answers = 2/],
+      [['--answers', '3', '--distractor', 'dominant:0.5'], /^synergy: --distractor must be 'symmetric' with compute 'theory' or 'both'.*got "?dominant:0\.5/],
+      [['--answers', '3', '--trials', '100', '--mode', 'levels'], /^synergy: --mode must be 'full' in a sweep with answers/],
+      [['--answers', '3', '--trials', '100', '--variant', 'channelAfterCopy'], /^synergy: --variant must be 'standard' in a sweep with answers/],
+      [['--axis', 'answers=2,3', '--p0', '0.5'], /^synergy: --p0 must be absent with an answers axis/],
+    ];
+    for (const [extra, message] of cases) {
+      const u0 = extra.includes('--p0') ? [] : ['--u0', '0.2'];
+      const r = await synergy(['sweep', '--b', '3', '--gamma', '0.9', '--rho', '0', ...u0, '--depth', '3', ...extra, '--out', join(tmpdir(), 'never.csv')]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
