@@ -2,8 +2,8 @@
 // cell's trials into chunks of TRIALS_PER_CHUNK (fixed, so results never depend on task grouping).
 import { InvalidParameterError } from '../errors.ts';
 import {
-  simulateTreeChunk, summarizeSimulation, TRIALS_PER_CHUNK, validateTreeSimulation,
-  type SimulationResult, type SimulationVariant, type TreeSimulationSpec,
+  addPopulation, chunkCount, chunkTrials, simulateTreeChunk, summarizeSimulation, validateTreeSimulation,
+  type PopulationSums, type SimulationResult, type SimulationVariant, type TreeSimulationSpec,
 } from '../simulate/index.ts';
 import type { Kernel } from '../wasm/kernel.ts';
 import type { ResolvedSweep } from './spec.ts';
@@ -18,14 +18,19 @@ export function cellSimulation(
   return { tree: { b, gamma, rho }, u0, depth, mode, variant };
 }
 
-/** Number of §D4 chunks of a cell with this many trials. */
-export function chunksOf(trials: number): number {
-  return Math.ceil(trials / TRIALS_PER_CHUNK);
+/** Number of §D4 chunks of a cell with this many trials (in mode 'levels' one per population). */
+export function chunksOf(trials: number, mode: MonteCarloMode): number {
+  return chunkCount(trials, mode);
 }
 
-/** Trials in chunk `chunk` of a cell with `trials` trials: full chunks, then the remainder. */
-export function trialsInChunk(trials: number, chunk: number): number {
-  return Math.min(TRIALS_PER_CHUNK, trials - chunk * TRIALS_PER_CHUNK);
+/** Trials in chunk `chunk` of a cell with `trials` trials (chunkTrials of the simulator). */
+export function trialsInChunk(trials: number, chunk: number, mode: MonteCarloMode): number {
+  return chunkTrials(trials, chunk, mode);
+}
+
+/** Adds chunk `chunk`'s correct count to a cell's population sums (mode 'levels', in chunk order). */
+export function addChunk(sums: PopulationSums, trials: number, chunk: number, correct: number): void {
+  addPopulation(sums, { trials: chunkTrials(trials, chunk, 'levels'), correct });
 }
 
 /**
@@ -74,10 +79,10 @@ function sweepAxisOf(parameter: string, gammaAxis: 'gamma' | 'm', at: Record<'ib
 /** Accuracy, bias and standard error of a cell from its counts, exactly as simulateTree reports them. */
 export function summarizeCell(
   cell: { b: number; gamma: number; rho: number; u0: number; depth: number }, mode: MonteCarloMode, variant: MonteCarloVariant,
-  trials: number, correct: number,
+  trials: number, correct: number, populations?: PopulationSums,
 ): SimulationResult {
   const { b, gamma, rho, u0, depth } = cell;
-  return summarizeSimulation({ tree: { b, gamma, rho }, u0, depth, mode, variant }, { trials, correct });
+  return summarizeSimulation({ tree: { b, gamma, rho }, u0, depth, mode, variant }, { trials, correct, populations });
 }
 
 /** A run of consecutive §D4 chunks of one cell, as sent to a worker. */
@@ -109,7 +114,7 @@ export function runMonteCarloSegments(
     beforeCell(s.cell);
     const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, variant);
     for (let chunk = s.firstChunk; chunk < s.firstChunk + s.chunks; chunk++) {
-      const counts = simulateTreeChunk(spec, { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) }, using);
+      const counts = simulateTreeChunk(spec, { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk, mode) }, using);
       correct[k++] = counts.correct;
     }
   }
