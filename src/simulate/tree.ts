@@ -303,34 +303,51 @@ export function summarizeSimulation(spec: TreeSimulationSpec, counts: Counts & {
     throw new InvalidParameterError('populations', `the sums of the ${chunkCount(result.trials, 'levels')} populations of mode 'levels'`, pop?.replicates);
   }
   const replicate = 2 * replicateStdError(pop.replicates, pop.sumBias / 2, pop.sumBiasSquares / 4);
-  result.stdError = Math.max(replicate, result.stdError);
+  const checked = levelsCheck(spec, result.trials, result.bias, replicate, result.stdError);
+  result.stdError = checked.stdError;
   result.stdErrorMethod = 'replicates';
   result.replicates = pop.replicates;
-  const warning = levelsWarning(spec, result.trials, result.stdError, replicate);
-  if (warning) result.warning = warning;
+  if (checked.warning) result.warning = checked.warning;
   return result;
 }
 
 /**
- * Where a level-by-level estimate cannot be trusted to target u_L within its error (§D1b): the
+ * The reported error of a level-by-level run (§D1b) and a warning where the estimate cannot be
+ * trusted to target u_L within it: all populations ended alike (spread unmeasured), the
  * second-order finite-population bias exceeds half the error, or the replicate spread is more than
  * 1.5× the linearised one (the populations are in the nonlinear regime); the message names a
  * possible sign flip (levelsLinearisation's noise-to-signal ≥ 1/3 on an amplifying level). The noise-to-signal
  * ratio and the bias relative to the error both fall as 1/√(population), so the message names the
  * trial count that would bring each criterion to a quarter of its threshold.
  */
-function levelsWarning(spec: TreeSimulationSpec, trials: number, stdError: number, replicateError: number): string | undefined {
+function levelsCheck(
+  spec: TreeSimulationSpec, trials: number, meanBias: number, replicateError: number, binomialError: number,
+): { stdError: number; warning?: string } {
   const R = chunkCount(trials, 'levels');
   const population = Math.floor(trials / R);
   const lin = levelsLinearisation({ tree: spec.tree, u0: spec.u0, depth: spec.depth, population, variant: spec.variant });
   const linearError = Math.sqrt(lin.variance / R);
+  const flipRisk = lin.noiseToSignal >= 1 / 3;
+  // Every population ended with the same mean (e.g. all carried to +1 or all to −1) although the
+  // linearisation or a possible sign flip says they need not: the spread is not measured.
+  const degenerate = replicateError === 0 && (linearError > 1 / trials || flipRisk);
+  // Never below the binomial error. Unmeasured spread: the linearised error, and where a flip is
+  // possible the error of a flip share q = 1 − 0.05^(1/R) (the 95% bound when none of R flipped),
+  // 2·|û|·√(q(1 − q)/R) — flagged by the warning either way.
+  const q = 1 - 0.05 ** (1 / R);
+  const unmeasured = Math.max(linearError, flipRisk ? 2 * Math.abs(meanBias) * Math.sqrt((q * (1 - q)) / R) : 0);
+  const stdError = Math.max(degenerate ? unmeasured : replicateError, binomialError);
   const reasons: string[] = [];
   let factor = 1; // how many times more trials would clear every criterion with room
-  const nonlinear = linearError > 0 && replicateError > 1.5 * linearError;
+  const nonlinear = replicateError > 1.5 * linearError; // (also where the linearisation says no spread at all)
   const biased = Math.abs(lin.bias) > 0.5 * stdError;
   // A possible sign flip matters only where it shows (spread or curvature): in a near-linear tree a
   // population that starts below zero is carried linearly and adds no bias.
-  if (lin.noiseToSignal >= 1 / 3 && (nonlinear || biased)) {
+  if (degenerate) {
+    reasons.push(`all ${R} populations ended with the same mean, so their spread measures nothing (the error shown is a bound, not a measurement)`);
+    factor = Math.max(factor, 16);
+  }
+  if (flipRisk && (nonlinear || biased || degenerate)) {
     reasons.push(`a population can flip sign (noise/signal ${lin.noiseToSignal.toFixed(2)} ≥ 1/3 on an amplifying level)`);
     factor = Math.max(factor, (2 * 3 * lin.noiseToSignal) ** 2);
   } else if (biased) {
@@ -338,11 +355,11 @@ function levelsWarning(spec: TreeSimulationSpec, trials: number, stdError: numbe
     factor = Math.max(factor, (2 * 2 * Math.abs(lin.bias) / stdError) ** 2);
   }
   if (nonlinear) {
-    reasons.push(`the replicate spread is ${(replicateError / linearError).toFixed(1)}× the linearised one`);
+    reasons.push(linearError > 0 ? `the replicate spread is ${(replicateError / linearError).toFixed(1)}× the linearised one` : 'the populations spread where the linearisation predicts none');
     factor = Math.max(factor, 16);
   }
-  if (reasons.length === 0) return undefined;
+  if (reasons.length === 0) return { stdError };
   const more = Math.min(MAX_TRIALS, Number((trials * factor).toPrecision(2)));
   const advice = trials * factor > R * MAX_CHUNK_TRIALS ? 'populations beyond 2^24 nodes would be needed (use mode \'full\' or a shallower tree)' : `use about ${more} trials or more`;
-  return `populations of ${population} nodes are too small for this tree: ${reasons.join('; ')}; the estimate may be off u_L by more than its error — ${advice}`;
+  return { stdError, warning: `populations of ${population} nodes are too small for this tree: ${reasons.join('; ')}; the estimate may be off u_L by more than its error — ${advice}` };
 }

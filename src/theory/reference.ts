@@ -129,7 +129,7 @@ export function levelsLinearisation(p: { tree: Tree; u0: number; depth: number; 
     // T''(u) = (1 − ρ)·γ²·f_b''(γu), with f_b''(x) = −(b − 1)·x·f_b'(x)/(1 − x²) from §B5.
     const fPrime = k.majorityDerivative(b, x);
     const slope = rho * (afterCopy ? k.majorityBias(b, gamma) : gamma) + (1 - rho) * gamma * fPrime;
-    const curvature = x * x < 1 ? -(1 - rho) * gamma * gamma * (b - 1) * x * fPrime / (1 - x * x) : 0;
+    const curvature = x * x < 1 && fPrime > 0 ? -(1 - rho) * gamma * gamma * (b - 1) * x * fPrime / (1 - x * x) : 0;
     if (slope > 1 && u !== 0) noiseToSignal = Math.max(noiseToSignal, Math.sqrt(variance) / Math.abs(u));
     bias = slope * bias + 0.5 * curvature * variance;
     u = composed([levels[l % levels.length]], u, 1, afterCopy);

@@ -91,10 +91,15 @@ describe('per-level parameters (§D2, §B6 composed map)', () => {
 
   it('a deep mixed tree (depth 40, alternating b = 3 and b = 9) level by level', () => {
     const levels = Array.from({ length: 40 }, (_, i) => (i % 2 ? { b: 9, gamma: 0.55, rho: 0.1 } : { b: 3, gamma: 0.8, rho: 0.3 }));
-    const traj = trajectory(levels, 0.02, 40);
+    // u_0 = 0.1: populations of 3,125 nodes stay clear of a sign flip (at u_0 = 0.02 the simulator
+    // rightly warns that they are too small, §D1b).
+    const traj = trajectory(levels, 0.1, 40);
     const trials = 50_000;
-    const r = simulateTree({ tree: levels, u0: 0.02, depth: 40, mode: 'levels', trials, seed: 40 });
+    const r = simulateTree({ tree: levels, u0: 0.1, depth: 40, mode: 'levels', trials, seed: 40 });
     expect(traj[40]).toBeGreaterThan(0.2); // it amplifies: a real test of the composed map
+    expect(r.warning).toBeUndefined();
+    expect(Math.abs(r.bias - traj[40])).toBeLessThanOrEqual(6 * r.stdError + 2 / trials);
     expect(Math.abs(r.bias - traj[40])).toBeLessThanOrEqual(6 * levelsSigma(levels, traj, trials) + 2 / trials);
+    expect(simulateTree({ tree: levels, u0: 0.02, depth: 40, mode: 'levels', trials, seed: 40 }).warning).toMatch(/too small/);
   });
 });
