@@ -62,6 +62,11 @@ export interface SweepMonteCarlo {
   bias: number;
   /** As simulateTree reports it: binomial in mode 'full', the spread of replicate populations in mode 'levels'. */
   stdError: number;
+  stdErrorMethod: 'binomial' | 'replicates';
+  /** Mode 'levels': the number of independent populations (§D1b). */
+  replicates?: number;
+  /** Mode 'levels': set where the populations are too small to target u_L within the error. */
+  warning?: string;
 }
 
 export interface SweepCell extends CellParameters {
@@ -241,8 +246,7 @@ export function blockCell(r: ResolvedSweep, block: SweepBlock, i: number): Sweep
   if (mc) {
     const pops = mc.populations;
     const populations = pops && { replicates: chunksOf(mc.trials[i], r.mode), sumBias: pops.sumBias[i], sumBiasSquares: pops.sumBiasSquares[i] };
-    const { trials, correct, accuracy, bias, stdError } = summarizeCell(out, r.mode, r.variant, mc.trials[i], mc.correct[i], populations);
-    out.montecarlo = { trials, correct, accuracy, bias, stdError };
+    out.montecarlo = summarizeCell(out, r.mode, r.variant, mc.trials[i], mc.correct[i], populations);
   }
   return out;
 }
