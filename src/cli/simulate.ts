@@ -62,8 +62,8 @@ export async function simulate(flags: SimulateFlags, report: SimulateReport = {}
   const seed = parseInteger('seed', flags.seed, 0);
   const mode = parseMode(flags.mode);
   const variant = parseVariant(flags.variant);
-  if (rhoTask > 0 && (mode !== 'full' || variant.kind !== 'standard')) {
-    throw new InvalidParameterError('--rho-task', '0 unless --mode full and --variant standard (§I1 per-trial draw)', flags.rhoTask);
+  if (rhoTask > 0 && variant.kind !== 'standard') {
+    throw new InvalidParameterError('--rho-task', '0 unless --variant standard (§I1 per-trial draw)', flags.rhoTask);
   }
   const spec: TreeSimulationSpec = { tree: level, u0, depth, mode, variant };
   validateTreeSimulation(spec, trials);
