@@ -9,6 +9,8 @@ import { InvalidParameterError } from '../errors.ts';
 import { type Answers, chanceAccuracy } from '../theory/model.ts';
 import { dominantLevelMap, dominantStateFromSkill } from '../theory/plurality.ts';
 import { rootBias } from '../theory/scope.ts';
+import { expectedRootAccuracy } from '../theory/difficulty.ts';
+import { parseNumber } from './options.ts';
 import { fmt, keyValues } from './format.ts';
 import { type SeriesPoint, seriesPlot } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
@@ -33,9 +35,17 @@ export interface Analysis {
   criticalRho: number; criticalGamma: number;
   /** Least γ at this ρ with a fixed point above chance (§H5); = γ_c for K = 2. */
   bistableGamma: number;
+  /**
+   * §I2 task difficulty (--dispersion φ > 0): per task the leaf accuracy ~ Beta with mean p0 and
+   * dispersion φ; the expected root accuracy over tasks. null without --dispersion.
+   */
+  difficulty: { mean: number; dispersion: number; expectedAccuracyL: number } | null;
 }
 
-export function analyze(flags: DesignFlags): Analysis {
+/** Flags of analyze beyond one design: --dispersion (§I2). */
+export type AnalyzeFlags = DesignFlags & { dispersion?: string };
+
+export function analyze(flags: AnalyzeFlags): Analysis {
   const { level, u0, depth, m, task, dominant, rhoTask } = resolveDesign(flags);
   const symmetric = { answers: task.answers };
   const k = task.answers;
@@ -59,6 +69,16 @@ export function analyze(flags: DesignFlags): Analysis {
     uL = rootBias(level, u0, depth, { rhoTask });
   }
   const falling = ps.best > 0 && u0 > ps.best;
+  let difficulty: Analysis['difficulty'] = null;
+  if (flags.dispersion !== undefined) {
+    const dispersion = parseNumber('dispersion', flags.dispersion);
+    if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', flags.dispersion);
+    if (!binaryModel) throw new InvalidParameterError('--dispersion', 'absent with --answers K ≠ 2 or a judge (§I2 is built for the binary map)', flags.dispersion);
+    if (dominant !== null) throw new InvalidParameterError('--dispersion', 'absent with --distractor', flags.dispersion);
+    const mean = acc(u0);
+    if (dispersion > 0 && !(mean > 0 && mean < 1)) throw new InvalidParameterError('--p0', 'a leaf accuracy in (0, 1) when --dispersion > 0', mean);
+    difficulty = { mean, dispersion, expectedAccuracyL: expectedRootAccuracy(level, depth, { answers: 2, rhoTask, difficulty: { mean, dispersion } }) };
+  }
   return {
     b: level.b, gamma: level.gamma, rho: level.rho, rhoTask, m, u0, p0: acc(u0), depth,
     answers: k, chance: pc,
@@ -76,6 +96,7 @@ export function analyze(flags: DesignFlags): Analysis {
     criticalRho: criticalRho(level.b, level.gamma, symmetric, aggregator),
     criticalGamma: criticalGamma(level.b, level.rho, symmetric, aggregator),
     bistableGamma: bistableGamma(level.b, level.rho, symmetric, aggregator),
+    difficulty,
   };
 }
 
@@ -84,7 +105,7 @@ export function formatAnalysis(a: Analysis): string {
   const x = binary ? 'u' : 's';
   const task = binary ? '' : `, K = ${a.answers === 'open' ? 'open (∞)' : a.answers} (chance accuracy ${fmt(a.chance)}), ${a.aggregator}, ${a.distractor} distractors`;
   const rows: [string, string][] = [
-    ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}${a.rhoTask > 0 ? `, ρ_task = ${a.rhoTask}` : ''}, ${x}0 = ${binary ? a.u0 : fmt(a.u0, 6)} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
+    ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}${a.rhoTask > 0 ? `, ρ_task = ${a.rhoTask}` : ''}, ${x}0 = ${binary ? String(Number(a.u0.toPrecision(12))) : fmt(a.u0, 6)} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
     [binary ? 'α_ρ' : 'α (§H5)', `${fmt(a.alpha, 6)}  (${a.regime})`],
     ['s (§B8)', fmt(a.s, 6)],
     [binary ? 'u* (§B7)' : 's* (§H5, highest stable)', `${fmt(a.uStar, 6)}${a.uStarResolved ? '' : '  (below solver resolution 1e-12)'}${binary ? '' : `  (accuracy ${fmt(a.chance + (1 - a.chance) * a.uStar, 6)})`}`],
@@ -98,6 +119,9 @@ export function formatAnalysis(a: Analysis): string {
   rows.push(
     [`${x}_${a.depth} (exact${a.rhoTask > 0 ? ', §I1 mixture' : ''})`, `${fmt(a.uL, 6)} ${binary ? '' : 'skill '} (accuracy ${fmt(a.accuracyL, 6)})${a.dominantL === null ? '' : `, dominant distractor ${fmt(a.dominantL, 6)}`}`],
   );
+  if (a.difficulty !== null) {
+    rows.push([`E[accuracy_${a.depth}] over tasks (§I2)`, `${fmt(a.difficulty.expectedAccuracyL, 6)}  (leaf accuracy per task ~ Beta, mean ${fmt(a.difficulty.mean)}, dispersion φ = ${a.difficulty.dispersion}; the row above is the mean task's)`]);
+  }
   if (a.clipped !== null) rows.push([`û_${a.depth} (clipped, §B9)`, `${fmt(a.clipped, 6)}  (${a.trend}: ${a.clippedBound} bound${a.rhoTask > 0 ? ' of the ρ_task = 0 trajectory' : ''})`]);
   rows.push(
     ['mixing depth (ε = 0.05)', a.mixingDepth === null ? 'none' : `${a.mixingDepth} levels${a.mixingDepthSmallSignal === null ? '' : ` (small-signal estimate ${fmt(a.mixingDepthSmallSignal, 2)})`}`],

@@ -61,6 +61,7 @@ export function program(): Command {
 
   taskOptions(designOptions(root.command('analyze').description('theory for one design: α_ρ, regime, s, u*, u_L, mixing depth, clipped predictor, critical ρ and γ')))
     .option('--rho-task <ρ_task>', 'organization-wide shared failure in [0, 1] (§I1): with this probability every leaf casts one vote')
+    .option('--dispersion <φ>', 'task difficulty (§I2): per task the leaf accuracy ~ Beta with mean p0 and dispersion φ in [0, 1); adds the expected root accuracy over tasks')
     .option('--plot <file.svg|file.png>', 'trajectory figure: exact u_L and clipped û_L for L = 0 … depth')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
@@ -136,6 +137,7 @@ export function program(): Command {
     .option('--seed <n>', 'master seed (§D4)', String(DEFAULT_SEED))
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--out <dir>', 'output folder', './synergy-out')
+    .option('--png', 'also write figure.png (needs the optional @resvg/resvg-js)')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (o) => {
       const match = /^rho=0:0\.5:(\d+)$/.exec(o.axis);
@@ -144,9 +146,9 @@ export function program(): Command {
       const s = await reproduce({
         trials: parseInteger('trials', o.trials, 1), seed: parseInteger('seed', o.seed, 0), mode: parseMode(o.mode),
         workers: o.workers === undefined ? undefined : parseInteger('workers', o.workers, 1),
-        rhoPoints: Number(match[1]), out: o.out, onProgress: progressReporter('reproduce'),
+        rhoPoints: Number(match[1]), out: o.out, png: !!o.png, onProgress: progressReporter('reproduce'),
       });
-      print(!!o.json, s, () => [resultsTable(s.rows), '', ...summaryLines(s), `report: ${o.out}/report.md, figure: ${o.out}/figure.svg`].join('\n'));
+      print(!!o.json, s, () => [resultsTable(s.rows), '', ...summaryLines(s), `report: ${o.out}/report.md, figure: ${o.out}/figure.svg${o.png ? ` and ${o.out}/figure.png` : ''}`].join('\n'));
     });
 
   root.command('calibrate').description('SPEC §G: fit the leaf law (β), message fidelity γ(m) and shared failure ρ from data, with intervals')

@@ -7,7 +7,7 @@ import { alpha, criticalRho } from '../theory/level.ts';
 import { sweep } from '../node.ts';
 import type { SweepProgress } from '../sweep/index.ts';
 import { fmt, table } from './format.ts';
-import { seriesPlot } from './plot.ts';
+import { seriesPlot, writeFigure } from './plot.ts';
 
 export interface ReproduceOptions {
   trials: number;
@@ -16,6 +16,8 @@ export interface ReproduceOptions {
   mode: 'full' | 'levels';
   rhoPoints: number;
   out: string;
+  /** Also write figure.png (needs the optional @resvg/resvg-js). */
+  png?: boolean;
   onProgress?: (p: SweepProgress) => void;
   signal?: AbortSignal;
 }
@@ -105,6 +107,7 @@ export async function reproduce(o: ReproduceOptions) {
     rule: { x: summary.criticalRhoTheory, label: `ρ_c = ${fmt(summary.criticalRhoTheory)}` },
   });
   await writeFile(join(o.out, 'figure.svg'), svg);
+  if (o.png) await writeFigure(join(o.out, 'figure.png'), svg);
   await writeFile(join(o.out, 'results.json'), JSON.stringify(summary, null, 2) + '\n');
   await writeFile(join(o.out, 'report.md'), reportMarkdown(summary));
   return summary;

@@ -71,6 +71,17 @@ describe('sweep figures', () => {
     expect(bytes.readUInt32BE(16)).toBeGreaterThan(400); // IHDR width: 2× the figure
   }, 60_000);
 
+  it('reproduce --png writes the §F figure as a PNG beside the SVG', async () => {
+    const out = join(dir, 'reproduce-png');
+    const r = await synergy(['reproduce', '--trials', '500', '--axis', 'rho=0:0.5:3', '--workers', '1', '--out', out, '--png']);
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = await readFile(join(out, 'figure.png'));
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(400); // IHDR width: 2× the figure
+    expect(await readFile(join(out, 'figure.svg'), 'utf8')).toContain('<svg');
+    expect(r.stdout).toContain('figure.png');
+  }, 60_000);
+
   it('a one-axis sweep plots as a line with ±2σ error bars for the simulated bias', async () => {
     const svg = join(dir, 'one.svg');
     const r = await synergy(['sweep', '--axis', 'rho=0:0.5:6', '--b', '5', '--gamma', '0.6', '--u0', '0.05', '--depth', '4', '--trials', '500', '--compute', 'both', '--workers', '1', '--out', join(dir, 'one.csv'), '--plot', svg]);
