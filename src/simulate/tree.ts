@@ -7,6 +7,7 @@ import { MAX_DEPTH, treeLevels, type Level, type Tree } from '../theory/level.ts
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
 import { checkBetaParameters, levelsLinearisation } from '../theory/reference.ts';
+import type { Difficulty } from '../theory/model.ts';
 
 /** The model being simulated. */
 export type SimulationVariant =
@@ -20,7 +21,9 @@ export type SimulationVariant =
    * (betaA − betaB)/(betaA + betaB)). Full mode only. Named betaA/betaB so they never read as the
    * fan-in b (issue 15); the old names a/b are refused with a message naming the new ones.
    */
-  | { kind: 'heterogeneous'; betaA: number; betaB: number };
+  | { kind: 'heterogeneous'; betaA: number; betaB: number }
+  /** The same, with the Beta law given as the §I2 Difficulty of model.ts (mean accuracy μ, dispersion φ in (0, 1)). */
+  | { kind: 'difficulty'; difficulty: Difficulty };
 
 export interface TreeSimulationSpec {
   /** One level for every depth, or one per depth (index 0 just above the leaves), §B6. */
@@ -134,7 +137,7 @@ export function replicateStdError(replicates: number, sum: number, sumSquares: n
   return Math.sqrt(Math.max(0, sumSquares - replicates * mean * mean) / (replicates - 1) / replicates);
 }
 
-const VARIANT_CODE = { standard: 0, channelAfterCopy: 1, heterogeneous: 2 } as const;
+const VARIANT_CODE = { standard: 0, channelAfterCopy: 1, heterogeneous: 2, difficulty: 2 } as const;
 
 /** A validated spec in the form the kernel takes. */
 interface Prepared {
@@ -151,10 +154,10 @@ function checkVariant(variant: unknown, full: boolean): { kind: number; betaA: n
   if (variant === undefined) return { kind: 0, betaA: 0, betaB: 0 };
   const kindName = typeof variant === 'object' && variant !== null ? (variant as { kind?: unknown }).kind : variant;
   if (typeof kindName !== 'string' || !Object.hasOwn(VARIANT_CODE, kindName)) {
-    throw new InvalidParameterError('variant.kind', "'standard', 'channelAfterCopy' or 'heterogeneous'", kindName);
+    throw new InvalidParameterError('variant.kind', "'standard', 'channelAfterCopy', 'heterogeneous' or 'difficulty'", kindName);
   }
   const v = variant as SimulationVariant;
-  if (v.kind !== 'heterogeneous') return { kind: VARIANT_CODE[v.kind], betaA: 0, betaB: 0 };
+  if (v.kind !== 'heterogeneous' && v.kind !== 'difficulty') return { kind: VARIANT_CODE[v.kind], betaA: 0, betaB: 0 };
   if (!full) {
     throw new InvalidParameterError('variant.kind', "'standard' or 'channelAfterCopy' in mode 'levels'", v.kind,
       "leaf accuracy is drawn per trial and a levels-mode population is not made of trials; use mode: 'full'");

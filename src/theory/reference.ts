@@ -3,8 +3,16 @@
 import { checkBias, checkInteger, checkPositive, InvalidParameterError } from '../errors.ts';
 import { MAX_DEPTH, treeLevels, type Tree } from './level.ts';
 import { kernel } from '../wasm/kernel.ts';
+import { checkDifficulty, type Difficulty } from './model.ts';
+import { betaShape } from './difficulty.ts';
 
-export type ReferenceVariant = { kind: 'standard' } | { kind: 'channelAfterCopy' } | { kind: 'heterogeneous'; betaA: number; betaB: number };
+/**
+ * Task heterogeneity (§D2) takes its Beta law as shapes (kind 'heterogeneous', betaA, betaB) or, as
+ * the rest of the library describes task difficulty, as the Difficulty of model.ts (kind
+ * 'difficulty': mean accuracy μ, dispersion φ = 1/(a + b + 1), §I2), converted by betaShape.
+ */
+export type HeterogeneousVariant = { kind: 'heterogeneous'; betaA: number; betaB: number } | { kind: 'difficulty'; difficulty: Difficulty };
+export type ReferenceVariant = { kind: 'standard' } | { kind: 'channelAfterCopy' } | HeterogeneousVariant;
 
 /** u_L of the composed level maps for one leaf bias, with the variant's level map. */
 function composed(levels: ReturnType<typeof treeLevels>, u0: number, depth: number, afterCopy: boolean): number {
@@ -23,7 +31,15 @@ function composed(levels: ReturnType<typeof treeLevels>, u0: number, depth: numb
  * The Beta(betaA, betaB) parameters of the heterogeneous variant (§D2), both positive and finite.
  * The former names a and b are refused, pointing to the new ones.
  */
-export function checkBetaParameters(v: { betaA: number; betaB: number }): { betaA: number; betaB: number } {
+export function checkBetaParameters(v: HeterogeneousVariant): { betaA: number; betaB: number } {
+  if (v.kind === 'difficulty') {
+    const d = checkDifficulty('variant.difficulty', v.difficulty);
+    if (!(d.dispersion > 0) || !(d.mean > 0 && d.mean < 1)) {
+      throw new InvalidParameterError('variant.difficulty', "a mean in (0, 1) and a dispersion in (0, 1) (φ = 0 is kind 'standard' with u0 = 2μ − 1)", v.difficulty);
+    }
+    const { a, b } = betaShape(d);
+    return { betaA: a, betaB: b };
+  }
   for (const old of ['a', 'b'] as const) {
     if (Object.hasOwn(v, old)) {
       throw new InvalidParameterError(`variant.${old}`, `absent: the Beta parameters are named betaA and betaB (b is the fan-in), e.g. { kind: 'heterogeneous', betaA: 2, betaB: 1.5 }`, (v as unknown as Record<string, unknown>)[old]);
@@ -42,7 +58,7 @@ export function expectedRootBias(p: { tree: Tree; u0: number; depth: number; var
   const depth = checkInteger('depth', p.depth, 0, MAX_DEPTH);
   const levels = treeLevels(p.tree, depth);
   const variant = p.variant ?? { kind: 'standard' };
-  if (variant.kind !== 'heterogeneous') return composed(levels, checkBias('u0', p.u0), depth, variant.kind === 'channelAfterCopy');
+  if (variant.kind !== 'heterogeneous' && variant.kind !== 'difficulty') return composed(levels, checkBias('u0', p.u0), depth, variant.kind === 'channelAfterCopy');
   const { betaA: a, betaB: b } = checkBetaParameters(variant);
   const logNorm = logGamma(a + b) - logGamma(a) - logGamma(b);
   return tanhSinh((q, oneMinusQ) => Math.exp(logNorm + (a - 1) * Math.log(q) + (b - 1) * Math.log(oneMinusQ)) * composed(levels, q - oneMinusQ, depth, false));

@@ -3,7 +3,7 @@
 // parameters (the composed map of §B6).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulateTree, simulateTreeScalarChunk, trajectory, type Level } from '../../src/index.ts';
+import { expectedRootBias, simulateTree, simulateTreeScalarChunk, trajectory, type Level } from '../../src/index.ts';
 import { biasSigma, channelAfterCopySlope, channelAfterCopyTrajectory, heterogeneousReference, levelsSigma } from './reference.ts';
 
 const levelArb = fc.record({
@@ -101,5 +101,20 @@ describe('per-level parameters (§D2, §B6 composed map)', () => {
     expect(Math.abs(r.bias - traj[40])).toBeLessThanOrEqual(6 * r.stdError + 2 / trials);
     expect(Math.abs(r.bias - traj[40])).toBeLessThanOrEqual(6 * levelsSigma(levels, traj, trials) + 2 / trials);
     expect(simulateTree({ tree: levels, u0: 0.02, depth: 40, mode: 'levels', trials, seed: 40 }).warning).toMatch(/too small/);
+  });
+});
+
+describe('task heterogeneity given as the §I2 Difficulty (model.ts)', () => {
+  it('is the same Beta law as betaA/betaB (equal counts), and matches its quadrature reference within 6σ', () => {
+    const tree = { b: 3, gamma: 0.9, rho: 0.1 };
+    const difficulty = { mean: 0.6, dispersion: 0.2 }; // a + b = 1/φ − 1 = 4: Beta(2.4, 1.6)
+    const base = { tree, u0: 0, depth: 4, mode: 'full' as const, trials: 100_000, seed: 8 };
+    const byDifficulty = simulateTree({ ...base, variant: { kind: 'difficulty', difficulty } });
+    const byShape = simulateTree({ ...base, variant: { kind: 'heterogeneous', betaA: 0.6 * 4, betaB: 0.4 * 4 } });
+    expect(byDifficulty.correct).toBe(byShape.correct);
+    const exact = expectedRootBias({ tree, u0: 0, depth: 4, variant: { kind: 'difficulty', difficulty } });
+    expect(exact).toBeCloseTo(expectedRootBias({ tree, u0: 0, depth: 4, variant: { kind: 'heterogeneous', betaA: 2.4, betaB: 1.6 } }), 12);
+    expect(Math.abs(byDifficulty.bias - exact)).toBeLessThanOrEqual(6 * byDifficulty.stdError);
+    expect(() => simulateTree({ ...base, variant: { kind: 'difficulty', difficulty: { mean: 0.6, dispersion: 0 } } })).toThrow(/variant\.difficulty/);
   });
 });
