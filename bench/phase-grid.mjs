@@ -137,7 +137,7 @@ console.log(`\nmax |u_30(kernel) − u_30(JS)| = ${worst.toExponential(2)}`);
 }
 
 // ---- §H5: K answers (issue 11). A 1000×1000 (γ, ρ) grid at b = 5, K = 4, leaf skill 0.05, depths
-// 10 and 30: α, regime (bistable included) and s_L per cell, against the same algorithm in JavaScript.
+// 10 and 30: α, s, regime (bistable included) and s_L per cell, against the same algorithm in JavaScript.
 if (process.env.PART !== 'binary') {
   const B = 5, K = 4, SCAN = 2048;
   const kspec = { b: [B], gamma: axis(N), rho: axis(N), u0: [0.05], depths: [10, 30], task: { answers: K } };
@@ -162,13 +162,36 @@ if (process.env.PART !== 'binary') {
     return Math.min(1, sum * big);
   };
   const F = (x) => (accuracy(chance + (1 - chance) * x) - chance) / (1 - chance);
+  // The kernel's fast path (assembly/phaseGrid.ts prepareFast): Bernstein weights in the skill x, then
+  // the monomial F(x) = Σ f_k x^k once; per cell S(s) = Σ c_k s^k, b multiply-adds per level.
+  const fk = (() => {
+    const om = 1 - chance, phi = new Float64Array(B + 1), f = new Float64Array(B + 1);
+    for (let i = 0, binomB = 1; i <= B; i++) {
+      let sum = 0;
+      for (let c = i, binomC = 1, pcPow = 1; c <= B; c++) {
+        let omPow = 1;
+        for (let j = c; j < B; j++) omPow *= om;
+        sum += coef[c] * binomC * pcPow * omPow;
+        binomC = (binomC * (c + 1)) / (c + 1 - i);
+        pcPow *= chance;
+      }
+      phi[i] = (Math.min(1, sum / binomB) - chance) / om;
+      binomB = (binomB * (B - i)) / (i + 1);
+    }
+    for (let k = 1; k <= B; k++) for (let i = B; i >= k; i--) phi[i] -= phi[i - 1];
+    for (let k = 0, binom = 1; k <= B; k++) { f[k] = binom * phi[k]; binom = (binom * (B - k)) / (k + 1); }
+    return f;
+  })();
+  const fastF = (x) => { let h = fk[B]; for (let k = B - 1; k >= 0; k--) h = h * x + fk[k]; return h; };
   function jsGrid(s) {
     const nr = s.rho.length, cellsK = s.gamma.length * nr;
     const out = { alpha: new Float64Array(cellsK), regime: new Uint8Array(cellsK), uL: new Float64Array(cellsK * 2) };
+    const row = new Float64Array(B + 1), c = new Float64Array(B + 1);
     for (let ig = 0; ig < s.gamma.length; ig++) {
       const g = s.gamma[ig];
       let best = -Infinity, bestI = SCAN;
-      for (let i = 1; i <= SCAN; i++) { const x = (g * i) / SCAN; const v = F(x) / x; if (v > best) { best = v; bestI = i; } }
+      for (let i = 1; i <= SCAN; i++) { const x = (g * i) / SCAN; const v = fastF(x) / x; if (v > best) { best = v; bestI = i; } }
+      best = F((g * bestI) / SCAN) / ((g * bestI) / SCAN); // the scan locates, the stable F values
       if (g > 0) {
         let lo = (g * (bestI - 1)) / SCAN, hi = (g * Math.min(bestI + 1, SCAN)) / SCAN;
         if (lo <= 0) lo = hi * 1e-9;
@@ -179,16 +202,22 @@ if (process.env.PART !== 'binary') {
         const mid = 0.5 * (lo + hi);
         best = Math.max(best, F(mid) / mid);
       }
+      for (let k = 0, gk = 1; k <= B; k++) { row[k] = fk[k] * gk; gk *= g; }
       for (let ir = 0; ir < nr; ir++) {
         const r = s.rho[ir], cell = ig * nr + ir;
         const a = g * (r + (1 - r) * slopeBK), mu = g * (r + (1 - r) * best);
         out.alpha[cell] = a;
         out.regime[cell] = g === 1 && r === 1 ? 4 : a > 1 ? 3 : a === 1 && r * g + (1 - r) * F(g / SCAN) * SCAN > 1 ? 3 : mu >= 1 - 1e-14 && g > 0 ? 2 : a === 1 ? 1 : 0;
+        for (let k = 0; k <= B; k++) c[k] = (1 - r) * row[k] + (k === 1 ? r * g : 0);
         let u = s.u0[0];
         for (let l = 0; l <= 30; l++) {
           if (l === 10) out.uL[cell * 2] = u;
           if (l === 30) out.uL[cell * 2 + 1] = u;
-          if (l < 30) u = r * g * u + (1 - r) * F(g * u);
+          if (l < 30) {
+            let h = c[B];
+            for (let k = B - 1; k >= 0; k--) h = h * u + c[k];
+            u = Math.min(h, 1);
+          }
         }
       }
     }

@@ -28,8 +28,8 @@ export {
   messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk, effectiveRho,
 } from './theory/continuous.ts';
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid, REGIME_CODES } from './phaseGrid.ts';
-export { type ScopeStarts, scopeMixture, rootBias } from './theory/scope.ts';
-export { betaShape, expectOverDifficulty, expectedRootAccuracy } from './theory/difficulty.ts';
+export { type ScopeStarts, scopeMixture, rootBias, rootSkill } from './theory/scope.ts';
+export { betaShape, expectOverDifficulty, expectedRootAccuracy, expectedRootSkill } from './theory/difficulty.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
 export * from './simulate/index.ts';

@@ -153,7 +153,7 @@ export class PhaseGridKernel {
     const judge = aggregator === 'plurality' ? 0 : aggregator.judge;
     b.forEach((bb, ib) => {
       const w = pluralityWeights(bb, answers);
-      const at = k.layout([bb + 1, shape.gamma, shape.rho, shape.u0, Math.ceil(nd / 2), per, per, per * nd]);
+      const at = k.layout([bb + 1, shape.gamma, shape.rho, shape.u0, Math.ceil(nd / 2), per, per, Math.ceil(per / 8), per * nd]);
       const coef = k.f64(at[0], bb + 1);
       let binom = 1; // C(b, c), exact in doubles up to b = 151 to ~1 ulp
       for (let c = 0; c <= bb; c++) {
@@ -165,14 +165,11 @@ export class PhaseGridKernel {
       k.f64(at[3], shape.u0).set(u0);
       k.i32(at[4], nd).set(depths);
       k.exports.pluralityGrid(bb, at[0], chance, judge, pluralitySlope(bb, answers, aggregator),
-        at[1], shape.gamma, at[2], shape.rho, at[3], shape.u0, at[4], nd, at[5], at[6], at[7]);
-      const alpha = k.f64(at[5], per);
-      out.alpha.set(alpha, ib * per);
-      const lnB = Math.log(bb);
-      for (let i = 0; i < per; i++) out.s[ib * per + i] = Math.log(alpha[i]) / lnB;
-      const regimes = k.f64(at[6], per);
-      for (let i = 0; i < per; i++) out.regime[ib * per + i] = regimes[i];
-      out.uL.set(k.f64(at[7], per * nd), ib * per * nd);
+        at[1], shape.gamma, at[2], shape.rho, at[3], shape.u0, at[4], nd, at[5], at[6], at[7], at[8]);
+      out.alpha.set(k.f64(at[5], per), ib * per);
+      out.s.set(k.f64(at[6], per), ib * per);
+      out.regime.set(k.u8(at[7], per), ib * per);
+      out.uL.set(k.f64(at[8], per * nd), ib * per * nd);
     });
     return { cells, shape, ...out };
   }

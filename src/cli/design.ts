@@ -64,9 +64,6 @@ export function design(f: DesignCommandFlags) {
   const task = plural ? { task: { answers }, aggregator } : {};
   const dispersion = f.dispersion === undefined ? 0 : parseNumber('dispersion', f.dispersion);
   if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', f.dispersion);
-  if (plural && (common.rhoTask > 0 || dispersion > 0)) {
-    throw new InvalidParameterError(common.rhoTask > 0 ? '--rho-task' : '--dispersion', '0 with --answers K ≠ 2 or a judge (§I for plurality is not built yet)', common.rhoTask > 0 ? common.rhoTask : dispersion);
-  }
   return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, dispersion, ...task }) };
 }
 

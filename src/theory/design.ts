@@ -6,7 +6,7 @@ import { fidelity, type FidelityCurve } from './fidelity.ts';
 import { checkFanIn, checkInteger, checkNonNegative, checkNumber, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkLeafLaw, leafBias, type LeafLaw } from './leafLaw.ts';
 import {
-  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,
+  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent,
 } from './level.ts';
 import { majoritySlope } from './majority.ts';
 import { type Aggregator, type Answers, chanceAccuracy, checkAggregator, checkTaskModel, type TaskModel } from './model.ts';
@@ -16,8 +16,8 @@ import { MAX_PLURALITY_FAN_IN } from './plurality.ts';
 import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
 import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
 import { chainRisk, checkNoiseCurve, effectiveRho, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
-import { rootBias } from './scope.ts';
-import { expectOverDifficulty } from './difficulty.ts';
+import { rootBias, rootSkill } from './scope.ts';
+import { expectOverDifficulty, expectedRootSkill } from './difficulty.ts';
 
 export type Organization = 'single' | 'star' | 'tree' | 'chain';
 /**
@@ -152,9 +152,6 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const sym = plural ? { answers: task.answers } : undefined;
   const rhoTask = checkUnit('rhoTask', p.rhoTask ?? 0);
   const dispersion = checkNumber('dispersion', p.dispersion ?? 0, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)');
-  // §I1/§I2 with K answers or a judge need the plurality mixture, not built yet: refuse rather than mix models.
-  if (plural && rhoTask > 0) throw new InvalidParameterError('rhoTask', '0 with K answers or a judge (§I1 for plurality is not built yet)', rhoTask);
-  if (plural && dispersion > 0) throw new InvalidParameterError('dispersion', '0 with K answers or a judge (§I2 for plurality is not built yet)', dispersion);
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
@@ -187,7 +184,9 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         anyFeasible = true;
         const u0 = leafBias(p.leafLaw, x);
         // A Beta with mean 0 or 1 is degenerate: every task alike.
-        const u = sym ? trajectory(level, u0, depth, sym)[depth]
+        // K answers or a judge: the plurality mixture of §I1 (rootSkill) and the §I2 expectation over Beta accuracies in 1/K units.
+        const u = sym ? (dispersion === 0 ? rootSkill(level, u0, depth, { ...sym, rhoTask })
+          : expectedRootSkill(level, depth, { ...sym, rhoTask, difficulty: { mean: toAccuracy(u0), dispersion } }))
           : dispersion === 0 || Math.abs(u0) >= 1 ? rootBias(level, u0, depth, { rhoTask })
             : 2 * expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (1 + rootBias(level, 2 * q - 1, depth, { rhoTask })) / 2) - 1;
         rows.push({
@@ -248,7 +247,7 @@ function pluralityReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: 
       ? `${prefix}: leaves' skill ${r.leafBias!.toFixed(4)} is below the threshold s† = ${ps.threshold.toFixed(4)} (${a} ≤ 1, bistable): they fall to chance`
       : `${prefix}: chance is the only attractor (${a}), votes wash out`;
   }
-  const lifted = ps.regime === 'bistable' ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold!.toFixed(4)}` : '';
+  const lifted = ps.regime === 'bistable' && ps.threshold !== null ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold.toFixed(4)}` : '';
   const state = r.regime === 'saturated' ? `saturated at s* = ${reachedFixedPoint(level, answers, r.leafBias!, ps).toFixed(4)}` : `growing, s_L = ${r.bias!.toFixed(4)}`;
   const vs = r.bias! < single.bias! ? `below the single agent (skill ${single.bias!.toFixed(4)})` : `vs the single agent's skill ${single.bias!.toFixed(4)}`;
   return `${prefix}: ${state}, ${vs}${lifted}`;

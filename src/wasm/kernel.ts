@@ -32,7 +32,7 @@ export interface KernelExports {
   pluralityGrid(
     b: number, coefPtr: number, chance: number, judge: number, slope: number,
     gammaPtr: number, ng: number, rhoPtr: number, nr: number, u0Ptr: number, nu: number, depthsPtr: number, nd: number,
-    alphaOut: number, regimeOut: number, uLOut: number,
+    alphaOut: number, sOut: number, regimeOut: number, uLOut: number,
   ): void;
 }
 
@@ -134,6 +134,10 @@ export class Kernel {
 
   f64(address: number, length: number): Float64Array {
     return new Float64Array(this.exports.memory.buffer, address, length);
+  }
+
+  u8(address: number, length: number): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer, address, length);
   }
 
   i32(address: number, length: number): Int32Array {

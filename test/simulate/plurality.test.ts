@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidParameterError } from '../../src/errors.ts';
 import { simulatePlurality, simulatePluralityChunk, type PluralitySimulationSpec } from '../../src/simulate/plurality.ts';
 import { simulateTree } from '../../src/simulate/tree.ts';
+import { dominantLevelMap, dominantStateFromSkill, pluralityLevelMap } from '../../src/theory/plurality.ts';
+import type { Answers } from '../../src/theory/model.ts';
 import { instantiateKernel } from '../../src/wasm/kernel.ts';
 import { leafDistribution, openRoot, rootDistribution, type RefLevel } from './pluralityReference.ts';
 
@@ -74,6 +76,47 @@ describe('plurality simulator vs brute-force exact reference (§H6)', () => {
       const lv = simulatePlurality({ tree, task: { answers: 'open' }, p0, depth, mode: 'levels', trials: 320_000, seed: 5 });
       expectWithin(lv.accuracy, exact, lv.accuracyStdError, lv.trials);
     }
+  });
+});
+
+describe('plurality simulator vs the library exact maps (§H4, §H7, §H6)', () => {
+  // The library's own maps (src/theory/plurality.ts), not the brute-force reference above: symmetric
+  // profiles through pluralityLevelMap (skill), one dominant distractor through dominantLevelMap
+  // (right and dominant shares). Full trees where b^depth is small, level by level otherwise.
+  it('random (b, K, γ, ρ, s0, depth, profile, rule): right (and dominant) shares within 6σ', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 2, max: 7 }), fc.oneof(fc.integer({ min: 2, max: 12 }), fc.constant('open' as const)),
+      fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 6 }),
+      fc.constantFrom('symmetric', 'dominant'), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0, 0.5),
+      (b, K, gamma, rho, s0, depth, profileKind, delta, judge) => {
+        const answers: Answers = K;
+        const dominant = profileKind === 'dominant' && K !== 'open' && K > 2;
+        const level = { b, gamma, rho, aggregator: judge > 0 ? { judge } : 'plurality' as const };
+        const chance = K === 'open' ? 0 : 1 / K;
+        let exactP: number;
+        let exactD: number | undefined;
+        if (dominant) {
+          let state = dominantStateFromSkill(s0, answers, delta);
+          for (let l = 0; l < depth; l++) state = dominantLevelMap(level, answers, state);
+          exactP = state.p;
+          exactD = state.d;
+        } else {
+          let s = s0;
+          for (let l = 0; l < depth; l++) s = pluralityLevelMap(level, answers, s);
+          exactP = chance + (1 - chance) * s;
+        }
+        const full = b ** depth <= 4096;
+        const trials = full ? 16_000 : 96_000;
+        const r = simulatePlurality({
+          tree: level, task: { answers, distractors: dominant ? { dominant: delta } : 'symmetric' }, s0, depth,
+          mode: full ? 'full' : 'levels', trials, seed: 29,
+        });
+        // mode 'levels' has a replicate standard error; the binomial one of the exact p bounds 'full'
+        const se = full ? Math.sqrt(exactP * (1 - exactP) / r.trials) : r.accuracyStdError;
+        expectWithin(r.accuracy, exactP, se, r.trials);
+        if (exactD !== undefined && full) expectWithin(r.dominantShare, exactD, Math.sqrt(exactD * (1 - exactD) / r.trials), r.trials);
+      }), { seed: 20261202, numRuns: 30 });
   });
 });
 

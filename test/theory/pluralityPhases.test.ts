@@ -169,6 +169,39 @@ describe('WASM phase grid with K answers (§H5)', () => {
     }
   });
 
+  it('plain and SIMD builds give bit-identical K grids (fast monomial path, odd ρ counts, and the stable path at b = 40)', async () => {
+    const { PhaseGridKernel } = await import('../../src/index.ts');
+    const plainK = await PhaseGridKernel.create('plain');
+    const simdK = await PhaseGridKernel.create('simd');
+    for (const [b, K, aggregator] of [[5, 4, 'plurality'], [9, 'open', 'plurality'], [4, 7, { judge: 0.3 }], [40, 6, 'plurality']] as const) {
+      const spec = {
+        b: [b], gamma: [0.55, 0.8, 0.93, 1], rho: [0, 0.05, 0.2, 0.4, 0.6, 0.9, 1], u0: [0.02, 0.5, 1], depths: [30, 2, 7, 2],
+        task: { answers: K }, aggregator,
+      };
+      const a = plainK.run(spec);
+      const uL = a.uL.slice();
+      const s = a.s.slice();
+      const regimes = a.regime.slice();
+      const c = simdK.run(spec);
+      expect(Array.from(c.uL)).toEqual(Array.from(uL));
+      expect(Array.from(c.s)).toEqual(Array.from(s));
+      expect(Array.from(c.regime)).toEqual(Array.from(regimes));
+      // repeated depth 2 is stored at both of its slots; every value matches the library trajectory
+      let cell = 0;
+      for (const g of spec.gamma) {
+        for (const r of spec.rho) {
+          for (const s0 of spec.u0) {
+            const t = trajectory({ b, gamma: g, rho: r, aggregator }, s0, 7, { answers: K });
+            expect(uL[cell * 4 + 1]).toBe(uL[cell * 4 + 3]);
+            expect(Math.abs(uL[cell * 4 + 1] - t[2])).toBeLessThan(1e-12);
+            expect(Math.abs(uL[cell * 4 + 2] - t[7])).toBeLessThan(1e-11);
+            cell++;
+          }
+        }
+      }
+    }
+  });
+
   it('K = 2 grids keep the §B kernel and report regimes from α', async () => {
     const { REGIME_CODES } = await import('../../src/index.ts');
     const grid = phaseGrid({ b: [3], gamma: [0.5, 0.9, 1], rho: [0, 1], u0: [0.1], depths: [2] });
@@ -200,5 +233,34 @@ describe('design search for K answers (§E, §H5)', () => {
       budget: 1000, window: 1000, messageLengths: [50], fidelity: { kind: 'constant', gamma: 0.85 },
       leafLaw: { kind: 'power', k: 0.002, beta: 0.5, gMax: 1 }, rho: 0, task: { answers: 10 }, chance: 0.5,
     })).toThrow(/chance/);
+  });
+});
+
+describe('s† close to chance (open answers, large b)', () => {
+  it('a bistable level always reports its threshold, also when s† < 1/N of the scan grid', () => {
+    for (const b of [25, 31, 51, 101]) {
+      const level = { b, gamma: 0.9, rho: 0.05 };
+      const ps = phaseStructure(level, { answers: 'open' });
+      expect(ps.regime).toBe('bistable');
+      expect(ps.threshold).not.toBeNull();
+      const t = ps.threshold!;
+      expect(t).toBeGreaterThan(0);
+      expect(t).toBeLessThan(1 / 2000);
+      // An unstable fixed point: the map crosses the diagonal upward there.
+      expect(levelMap(level, t * 0.9, { answers: 'open' })).toBeLessThan(t * 0.9);
+      expect(levelMap(level, t * 1.1, { answers: 'open' })).toBeGreaterThan(t * 1.1);
+    }
+  });
+
+  it('property: bistable ⇔ two stable fixed points with an unstable threshold between them', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 60 }), fc.constantFrom<3 | 10 | 'open'>(3, 10, 'open'),
+      fc.double({ min: 0.3, max: 0.99, noNaN: true }), fc.double({ min: 0, max: 0.3, noNaN: true }), (b, answers, gamma, rho) => {
+        const ps = phaseStructure({ b, gamma, rho }, { answers });
+        if (ps.regime !== 'bistable') return;
+        const stable = ps.fixedPoints.filter((f) => f.stable);
+        expect(ps.threshold).not.toBeNull();
+        expect(ps.threshold!).toBeGreaterThan(stable[0].value);
+        expect(ps.threshold!).toBeLessThan(stable[stable.length - 1].value);
+      }), { seed: 2512, numRuns: 200 });
   });
 });
