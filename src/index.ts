@@ -37,7 +37,7 @@ export {
   type DesignRow, type DesignRegime, type Organization, type BinaryDesignProblem, type BinaryDesignResult,
   type ContinuousDesignProblem, type FamilyVerdict, DEFAULT_MAX_FAN_IN, designBinary, designContinuous,
 } from './theory/design.ts';
-export { type ReferenceVariant, expectedRootBias, levelsStdError } from './theory/reference.ts';
+export { type ReferenceVariant, expectedRootBias, levelsStdError, levelsLinearisation } from './theory/reference.ts';
 export * from './calibrate/index.ts';
 export {
   type Answers, type Distractors, type Aggregator, type Difficulty, type TaskModel, MAX_ANSWERS,

@@ -267,7 +267,7 @@ export function simulatePoint(state: ExplorerState, depth: number): MonteCarloPo
       throw new InvalidParameterError(state.rhoTask > 0 ? 'rhoTask' : 'dispersion', '0 in the Monte Carlo with K ≠ 2 answers, a judge or an even b (only the binary simulator draws them)', state.rhoTask || state.dispersion);
     }
     const r = simulatePlurality({ ...common, tree, task: stateTask(state), s0: u0 });
-    return { depth, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError };
+    return { depth, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError, stdErrorMethod: r.stdErrorMethod };
   }
   if (state.rhoTask > 0 && state.dispersion > 0) {
     throw new InvalidParameterError('rhoTask', '0 in the Monte Carlo when a difficulty dispersion φ > 0 is set (no simulator draws both)', state.rhoTask);

@@ -63,7 +63,8 @@ export interface ExplorerState {
  * Default Monte Carlo trials per depth, chosen for readable error bars (issue 15). A full tree's σ is
  * binomial, ≤ 1/√n = 0.0022 here; level by level the leaves' sampling noise is amplified like the
  * signal (≈ α^ℓ), so at the default design (b = 5, γ = 0.6, ρ = 0.1, u₀ = 0.05) σ grows from 0.0033
- * (ℓ = 1) to 0.028 (ℓ = 30) and every ±2σ bar stays within 23% of u_ℓ (test/web/compute.test.ts).
+ * (ℓ = 1) to 0.028 (ℓ = 30) and every ±2σ bar stays within 40% of u_ℓ (test/web/compute.test.ts; 23% before the
+ * level-by-level error became the spread of 16 replicate populations, issue 12).
  * 20,000 trials gave σ = 0.089 at ℓ = 30, bars wider than the signal. The run is estimated under
  * the auto-start limit (1.3–2.5 s in Chromium on a quiet machine, 6–8 s on the loaded 2-core one).
  */

@@ -13,14 +13,18 @@
 //   saturated points), AIC = 2q − 2·ln L;
 // - accuracies only: least squares on ln u against ln x (g_max = exp(mean ln u) of the saturated
 //   points), AIC = N·ln(SSE/N) + 2q with SSE floored at N·1e-30 so exact fits tie.
-// q = 2 without saturation, 3 with. Intervals: seeded percentile bootstrap — parametric for counts
-// (right* ~ Binomial(trials, p̂(x)) at the fitted law), residual for accuracies (ln-scale residuals,
-// centred and inflated by √(N/(N − q)), added to the fitted values); every resample is refitted with
-// the whole procedure, including the choice of split. With 3–4 points the residual bootstrap is
-// rough: it can only reuse the few residuals there are.
+// q = 2 without saturation, 3 with. Intervals: seeded BCa bootstrap (bootstrap.ts) — parametric
+// resamples for counts (right* ~ Binomial(trials, p̂(x)) at the fitted law), residual for accuracies
+// (ln-scale residuals, centred and inflated by √(N/(N − q)), added to the fitted values); every
+// resample is refitted with the whole procedure, including the choice of split. The percentile
+// interval under-covered β (≈ 90% at nominal 95%: β̂ is biased up and its spread grows with β),
+// so the bounds are bias-corrected and accelerated, the acceleration from a jackknife: over single
+// trials for counts (leaving out one right or one wrong answer of a point: 2 refits per point,
+// weighted by how many trials give each), over points for accuracies (when ≥ 4 distinct budgets).
+// With 3–4 points the residual bootstrap is rough: it can only reuse the few residuals there are.
 import { InvalidParameterError } from '../errors.ts';
 import type { LeafLawSpec } from '../theory/leafLaw.ts';
-import { type BootstrapOptions, type Interval, percentileInterval, resolveBootstrap } from './bootstrap.ts';
+import { type BootstrapOptions, bcaInterval, type Interval, type Jackknife, resolveBootstrap } from './bootstrap.ts';
 import { columnIndex, CsvError, type CsvTable, missingIn, numberCell } from './csv.ts';
 import { binomial, STREAMS, uniforms } from './random.ts';
 
@@ -620,6 +624,7 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
     }
   }
   const gMax = fit.reached ? fit.gMax : 1;
+  const jack = bootstrap > 0 ? jackknife(observations, chance, name) : null;
   return {
     data: d.counts ? 'counts' : 'accuracies',
     method: d.counts ? 'binomial maximum likelihood' : 'least squares on ln u',
@@ -636,10 +641,45 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
     }),
     objective: fit.objective, aic: fit.aic,
     intervals: {
-      k: percentileInterval(ks, level), beta: percentileInterval(betas, level),
-      gMax: fit.reached ? percentileInterval(gMaxes, level) : null,
+      k: bcaInterval(ks, k, level, jack && jack.k), beta: bcaInterval(betas, fit.beta, level, jack && jack.beta),
+      gMax: fit.reached ? bcaInterval(gMaxes, fit.gMax, level, jack && jack.gMax) : null,
     },
     saturatedShare: bootstrap - failed > 0 ? saturated / (bootstrap - failed) : null,
     failedResamples: failed, level, seed, resamples: bootstrap,
   };
+}
+
+/**
+ * Leave-one-out refits for the BCa acceleration (§G3). Counts: leaving out one trial of point i
+ * gives one of two data sets (a right or a wrong answer removed), weighted by how many trials give
+ * it — the exact jackknife over single trials in 2N refits. Accuracies: leave one point out (needs
+ * ≥ 4 distinct budgets so each refit keeps 3). Null when a refit fails (then a = 0: bias-corrected only).
+ */
+function jackknife(observations: readonly LeafObservation[], chance: number, name: string): Record<'k' | 'beta' | 'gMax', Jackknife> | null {
+  const k: number[] = [], beta: number[] = [], gMax: number[] = [], weights: number[] = [];
+  const refit = (obs: readonly LeafObservation[], weight: number) => {
+    if (weight <= 0) return;
+    const c = fitOnce(prepare(obs, chance, name), name);
+    k.push(Math.exp(c.a));
+    beta.push(c.beta);
+    gMax.push(c.gMax);
+    weights.push(weight);
+  };
+  try {
+    if ('right' in observations[0]) {
+      observations.forEach((o, i) => {
+        const { x, right, trials } = o as { x: number; right: number; trials: number };
+        const without = (r: number) => observations.map((p, j) => (j === i ? { x, right: r, trials: trials - 1 } : p));
+        if (trials < 2) throw new RangeError('a point with one trial cannot lose one');
+        refit(without(right - 1), right);
+        refit(without(right), trials - right);
+      });
+    } else {
+      if (new Set(observations.map((o) => o.x)).size < 4) return null;
+      observations.forEach((_, i) => refit(observations.filter((__, j) => j !== i), 1));
+    }
+  } catch {
+    return null;
+  }
+  return { k: { values: k, weights }, beta: { values: beta, weights }, gMax: { values: gMax, weights } };
 }

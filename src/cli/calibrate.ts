@@ -392,7 +392,9 @@ export function formatCalibration(c: Calibration): string {
   const boot = `${c.bootstrap} bootstrap resamples, seed ${c.seed}, ${pct} percentile intervals`;
   if (c.leaf) {
     const first = c.leaf[0];
-    out.push(`Leaf law g(x) = min(g_max, k·x^β) (§G3): ${first.method}, chance p_c = ${c.chance}, ${boot}`);
+    // §G3 intervals are BCa (bias-corrected and accelerated); percentile where BCa cannot apply.
+    const bca = c.leaf.some((l) => l.intervals.beta?.method === 'BCa');
+    out.push(`Leaf law g(x) = min(g_max, k·x^β) (§G3): ${first.method}, chance p_c = ${c.chance}, ${bca ? boot.replace('percentile', 'BCa') : boot}`);
     out.push(table(['group', 'points', 'k', `k ${pct}`, 'β', `β ${pct}`, 'g_max', `g_max ${pct}`, 'saturated resamples'],
       c.leaf.map((l) => [
         l.group ?? '(all)', String(l.points.length), fmt(l.k), interval(l.intervals.k), fmt(l.beta), interval(l.intervals.beta),

@@ -32,6 +32,13 @@ export interface ReproduceOptions {
 
 export const SECTION_F = { b: 5, gamma: 0.6, u0: 0.05, rhoMax: 0.5, depths: [10, 30] } as const;
 
+/** The points whose level-by-level populations were too small (§D1b), named in the report. */
+function warnedSentence(rows: readonly ReproduceRow[]): string {
+  const warned = rows.filter((r) => r.warning);
+  if (warned.length === 0) return '';
+  return `\nWarning: at ${warned.map((r) => `ρ = ${r.rho} (depth ${r.depth})`).join(', ')} the populations are too small for the estimate to target u_L within its error (a sign flip or the finite-population bias): read those points as indicative, or raise --trials.\n`;
+}
+
 export interface ReproduceRow {
   rho: number;
   alpha: number;
@@ -39,10 +46,12 @@ export interface ReproduceRow {
   exact: number;
   clipped: number;
   simulated: number;
-  /** Standard error of `simulated`: binomial in full mode, with population resampling in levels mode. */
+  /** Standard error of `simulated`: binomial in full mode, the spread of 16 replicate populations in levels mode (§D1b). */
   stdError: number;
   /** (simulated − exact)/stdError. */
   z: number;
+  /** Levels mode: set where the populations are too small to target u_L within the error. */
+  warning?: string;
 }
 
 /**
@@ -101,8 +110,11 @@ export async function reproduce(o: ReproduceOptions) {
       const level = { b, gamma, rho: cell.rho };
       const exact = cell.theory!.uL;
       const mc = cell.montecarlo as SweepMonteCarlo;
-      // mc.stdError already includes each level's resampling in levels mode (levelsStdError).
-      rows.push({ rho: cell.rho, alpha: alpha(level), depth: cell.depth, exact, clipped: cell.theory!.clipped, simulated: mc.bias, stdError: mc.stdError, z: (mc.bias - exact) / mc.stdError });
+      // In levels mode mc.stdError is the spread of the replicate populations (§D1b).
+      rows.push({
+        rho: cell.rho, alpha: alpha(level), depth: cell.depth, exact, clipped: cell.theory!.clipped, simulated: mc.bias, stdError: mc.stdError,
+        z: (mc.bias - exact) / mc.stdError, ...(mc.warning ? { warning: mc.warning } : {}),
+      });
     }
   }
   return finish(o, 2, rho, rows);
@@ -226,7 +238,7 @@ ${summaryLines(s).map((l) => `- ${l}`).join('\n')}
 
 The measured critical ρ is where the simulated u_30 falls below the leaf bias u_0 (interpolated); the
 same rule applied to the exact recursion is shown beside it. ${crossingSentence(s)}
-${p.mode === 'levels' ? '\nStandard errors in levels mode include the resampling of each level\'s population (see README, "Monte Carlo").\n' : ''}
+${p.mode === 'levels' ? '\nStandard errors in levels mode are the spread of 16 independent replicate populations per point (docs/simulation.md, "Error bars").\n' : ''}${warnedSentence(s.rows)}
 ![u_L against ρ](figure.svg)
 
 \`\`\`

@@ -2,7 +2,10 @@
 import { checkUnit, InvalidParameterError } from '../errors.ts';
 import { expectedRootBias, type ReferenceVariant } from '../theory/reference.ts';
 import { availableParallelism } from 'node:os';
-import { simulatePlurality, simulateScopedTree, simulateTree, simulateTreeChunk, summarizeSimulation, validateTreeSimulation, type TreeSimulationSpec } from '../simulate/index.ts';
+import {
+  addPopulation, simulatePlurality, simulateScopedTree, simulateTree, simulateTreeChunk, summarizeSimulation, validateTreeSimulation,
+  type Counts, type PopulationSums, type TreeSimulationSpec,
+} from '../simulate/index.ts';
 import { PiscinaExecutor } from '../sweep/piscinaExecutor.ts';
 import { chunksOf, trialsInChunk } from '../sweep/montecarlo.ts';
 import type { SweepProgress } from '../sweep/index.ts';
@@ -59,8 +62,8 @@ export async function simulate(flags: SimulateFlags, report: SimulateReport = {}
   const seed = parseInteger('seed', flags.seed, 0);
   const mode = parseMode(flags.mode);
   const variant = parseVariant(flags.variant);
-  if (rhoTask > 0 && (mode !== 'full' || variant.kind !== 'standard')) {
-    throw new InvalidParameterError('--rho-task', '0 unless --mode full and --variant standard (§I1 per-trial draw)', flags.rhoTask);
+  if (rhoTask > 0 && variant.kind !== 'standard') {
+    throw new InvalidParameterError('--rho-task', '0 unless --variant standard (§I1 per-trial draw)', flags.rhoTask);
   }
   const spec: TreeSimulationSpec = { tree: level, u0, depth, mode, variant };
   validateTreeSimulation(spec, trials);
@@ -70,7 +73,7 @@ export async function simulate(flags: SimulateFlags, report: SimulateReport = {}
     const oneThread = estimateSeconds(simulatePlan({ mode, b: level.b, depth, trials, plot, workers: 1 }));
     workers = oneThread < 1 ? 1 : availableParallelism();
   }
-  workers = Math.min(workers, chunksOf(trials));
+  workers = Math.min(workers, chunksOf(trials, mode));
   const plan = simulatePlan({ mode, b: level.b, depth, trials, plot, workers });
   const seconds = estimateSeconds(plan);
   report.plan?.(describePlan(plan, seconds, `${trials} trials × ${leafVotesPerTrialText(mode, level.b, depth)}${plot ? `, plus depths 1…${depth} for --plot` : ''}`));
@@ -79,12 +82,14 @@ export async function simulate(flags: SimulateFlags, report: SimulateReport = {}
   const exact = rhoTask > 0 ? rootBias(level, u0, depth, { rhoTask }) : expectedRootBias({ tree: level, u0, depth, variant });
   const sim = rhoTask > 0
     ? simulateScopedTree({ tree: level, u0, depth, mode, trials, seed, cell: depth, rhoTask })
-    : summarizeSimulation(spec, { trials, correct: await simulateCounts(spec, { trials, seed, cell: depth, workers }, report.onProgress) });
-  const stdError = sim.stdError; // in levels mode it includes population resampling (levelsStdError)
+    : summarizeSimulation(spec, await simulateCounts(spec, { trials, seed, cell: depth, workers }, report.onProgress));
+  const stdError = sim.stdError; // in levels mode the spread of the replicate populations (§D1b)
   return {
     b: level.b, gamma: level.gamma, rho: level.rho, rhoTask, m, u0, depth, mode, variant, seed,
     trials: sim.trials, correct: sim.correct, accuracy: sim.accuracy, bias: sim.bias, stdError,
+    stdErrorMethod: sim.stdErrorMethod, ...(sim.replicates ? { replicates: sim.replicates } : {}),
     exact, differenceInStdErrors: stdError > 0 ? (sim.bias - exact) / stdError : null,
+    ...(sim.warning ? { warning: sim.warning } : {}),
   };
 }
 
@@ -93,16 +98,27 @@ function leafVotesPerTrialText(mode: 'full' | 'levels', b: number, depth: number
 }
 
 /**
- * The correct count of `trials` trials in §D4 chunks: in this thread (workers = 1), or as one task
- * per run of consecutive chunks on a Piscina pool. Progress counts chunks as "cells".
+ * The counts of `trials` trials in §D4 chunks (with the population sums in mode 'levels'): in this
+ * thread (workers = 1), or as one task per run of consecutive chunks on a Piscina pool. Progress
+ * counts chunks as "cells".
  */
 export async function simulateCounts(
   spec: TreeSimulationSpec, at: { trials: number; seed: number; cell: number; workers: number },
   onProgress?: (p: SweepProgress) => void,
-): Promise<number> {
-  const chunks = chunksOf(at.trials);
+): Promise<Counts & { populations?: PopulationSums }> {
+  const chunks = chunksOf(at.trials, spec.mode);
   const started = Date.now();
-  const perChunkVotes = (chunk: number) => trialsInChunk(at.trials, chunk);
+  const perChunkVotes = (chunk: number) => trialsInChunk(at.trials, chunk, spec.mode);
+  // Per-chunk counts summed in chunk order; in mode 'levels' each chunk is a population (§D1b).
+  const total = (perChunk: readonly number[]) => {
+    const populations: PopulationSums = { replicates: 0, sumBias: 0, sumBiasSquares: 0 };
+    let correct = 0;
+    perChunk.forEach((c, chunk) => {
+      correct += c;
+      if (spec.mode === 'levels') addPopulation(populations, { trials: perChunkVotes(chunk), correct: c });
+    });
+    return { trials: at.trials, correct, populations: spec.mode === 'levels' ? populations : undefined };
+  };
   let done = 0;
   let trialsDone = 0;
   const tick = (chunkCount: number, trialCount: number) => {
@@ -117,12 +133,12 @@ export async function simulateCounts(
     });
   };
   if (at.workers <= 1) {
-    let correct = 0;
+    const perChunk: number[] = [];
     for (let chunk = 0; chunk < chunks; chunk++) {
-      correct += simulateTreeChunk(spec, { seed: at.seed, cell: at.cell, chunk, trials: perChunkVotes(chunk) }).correct;
+      perChunk.push(simulateTreeChunk(spec, { seed: at.seed, cell: at.cell, chunk, trials: perChunkVotes(chunk) }).correct);
       tick(1, perChunkVotes(chunk));
     }
-    return correct;
+    return total(perChunk);
   }
   // Several tasks per worker so progress moves and a slow thread does not hold the others.
   const perTask = Math.max(1, Math.ceil(chunks / (4 * at.workers)));
@@ -143,9 +159,7 @@ export async function simulateCounts(
         }));
     }
     // Summed in chunk order (integers: exact in a double up to 2^53).
-    let correct = 0;
-    for (const counts of await Promise.all(tasks)) for (const c of counts) correct += c;
-    return correct;
+    return total((await Promise.all(tasks)).flatMap((counts) => [...counts]));
   } finally {
     await executor.close();
   }
@@ -188,10 +202,11 @@ export async function trajectoryFigure(p: {
 export function formatSimulation(r: Awaited<ReturnType<typeof simulate>>): string {
   return keyValues([
     ['design', `b = ${r.b}, γ = ${fmt(r.gamma)}, ρ = ${r.rho}${r.rhoTask > 0 ? `, ρ_task = ${r.rhoTask}` : ''}, u0 = ${r.u0}, depth ${r.depth}, ${r.variant.kind}`],
-    ['simulation', `${r.trials} trials, mode ${r.mode}, seed ${r.seed}: ${r.correct} right`],
+    ['simulation', `${r.trials} trials, mode ${r.mode}${r.replicates ? ` (${r.replicates} replicate populations)` : ''}, seed ${r.seed}: ${r.correct} right`],
     [`u_${r.depth} simulated`, `${fmt(r.bias, 6)} ± ${fmt(r.stdError, 6)}  (accuracy ${fmt(r.accuracy, 6)})`],
     [`u_${r.depth} exact`, fmt(r.exact, 6)],
     ['difference', r.differenceInStdErrors === null ? '— (zero standard error)' : `${fmt(r.differenceInStdErrors, 2)} standard errors`],
+    ...(r.warning ? [['warning', r.warning] as [string, string]] : []),
   ]);
 }
 

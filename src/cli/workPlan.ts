@@ -47,7 +47,7 @@ export function simulatePlan(p: { mode: MonteCarloMode; b: number; depth: number
   const plotDepths = p.plot ? Array.from({ length: p.depth }, (_, i) => i + 1) : [];
   const inThreadLeafVotes = plotDepths.reduce((n, d) => n + p.trials * leafVotesPerTrial(p.mode, p.b, d), 0);
   const leafVotes = p.trials * leafVotesPerTrial(p.mode, p.b, p.depth) + inThreadLeafVotes;
-  return { leafVotes, inThreadLeafVotes, chunks: (plotDepths.length + 1) * chunksOf(p.trials), theoryCells: 0, mode: p.mode, workers: p.workers };
+  return { leafVotes, inThreadLeafVotes, chunks: (plotDepths.length + 1) * chunksOf(p.trials, p.mode), theoryCells: 0, mode: p.mode, workers: p.workers };
 }
 
 /**
@@ -63,7 +63,7 @@ export function sweepPlan(r: ResolvedSweep, range: { start: number; end: number 
     const others = r.gamma.length * r.rho.length * r.u0.length;
     for (const b of r.b) for (const depth of r.depth) for (const trials of r.trials) {
       leafVotes += others * trials * leafVotesPerTrial(r.mode, b, depth);
-      chunks += others * chunksOf(trials);
+      chunks += others * chunksOf(trials, r.mode);
     }
   }
   return {

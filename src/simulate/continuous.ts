@@ -4,14 +4,15 @@
 import { checkInteger, checkNonNegative, checkUnit, InvalidParameterError } from '../errors.ts';
 import { MAX_DEPTH } from '../theory/level.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
-import { MAX_CHUNK_TRIALS, MAX_SEED, MAX_TRIALS, TRIALS_PER_CHUNK } from './tree.ts';
+import { chunkCount, chunkTrials, MAX_CHUNK_TRIALS, MAX_SEED, MAX_TRIALS, replicateStdError } from './tree.ts';
 import { checkGrown, monteCarlo } from './wasm.ts';
 
 /**
  * star (§C1): N leaves averaged by one root. chain (§C3): agent k receives the running estimate
  * through one message and outputs the mean of k estimates. tree (§C2): fan-in b (any integer ≥ 2),
- * simulated level by level as §D3 describes: a chunk of n trials is one population of n nodes per
- * level, and the trials counted are the root population's members.
+ * simulated level by level as §D3 describes: the trials are split into chunkCount(trials, 'levels')
+ * independent populations (at least MIN_POPULATIONS = 16, one §D4 chunk each) of n nodes per level,
+ * and the trials counted are the root populations' members.
  */
 export type ContinuousTopology =
   | { kind: 'star'; leaves: number }
@@ -33,13 +34,25 @@ export interface ContinuousSums {
   trials: number;
   sumSquares: number;
   sumFourth: number;
+  /**
+   * Tree (level by level) only: R populations and the sums of their risks and squared risks, in
+   * chunk order. Members of a population share ancestors, so the error comes from these.
+   */
+  populations?: { replicates: number; sumRisk: number; sumRiskSquares: number };
 }
 
 export interface ContinuousSimulationResult extends ContinuousSums {
   /** sumSquares / trials: the estimated mean squared error. */
   risk: number;
-  /** √((sumFourth/trials − risk²)/trials), the standard error of `risk`. */
+  /**
+   * Standard error of `risk`. Star and chain (independent trials): √((sumFourth/trials − risk²)/trials).
+   * Tree: the spread of the R replicate population risks, sd/√R (Student t, R − 1 degrees of freedom),
+   * never below the i.i.d. error, which would understate it (§D3).
+   */
   stdError: number;
+  stdErrorMethod: 'iid' | 'replicates';
+  /** Tree: the number of independent populations. */
+  replicates?: number;
 }
 
 const KIND = { star: 0, chain: 1, tree: 2 } as const;
@@ -98,16 +111,28 @@ export function simulateContinuousChunk(
   return run(using, p, at.seed, at.cell, at.chunk, at.trials);
 }
 
-/** Risk and its standard error from the sums. */
+/**
+ * Risk and its standard error from the sums: the i.i.d. error, or with `populations` (the tree) the
+ * spread of the replicate populations, never below the i.i.d. error.
+ */
 export function summarizeContinuous(s: ContinuousSums): ContinuousSimulationResult {
   const trials = checkInteger('trials', s?.trials, 1, MAX_TRIALS);
   const sumSquares = checkNonNegative('sumSquares', s.sumSquares);
   const sumFourth = checkNonNegative('sumFourth', s.sumFourth);
   const risk = sumSquares / trials;
-  return { trials, sumSquares, sumFourth, risk, stdError: Math.sqrt(Math.max(0, sumFourth / trials - risk * risk) / trials) };
+  const iid = Math.sqrt(Math.max(0, sumFourth / trials - risk * risk) / trials);
+  const pop = s.populations;
+  if (!pop) return { trials, sumSquares, sumFourth, risk, stdError: iid, stdErrorMethod: 'iid' };
+  const replicates = checkInteger('populations.replicates', pop.replicates, 1, MAX_TRIALS);
+  const stdError = Math.max(iid, replicateStdError(replicates, pop.sumRisk, pop.sumRiskSquares));
+  return { trials, sumSquares, sumFourth, populations: pop, risk, stdError, stdErrorMethod: 'replicates', replicates };
 }
 
-/** Simulates `trials` trials in chunks of TRIALS_PER_CHUNK and reduces the sums in chunk order. */
+/**
+ * Simulates `trials` trials in §D4 chunks (chunk c seeded by (seed, cell, c)) and reduces the sums
+ * in chunk order: chunks of TRIALS_PER_CHUNK for the star and chain; for the tree one chunk per
+ * independent population (chunkCount(trials, 'levels'), at least 16), whose spread is the error.
+ */
 export function simulateContinuous(
   spec: ContinuousSimulationSpec & { trials: number; seed: number; cell?: number }, using: Kernel = sharedKernel,
 ): ContinuousSimulationResult {
@@ -115,14 +140,19 @@ export function simulateContinuous(
   const trials = checkInteger('trials', spec.trials, 1, MAX_TRIALS);
   const seed = checkInteger('seed', spec.seed, 0, MAX_SEED);
   const cell = checkInteger('cell', spec.cell ?? 0, 0, MAX_SEED);
+  const mode = p.kind === KIND.tree ? 'levels' : 'full';
   let sumSquares = 0;
   let sumFourth = 0;
-  for (let chunk = 0, done = 0; done < trials; chunk++) {
-    const n = Math.min(TRIALS_PER_CHUNK, trials - done);
+  const populations = { replicates: 0, sumRisk: 0, sumRiskSquares: 0 };
+  for (let chunk = 0, chunks = chunkCount(trials, mode); chunk < chunks; chunk++) {
+    const n = chunkTrials(trials, chunk, mode);
     const s = run(using, p, seed, cell, chunk, n);
     sumSquares += s.sumSquares;
     sumFourth += s.sumFourth;
-    done += n;
+    const risk = s.sumSquares / n;
+    populations.replicates++;
+    populations.sumRisk += risk;
+    populations.sumRiskSquares += risk * risk;
   }
-  return summarizeContinuous({ trials, sumSquares, sumFourth });
+  return summarizeContinuous({ trials, sumSquares, sumFourth, populations: mode === 'levels' ? populations : undefined });
 }

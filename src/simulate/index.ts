@@ -1,8 +1,8 @@
 // SPEC §D — the Monte Carlo core: bit-parallel full-tree and level-wise simulators of the binary
 // model (§D1), its variants (§D2), the continuous simulator (§D3), all seeded per chunk (§D4).
 export {
-  type SimulationVariant, type TreeSimulationSpec, type Counts, type SimulationResult,
-  TRIALS_PER_CHUNK, MAX_CHUNK_TRIALS, MAX_TRIALS, MAX_SEED, DEFAULT_SEED, MAX_FULL_TREE_LEAVES,
+  type SimulationVariant, type TreeSimulationSpec, type Counts, type SimulationResult, type PopulationSums,
+  MIN_POPULATIONS, chunkCount, chunkTrials, addPopulation, replicateStdError, TRIALS_PER_CHUNK, MAX_CHUNK_TRIALS, MAX_TRIALS, MAX_SEED, DEFAULT_SEED, MAX_FULL_TREE_LEAVES,
   simulateTreeChunk, simulateTreeScalarChunk, simulateTree, summarizeCounts, summarizeSimulation, validateTreeSimulation,
 } from './tree.ts';
 export {

@@ -2,10 +2,12 @@
 // ρ_task a trial's leaves all cast one shared vote (right with probability p_0 = (1 + u_0)/2), else
 // they vote independently. Trials are i.i.d., so drawing the event per trial is the same in
 // distribution as splitting the trials by one seeded pass of per-trial draws into three groups and
-// simulating each with the unchanged full-tree kernel: independent trials from u_0, shared-right
-// trials from u_0 = 1 (every leaf right), shared-wrong trials from u_0 = −1. Full mode only: a
-// level-by-level population mixes trials inside one population, so it would need the split per
-// replicate population (not done).
+// simulating each with the unchanged tree kernel: independent trials from u_0, shared-right trials
+// from u_0 = 1 (every leaf right), shared-wrong trials from u_0 = −1. Level by level (§D1b) the same
+// split holds: a population's members are trials of ONE kind, so the three groups are simulated as
+// separate level-by-level runs (each its own replicate populations, §D1b) — the per-trial draw
+// becomes a mixture of populations. Its error combines the groups' errors with the spread of the
+// random split: Var = Σ_k (n_k/N)²·SE_k² + Σ_k (n_k/N)·(b_k − b̄)²/N.
 import { checkInteger, checkUnit, InvalidParameterError } from '../errors.ts';
 import { kernel as sharedKernel, type Kernel } from '../wasm/kernel.ts';
 import {
@@ -30,7 +32,7 @@ export function simulateScopedTree(
   spec: TreeSimulationSpec & { trials: number; seed: number; cell?: number; rhoTask: number },
 ): SimulationResult & { sharedRight: number; sharedWrong: number } {
   const rhoTask = checkUnit('rhoTask', spec.rhoTask);
-  if (spec.mode !== 'full') throw new InvalidParameterError('mode', "'full' when rhoTask > 0 (§I1 per-trial draw)", spec.mode);
+  if (spec.mode !== 'full' && spec.mode !== 'levels') throw new InvalidParameterError('mode', "'full' or 'levels'", spec.mode);
   if ((spec.variant?.kind ?? 'standard') !== 'standard') throw new InvalidParameterError('variant', "'standard' when rhoTask > 0", spec.variant);
   const trials = checkInteger('trials', spec.trials, 1, MAX_SCOPED_TRIALS);
   const seed = checkInteger('seed', spec.seed, 0, MAX_SEED);
@@ -45,9 +47,24 @@ export function simulateScopedTree(
   const independent = trials - sharedRight - sharedWrong;
   // Three disjoint seeds (seed·3 + k mod MAX_SEED): independent streams within this call.
   const part = (n: number, u0: number, k: number) =>
-    n === 0 ? 0 : simulateTree({ tree: spec.tree, depth: spec.depth, mode: spec.mode, variant: spec.variant, u0, trials: n, seed: (seed * 3 + k) % MAX_SEED, cell }).correct;
-  const correct = part(independent, spec.u0, 0) + part(sharedRight, 1, 1) + part(sharedWrong, -1, 2);
-  return { ...summarizeCounts({ trials, correct }), sharedRight, sharedWrong };
+    n === 0 ? null : simulateTree({ tree: spec.tree, depth: spec.depth, mode: spec.mode, variant: spec.variant, u0, trials: n, seed: (seed * 3 + k) % MAX_SEED, cell });
+  const parts = [part(independent, spec.u0, 0), part(sharedRight, 1, 1), part(sharedWrong, -1, 2)].filter((r) => r !== null);
+  const correct = parts.reduce((s, r) => s + r.correct, 0);
+  const result: SimulationResult & { sharedRight: number; sharedWrong: number } = { ...summarizeCounts({ trials, correct }), sharedRight, sharedWrong };
+  if (spec.mode === 'levels') {
+    // Mixture of populations: within-group errors plus the multinomial spread of the split.
+    const mean = result.bias;
+    let variance = 0;
+    for (const r of parts) {
+      const w = r.trials / trials;
+      variance += w * w * r.stdError ** 2 + (w * (r.bias - mean) ** 2) / trials;
+    }
+    result.stdError = Math.max(result.stdError, Math.sqrt(variance));
+    result.stdErrorMethod = 'replicates';
+    const warnings = parts.map((r) => r.warning).filter((w) => w !== undefined);
+    if (warnings.length > 0) result.warning = warnings.join('; ');
+  }
+  return result;
 }
 
 /**

@@ -2,8 +2,8 @@
 // cell's trials into chunks of TRIALS_PER_CHUNK (fixed, so results never depend on task grouping).
 import { InvalidParameterError } from '../errors.ts';
 import {
-  simulateTreeChunk, summarizeSimulation, TRIALS_PER_CHUNK, validateTreeSimulation,
-  type SimulationResult, type SimulationVariant, type TreeSimulationSpec,
+  addPopulation, chunkCount, chunkTrials, simulateTreeChunk, summarizeSimulation, validateTreeSimulation,
+  type PopulationSums, type SimulationResult, type SimulationVariant, type TreeSimulationSpec,
 } from '../simulate/index.ts';
 import { simulatePluralityChunk, validatePluralitySimulation, type PluralitySimulationSpec } from '../simulate/plurality.ts';
 import { simulateScopedTreeChunk } from '../simulate/scope.ts';
@@ -52,14 +52,19 @@ export function cellSimulation(
   return { tree: { b, gamma, rho }, u0, depth, mode, variant };
 }
 
-/** Number of §D4 chunks of a cell with this many trials. */
-export function chunksOf(trials: number): number {
-  return Math.ceil(trials / TRIALS_PER_CHUNK);
+/** Number of §D4 chunks of a cell with this many trials (in mode 'levels' one per population). */
+export function chunksOf(trials: number, mode: MonteCarloMode): number {
+  return chunkCount(trials, mode);
 }
 
-/** Trials in chunk `chunk` of a cell with `trials` trials: full chunks, then the remainder. */
-export function trialsInChunk(trials: number, chunk: number): number {
-  return Math.min(TRIALS_PER_CHUNK, trials - chunk * TRIALS_PER_CHUNK);
+/** Trials in chunk `chunk` of a cell with `trials` trials (chunkTrials of the simulator). */
+export function trialsInChunk(trials: number, chunk: number, mode: MonteCarloMode): number {
+  return chunkTrials(trials, chunk, mode);
+}
+
+/** Adds chunk `chunk`'s correct count to a cell's population sums (mode 'levels', in chunk order). */
+export function addChunk(sums: PopulationSums, trials: number, chunk: number, correct: number): void {
+  addPopulation(sums, { trials: chunkTrials(trials, chunk, 'levels'), correct });
 }
 
 /**
@@ -135,10 +140,10 @@ function sweepAxisOf(parameter: string, gammaAxis: 'gamma' | 'm', at: Record<'ib
 /** Accuracy, bias and standard error of a cell from its counts, exactly as simulateTree reports them. */
 export function summarizeCell(
   cell: { b: number; gamma: number; rho: number; u0: number; depth: number }, mode: MonteCarloMode, variant: MonteCarloVariant,
-  trials: number, correct: number,
+  trials: number, correct: number, populations?: PopulationSums,
 ): SimulationResult {
   const { b, gamma, rho, u0, depth } = cell;
-  return summarizeSimulation({ tree: { b, gamma, rho }, u0, depth, mode, variant }, { trials, correct });
+  return summarizeSimulation({ tree: { b, gamma, rho }, u0, depth, mode, variant }, { trials, correct, populations });
 }
 
 /**
@@ -200,7 +205,7 @@ export function runMonteCarloSegments(
     const spec = cellSimulation(s.b, s.gamma, s.rho, s.u0, s.depth, mode, dispersion > 0 ? difficultyVariant(s.u0, dispersion) : variant);
     const plurality = model && usesPlurality(answers, s.b, model) ? pluralityCell(answers, s.b, s.gamma, s.rho, s.u0, s.depth, model) : null;
     for (let chunk = s.firstChunk; chunk < s.firstChunk + s.chunks; chunk++) {
-      const at = { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk) };
+      const at = { seed, cell: s.cell, chunk, trials: trialsInChunk(s.trials, chunk, mode) };
       const counts = plurality ? simulatePluralityChunk(plurality, at, using)
         : rhoTask > 0 ? simulateScopedTreeChunk({ ...spec, rhoTask }, at, using)
         : simulateTreeChunk(spec, at, using);

@@ -4,7 +4,6 @@
 import { chunksOf, leafVotesPerTrial, trialsInChunk, type MonteCarloSegment } from './montecarlo.ts';
 import { cellIndices, type ResolvedSweep } from './spec.ts';
 import type { FaultInjection, SweepTask, TheoryBox } from './task.ts';
-import { TRIALS_PER_CHUNK } from '../simulate/index.ts';
 
 export interface PlannedTask {
   task: SweepTask;
@@ -104,10 +103,10 @@ export function* planTasks(r: ResolvedSweep, o: PlanOptions): Generator<PlannedT
     let leafVotes = 0;
     while (cell < o.end && leafVotes < o.leafVotesPerTask && segments.length < o.chunkSize) {
       const seg = segmentOf(r, cell, chunk, 0);
-      const total = chunksOf(seg.trials);
-      const perChunk = Math.min(TRIALS_PER_CHUNK, seg.trials) * leafVotesPerTrial(r.mode, seg.b, seg.depth);
+      const total = chunksOf(seg.trials, r.mode);
+      const perChunk = trialsInChunk(seg.trials, chunk, r.mode) * leafVotesPerTrial(r.mode, seg.b, seg.depth);
       seg.chunks = Math.min(total - chunk, Math.max(1, Math.ceil((o.leafVotesPerTask - leafVotes) / perChunk)));
-      for (let k = chunk; k < chunk + seg.chunks; k++) leafVotes += trialsInChunk(seg.trials, k) * leafVotesPerTrial(r.mode, seg.b, seg.depth);
+      for (let k = chunk; k < chunk + seg.chunks; k++) leafVotes += trialsInChunk(seg.trials, k, r.mode) * leafVotesPerTrial(r.mode, seg.b, seg.depth);
       segments.push(seg);
       chunk += seg.chunks;
       if (chunk === total) {

@@ -4,7 +4,8 @@
 import { checkInteger, checkKnownFields, InvalidParameterError } from '../errors.ts';
 import { DEFAULT_SEED, MAX_SEED } from '../simulate/index.ts';
 import { abortError, InThreadExecutor, type SweepExecutor } from './executor.ts';
-import { leafVotesPerTrial, summarizeCell, summarizeExtendedCell, type SweepExtendedMonteCarlo } from './montecarlo.ts';
+import { addChunk, chunksOf, leafVotesPerTrial, summarizeCell, summarizeExtendedCell, type SweepExtendedMonteCarlo } from './montecarlo.ts';
+import type { PopulationSums } from '../simulate/index.ts';
 import { planTasks, type PlannedTask } from './plan.ts';
 import { cellIndices, cellParameters, describeCell, resolveSweepSpec, type CellParameters, type ResolvedSweep, type SweepSpec } from './spec.ts';
 import { THEORY_FIELDS, type FaultInjection, type SweepTaskResult, type TheoryField } from './task.ts';
@@ -59,8 +60,13 @@ export interface SweepMonteCarlo {
   accuracy: number;
   /** Estimated bias of the root vote, 2·accuracy − 1 (§B1). */
   bias: number;
-  /** As simulateTree reports it: binomial in mode 'full', including level resampling in mode 'levels'. */
+  /** As simulateTree reports it: binomial in mode 'full', the spread of replicate populations in mode 'levels'. */
   stdError: number;
+  stdErrorMethod: 'binomial' | 'replicates';
+  /** Mode 'levels': the number of independent populations (§D1b). */
+  replicates?: number;
+  /** Mode 'levels': set where the populations are too small to target u_L within the error. */
+  warning?: string;
 }
 
 export interface SweepCell extends CellParameters {
@@ -76,8 +82,11 @@ export interface SweepBlock {
   start: number;
   count: number;
   theory?: Record<TheoryField, Float64Array>;
-  /** Integer counts per cell (exact in a double up to 2^53). */
-  montecarlo?: { trials: Float64Array; correct: Float64Array };
+  /**
+   * Integer counts per cell (exact in a double up to 2^53); in mode 'levels' also the per-cell sums
+   * over its replicate populations (§D1b), from which the standard error comes.
+   */
+  montecarlo?: { trials: Float64Array; correct: Float64Array; populations?: { sumBias: Float64Array; sumBiasSquares: Float64Array } };
 }
 
 /** Thrown when a task failed on its first worker and again on a fresh one. */
@@ -152,7 +161,7 @@ type OkResult = Extract<SweepTaskResult, { ok: true }>;
 /** Turns task results, taken in plan order, into blocks of finished cells. */
 class Reducer {
   /** The cell split across tasks whose earlier chunks are already summed (at most one at a time). */
-  private carry: { cell: number; correct: number; theory: number[] | null } | null = null;
+  private carry: { cell: number; correct: number; populations: PopulationSums; theory: number[] | null } | null = null;
 
   constructor(private readonly r: ResolvedSweep) {}
 
@@ -172,6 +181,9 @@ class Reducer {
       : undefined;
     const trials = new Float64Array(count);
     const correct = new Float64Array(count);
+    const levels = r.mode === 'levels';
+    const sumBias = new Float64Array(levels ? count : 0);
+    const sumBiasSquares = new Float64Array(levels ? count : 0);
     const tLen = r.trials.length;
     // Theory values of this task's cells: into the block, or kept with the carried cell.
     const putTheory = (cell: number, values: (f: number) => number): void => {
@@ -186,18 +198,27 @@ class Reducer {
     // Counts are summed in segment and chunk order: a fixed order, whatever the completion order.
     let unit = 0;
     for (const seg of p.task.montecarlo!.segments) {
-      let sum = 0;
-      for (let k = 0; k < seg.chunks; k++) sum += result.correct![unit++];
-      if (this.carry && this.carry.cell === seg.cell) {
-        sum += this.carry.correct;
+      const carried = this.carry && this.carry.cell === seg.cell ? this.carry : null;
+      let sum = carried ? carried.correct : 0;
+      const pops: PopulationSums = carried ? carried.populations : { replicates: 0, sumBias: 0, sumBiasSquares: 0 };
+      for (let k = 0; k < seg.chunks; k++) {
+        const c = result.correct![unit++];
+        sum += c;
+        if (levels) addChunk(pops, seg.trials, seg.firstChunk + k, c);
+      }
+      if (carried) {
         if (seg.cell < p.finalEnd) this.carry = null;
-        else this.carry.correct = sum;
+        else carried.correct = sum;
       } else if (seg.cell >= p.finalEnd) {
-        this.carry = { cell: seg.cell, correct: sum, theory: null };
+        this.carry = { cell: seg.cell, correct: sum, populations: pops, theory: null };
       }
       if (seg.cell < p.finalEnd) {
         correct[seg.cell - start] = sum;
         trials[seg.cell - start] = r.trials[seg.cell % tLen];
+        if (levels) {
+          sumBias[seg.cell - start] = pops.sumBias;
+          sumBiasSquares[seg.cell - start] = pops.sumBiasSquares;
+        }
       }
     }
     if (th) {
@@ -206,7 +227,7 @@ class Reducer {
       for (let j = 0; j < n; j++) putTheory(th.cellStart + j, (i) => data[i * n + j]);
     }
     block.theory = theory;
-    block.montecarlo = { trials, correct };
+    block.montecarlo = { trials, correct, ...(levels ? { populations: { sumBias, sumBiasSquares } } : {}) };
     return block;
   }
 }
@@ -219,9 +240,13 @@ export function blockCell(r: ResolvedSweep, block: SweepBlock, i: number): Sweep
     const t = block.theory;
     out.theory = Object.fromEntries(THEORY_FIELDS.map((f) => [f, t[f][i]])) as SweepTheory;
   }
-  if (block.montecarlo) {
-    const [trials, correct] = [block.montecarlo.trials[i], block.montecarlo.correct[i]];
-    out.montecarlo = r.extended ? summarizeExtendedCell(out.answers!, trials, correct) : summarizeCell(out, r.mode, r.variant, trials, correct);
+  const mc = block.montecarlo;
+  if (mc) {
+    const [trials, correct] = [mc.trials[i], mc.correct[i]];
+    const pops = mc.populations;
+    // Levels mode: the spread of the replicate populations gives the error (§D1b).
+    const populations = pops && { replicates: chunksOf(trials, r.mode), sumBias: pops.sumBias[i], sumBiasSquares: pops.sumBiasSquares[i] };
+    out.montecarlo = r.extended ? summarizeExtendedCell(out.answers!, trials, correct) : summarizeCell(out, r.mode, r.variant, trials, correct, populations);
   }
   return out;
 }

@@ -33,9 +33,13 @@ describe('--rho-task', () => {
     const s = JSON.parse(r.stdout);
     expect(s.exact).toBeCloseTo(rootBias({ b: 3, gamma: 0.9, rho: 0.1 }, 0.1, 4, { rhoTask: 0.3 }), 12);
     expect(Math.abs(s.bias - s.exact)).toBeLessThan(6 * s.stdError);
-    const levels = await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '4', '--rho-task', '0.3', '--mode', 'levels']);
-    expect(levels.code).toBe(2);
-    expect(levels.stderr).toMatch(/--rho-task/);
+    // Level by level: a mixture of populations (one group per kind of trial, §D1b), same check.
+    const levels = JSON.parse((await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '4', '--rho-task', '0.3', '--mode', 'levels', '--trials', '200000', '--seed', '1', '--json'])).stdout);
+    expect(levels.stdErrorMethod).toBe('replicates');
+    expect(Math.abs(levels.bias - levels.exact)).toBeLessThan(6 * levels.stdError);
+    const variant = await synergy(['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '4', '--rho-task', '0.3', '--variant', 'channelAfterCopy']);
+    expect(variant.code).toBe(2);
+    expect(variant.stderr).toMatch(/--rho-task/);
   });
 
   it('bad --rho-task names the flag, exit 2', async () => {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  chainRisk, instantiateKernel, simulateContinuous, simulateContinuousChunk, starRisk, treeRisk, TRIALS_PER_CHUNK,
+  chainRisk, chunkCount, chunkTrials, instantiateKernel, simulateContinuous, simulateContinuousChunk, starRisk, treeRisk, TRIALS_PER_CHUNK,
   type ContinuousSimulationSpec,
 } from '../../src/index.ts';
 import { continuousTreeSigma } from './reference.ts';
@@ -57,6 +57,7 @@ describe('tree, level by level (§C2 via §D3)', () => {
       const r = simulateContinuous({ topology: { kind: 'tree', b, depth }, v, rho, sigma2, trials, seed });
       const expected = treeRisk({ v, rho, sigma2, b, depth }).risk;
       expect(Math.abs(r.risk - expected)).toBeLessThanOrEqual(6 * continuousTreeSigma(v, rho, sigma2, b, depth, trials) + 1e-3 * expected);
+      expect(Math.abs(r.risk - expected)).toBeLessThanOrEqual(6 * r.stdError + 1e-3 * expected); // the replicate error (§D3)
     }), { numRuns: 40 });
   });
 
@@ -78,11 +79,14 @@ describe('determinism (§D4)', () => {
       { topology: { kind: 'tree', b: 4, depth: 6 }, v: 1.5, rho: 0.4, sigma2: 0.7 },
     ];
     for (const spec of specs) {
-      const total = simulateContinuous({ ...spec, trials: TRIALS_PER_CHUNK + 100, seed: 21, cell: 2 });
-      const c0 = simulateContinuousChunk(spec, { seed: 21, cell: 2, chunk: 0, trials: TRIALS_PER_CHUNK });
-      const c1 = simulateContinuousChunk(spec, { seed: 21, cell: 2, chunk: 1, trials: 100 });
-      expect(total.sumSquares).toBe(c0.sumSquares + c1.sumSquares);
-      expect(total.sumFourth).toBe(c0.sumFourth + c1.sumFourth);
+      // Star and chain: chunks of TRIALS_PER_CHUNK; the tree: one chunk per population (§D3, 16 of them).
+      const trials = TRIALS_PER_CHUNK + 100;
+      const mode = spec.topology.kind === 'tree' ? 'levels' : 'full';
+      const total = simulateContinuous({ ...spec, trials, seed: 21, cell: 2 });
+      const chunks = Array.from({ length: chunkCount(trials, mode) }, (_, c) => simulateContinuousChunk(spec, { seed: 21, cell: 2, chunk: c, trials: chunkTrials(trials, c, mode) }));
+      expect(chunks.length).toBe(mode === 'levels' ? 16 : 2);
+      expect(total.sumSquares).toBe(chunks.reduce((s, c) => s + c.sumSquares, 0));
+      expect(total.sumFourth).toBe(chunks.reduce((s, c) => s + c.sumFourth, 0));
       const at = { seed: 4, cell: 1, chunk: 3, trials: 3000 };
       expect(simulateContinuousChunk(spec, at, simd)).toEqual(simulateContinuousChunk(spec, at, plain));
       expect(simulateContinuousChunk(spec, { ...at, cell: 2 }).sumSquares).not.toBe(simulateContinuousChunk(spec, at).sumSquares);

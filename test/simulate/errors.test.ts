@@ -73,7 +73,7 @@ describe('tree simulation inputs', () => {
   it('summarizeCounts checks its counts', () => {
     rejects(() => summarizeCounts({ trials: 0, correct: 0 }), 'trials');
     rejects(() => summarizeCounts({ trials: 10, correct: 11 }), 'correct');
-    expect(summarizeCounts({ trials: 4, correct: 3 })).toEqual({ trials: 4, correct: 3, accuracy: 0.75, bias: 0.5, stdError: 2 * Math.sqrt(0.75 * 0.25 / 4) });
+    expect(summarizeCounts({ trials: 4, correct: 3 })).toEqual({ trials: 4, correct: 3, accuracy: 0.75, bias: 0.5, stdError: 2 * Math.sqrt(0.75 * 0.25 / 4), stdErrorMethod: 'binomial' });
   });
 });
 

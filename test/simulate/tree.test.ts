@@ -95,26 +95,42 @@ describe('fused leaf draw (standard model: one received-vote word per leaf, §B4
 describe('level by level (§D1b) agrees with the exact trajectory', () => {
   it('over random (b ≤ 101, γ, ρ, u_0, depth ≤ 40, seed), with the propagated population noise', () => {
     const cases = fc.record({ b: oddB(101), gamma: unit, rho: unit, u0: bias, depth: fc.integer({ min: 0, max: 40 }), seed });
+    let trusted = 0;
     fc.assert(fc.property(cases, ({ b, gamma, rho, u0, depth, seed }) => {
       const level = { b, gamma, rho };
       const trials = 8_000;
       const r = simulateTree({ tree: level, u0, depth, mode: 'levels', trials, seed });
+      expect(r.replicates).toBe(16);
+      expect(r.stdErrorMethod).toBe('replicates');
+      // Where populations of 500 are too small (a sign flip, the finite-population bias) the
+      // simulator says so instead of claiming u_L within its error (§D1b).
+      if (r.warning) return;
+      trusted++;
       const traj = trajectory(level, u0, depth);
-      const sigma = levelsSigma([level], traj, trials);
-      expect(Math.abs(r.bias - traj[depth])).toBeLessThanOrEqual(6 * sigma + 2 / trials);
+      expect(Math.abs(r.bias - traj[depth])).toBeLessThanOrEqual(6 * r.stdError + 2 / trials);
+      expect(Math.abs(r.bias - traj[depth])).toBeLessThanOrEqual(6 * levelsSigma([level], traj, trials) + 2 / trials);
     }), { numRuns: 40 });
+    expect(trusted).toBeGreaterThan(20);
   });
 
   it('the paper\'s synthetic check (§F): b = 5, γ = 0.6, u_0 = 0.05, depth 10 and 30, 50,000 trials', () => {
+    const warned: string[] = [];
     for (const rho of [0, 0.1, 0.3, 0.5]) {
       const level = { b: 5, gamma: 0.6, rho };
       for (const depth of [10, 30]) {
         const trials = 50_000;
         const r = simulateTree({ tree: level, u0: 0.05, depth, mode: 'levels', trials, seed: 17 });
         const traj = trajectory(level, 0.05, depth);
-        expect(Math.abs(r.bias - traj[depth])).toBeLessThanOrEqual(6 * levelsSigma([level], traj, trials) + 2 / trials);
+        if (r.warning) {
+          warned.push(`${rho}/${depth}`);
+          continue;
+        }
+        expect(Math.abs(r.bias - traj[depth])).toBeLessThanOrEqual(6 * r.stdError + 2 / trials);
       }
     }
+    // At depth 30 and ρ ≤ 0.1, 16 populations of 3,125 can flip sign (issue 12): flagged, not claimed.
+    expect(warned).toEqual(expect.arrayContaining(['0/30', '0.1/30']));
+    expect(warned.length).toBeLessThanOrEqual(3);
   });
 });
 

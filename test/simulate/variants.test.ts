@@ -3,7 +3,7 @@
 // parameters (the composed map of §B6).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulateTree, simulateTreeScalarChunk, trajectory, type Level } from '../../src/index.ts';
+import { expectedRootBias, simulateTree, simulateTreeScalarChunk, trajectory, type Level } from '../../src/index.ts';
 import { biasSigma, channelAfterCopySlope, channelAfterCopyTrajectory, heterogeneousReference, levelsSigma } from './reference.ts';
 
 const levelArb = fc.record({
@@ -91,10 +91,30 @@ describe('per-level parameters (§D2, §B6 composed map)', () => {
 
   it('a deep mixed tree (depth 40, alternating b = 3 and b = 9) level by level', () => {
     const levels = Array.from({ length: 40 }, (_, i) => (i % 2 ? { b: 9, gamma: 0.55, rho: 0.1 } : { b: 3, gamma: 0.8, rho: 0.3 }));
-    const traj = trajectory(levels, 0.02, 40);
+    // u_0 = 0.1: populations of 3,125 nodes stay clear of a sign flip (at u_0 = 0.02 the simulator
+    // rightly warns that they are too small, §D1b).
+    const traj = trajectory(levels, 0.1, 40);
     const trials = 50_000;
-    const r = simulateTree({ tree: levels, u0: 0.02, depth: 40, mode: 'levels', trials, seed: 40 });
+    const r = simulateTree({ tree: levels, u0: 0.1, depth: 40, mode: 'levels', trials, seed: 40 });
     expect(traj[40]).toBeGreaterThan(0.2); // it amplifies: a real test of the composed map
+    expect(r.warning).toBeUndefined();
+    expect(Math.abs(r.bias - traj[40])).toBeLessThanOrEqual(6 * r.stdError + 2 / trials);
     expect(Math.abs(r.bias - traj[40])).toBeLessThanOrEqual(6 * levelsSigma(levels, traj, trials) + 2 / trials);
+    expect(simulateTree({ tree: levels, u0: 0.02, depth: 40, mode: 'levels', trials, seed: 40 }).warning).toMatch(/too small/);
+  });
+});
+
+describe('task heterogeneity given as the §I2 Difficulty (model.ts)', () => {
+  it('is the same Beta law as betaA/betaB (equal counts), and matches its quadrature reference within 6σ', () => {
+    const tree = { b: 3, gamma: 0.9, rho: 0.1 };
+    const difficulty = { mean: 0.6, dispersion: 0.2 }; // a + b = 1/φ − 1 = 4: Beta(2.4, 1.6)
+    const base = { tree, u0: 0, depth: 4, mode: 'full' as const, trials: 100_000, seed: 8 };
+    const byDifficulty = simulateTree({ ...base, variant: { kind: 'difficulty', difficulty } });
+    const byShape = simulateTree({ ...base, variant: { kind: 'heterogeneous', betaA: 0.6 * 4, betaB: 0.4 * 4 } });
+    expect(byDifficulty.correct).toBe(byShape.correct);
+    const exact = expectedRootBias({ tree, u0: 0, depth: 4, variant: { kind: 'difficulty', difficulty } });
+    expect(exact).toBeCloseTo(expectedRootBias({ tree, u0: 0, depth: 4, variant: { kind: 'heterogeneous', betaA: 2.4, betaB: 1.6 } }), 12);
+    expect(Math.abs(byDifficulty.bias - exact)).toBeLessThanOrEqual(6 * byDifficulty.stdError);
+    expect(() => simulateTree({ ...base, variant: { kind: 'difficulty', difficulty: { mean: 0.6, dispersion: 0 } } })).toThrow(/variant\.difficulty/);
   });
 });

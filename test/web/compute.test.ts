@@ -64,14 +64,16 @@ describe('explorer computations', () => {
     expect(simulatePoint(s, 7)).toEqual({ depth: 7, ...simulateTree({ tree: level, u0, depth: 7, mode: 'levels', trials: 3000, seed: 5, cell: 7 }) });
   });
 
-  it('default trials give readable error bars: every ±2σ within 25% of u_ℓ at the default design, and the run starts by itself', () => {
+  // 40%: the level-by-level error is the spread of 16 replicate populations (issue 12), honest and
+  // wider than the old delta-method one; more trials would exceed the auto-start limit.
+  it('default trials give readable error bars: every ±2σ within 40% of u_ℓ at the default design, and the run starts by itself', () => {
     const s = defaultState();
     const { depths } = monteCarloDepths(s);
     expect(monteCarloCost(s, depths).seconds).toBeLessThanOrEqual(AUTO_START_SECONDS);
     const t = computeTheory(s);
     for (const depth of depths) {
       const p = simulatePoint(s, depth);
-      expect(2 * p.stdError, `ℓ = ${depth}`).toBeLessThan(0.25 * t.exact[depth]);
+      expect(2 * p.stdError, `ℓ = ${depth}`).toBeLessThan(0.4 * t.exact[depth]);
       // And the bars are honest at this seed: the exact value lies within 6σ.
       expect(Math.abs(p.bias - t.exact[depth]), `ℓ = ${depth}`).toBeLessThan(6 * p.stdError);
     }
@@ -160,7 +162,7 @@ describe('explorer computations', () => {
     const k = parseState('answers=10&b=3&gamma=0.85&rho=0&q=0.3&depth=4&trials=20000&seed=9').state;
     const p = simulatePoint(k, 4);
     const r = simulatePlurality({ tree: { b: 3, gamma: 0.85, rho: 0 }, task: { answers: 10 }, s0: 0.3, depth: 4, mode: 'levels', trials: 20000, seed: 9, cell: 4 });
-    expect(p).toEqual({ depth: 4, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError });
+    expect(p).toEqual({ depth: 4, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError, stdErrorMethod: r.stdErrorMethod });
     expect(Math.abs(p.bias - computeTheory(k).exact[4])).toBeLessThan(6 * p.stdError);
 
     const scoped = parseState('b=3&gamma=0.9&rhotask=0.3&q=0.2&depth=5&mode=full&trials=20000&seed=4').state;
@@ -185,7 +187,7 @@ describe('explorer computations', () => {
     even.exact.forEach((u, l) => expect(u).toBeCloseTo(odd.exact[l], 12));
     const p = simulatePoint(s, 6);
     const r = simulatePlurality({ tree: { b: 4, gamma: 0.9, rho: 0.1 }, task: { answers: 2 }, s0: 0.2, depth: 6, mode: 'levels', trials: 20000, seed: 3, cell: 6 });
-    expect(p).toEqual({ depth: 6, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError });
+    expect(p).toEqual({ depth: 6, trials: r.trials, correct: r.correct, accuracy: r.accuracy, bias: r.skill, stdError: r.skillStdError, stdErrorMethod: r.stdErrorMethod });
     expect(Math.abs(p.bias - even.exact[6])).toBeLessThan(6 * p.stdError);
     expect(() => simulatePoint({ ...s, rhoTask: 0.2 }, 6)).toThrow(/rhoTask/);
   });
