@@ -52,6 +52,16 @@ export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[]
     } else kind[j] = THEORY;
   });
   const missingText = prefix.map((p) => p + missing);
+  // Single-valued axes print the same text on every row: fold each run of them into one constant
+  // piece, written before the next varying column (CONSTANT pieces are pre-joined, not per row).
+  const constant: string[] = cols.map(() => '');
+  const live: number[] = [];
+  let pending = '';
+  for (let j = 0; j < n; j++) {
+    if (kind[j] === PARAMETER && size[j] === 1) pending += strings[j][0];
+    else [constant[j], pending] = [pending, ''], live.push(j);
+  }
+  const tail = pending;
   const arrays: (Float64Array | undefined)[] = new Array(n);
   return (block, first, sep) => {
     const theory = block.theory as Record<string, Float64Array> | undefined;
@@ -64,7 +74,8 @@ export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[]
       const cell = block.start + i;
       const mc = mcColumns ? (blockCell(r, block, i).montecarlo as unknown as Record<string, number>) : undefined;
       let row = first && i === 0 ? '' : sep;
-      for (let j = 0; j < n; j++) {
+      for (const j of live) {
+        row += constant[j];
         switch (kind[j]) {
           case PARAMETER:
             row += strings[j][Math.floor(cell / stride[j]) % size[j]];
@@ -86,7 +97,7 @@ export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[]
             row += prefix[j] + (cell < SMALL ? SMALL_INTS[cell] : String(cell));
         }
       }
-      parts.push(row + end);
+      parts.push(row + tail + end);
     }
     return parts.join('');
   };
