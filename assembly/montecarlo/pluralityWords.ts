@@ -28,37 +28,52 @@ export function bernoulli64(code: u64): u64 {
   return res;
 }
 
-/** Lanes where the m-plane value at p is < c (constant), by comparison from the top plane. */
-// @ts-ignore: decorator
-@inline function lessThan(p: usize, m: i32, c: u32): u64 {
-  let lt: u64 = 0, eq: u64 = ONE;
+/**
+ * Writes at dst m planes uniform in [0, n) per lane (1 ≤ n ≤ 2^m), without rejection, from the table
+ * at `t` built by uniformTable(n). The value is drawn from its top bit down: a lane is "tight" while
+ * its prefix equals the largest prefix allowed (the remaining range is [0, R) with R shared by all
+ * tight lanes, R = n at the start) and "free" once below it (every lower bit is a fair coin). At bit
+ * j with 2^j < R a tight lane sets the bit with probability (R − 2^j)/R and stays tight (R ← R − 2^j),
+ * else it becomes free; with R = 2^j every tight lane becomes free with bit 0; with R < 2^j the bit
+ * is 0 and the lane stays tight. So a draw costs one random word per plane plus one Bernoulli word
+ * per set bit of n below the top (none for n = 2^m), instead of lane-parallel rejection, which must
+ * wait for the unluckiest of 64 lanes.
+ */
+function uniformBelow(dst: usize, t: usize): void {
+  let tight: u64 = ONE;
   for (let j = m - 1; j >= 0; j--) {
-    const x = load<u64>(p + (<usize>j << 3));
-    if ((c >> j) & 1) {
-      lt |= eq & ~x;
-      eq &= x;
-    } else {
-      eq &= ~x;
+    // Table entry j: kind (0: bit 0, stay tight; 1: bit 0, all become free; 2: Bernoulli), code.
+    const kind = load<u64>(t + (<usize>j << 4));
+    let bit: u64 = 0;
+    const free = ~tight;
+    if (free != 0) bit = nextScalar() & free;
+    if (kind == 2) {
+      const one = tight & bernoulli64(load<u64>(t + (<usize>j << 4), 8));
+      bit |= one;
+      tight = one;
+    } else if (kind == 1) {
+      tight = 0;
     }
+    store<u64>(dst + (<usize>j << 3), bit);
   }
-  return lt;
 }
 
-/** Writes at dst m planes uniform in [lo, K) per lane: fresh planes for every lane not yet accepted. */
-function uniformPlanes(dst: usize, m: i32, lo: u32, K: u32, tmp: usize): void {
-  let pending: u64 = ONE;
-  do {
-    for (let j = 0; j < m; j++) store<u64>(tmp + (<usize>j << 3), nextScalar());
-    // K = 2^m: every m-bit value is an answer.
-    let ok = K >= (<u32>1 << <u32>m) ? ONE : lessThan(tmp, m, K);
-    if (lo > 0) ok &= ~lessThan(tmp, m, lo);
-    const take = ok & pending;
-    for (let j = 0; j < m; j++) {
-      const at = dst + (<usize>j << 3);
-      store<u64>(at, (load<u64>(at) & ~take) | (load<u64>(tmp + (<usize>j << 3)) & take));
+/** The per-plane steps of uniformBelow for range n (16 bytes per plane: kind, Bernoulli code). */
+function uniformTable(t: usize, n: u32): void {
+  let R = n;
+  for (let j = m - 1; j >= 0; j--) {
+    const half = <u32>1 << <u32>j;
+    let kind: u64 = 0, code: u64 = 0;
+    if (R > half) {
+      kind = 2;
+      code = probabilityCode(<f64>(R - half) / <f64>R);
+      R -= half;
+    } else if (R == half) {
+      kind = 1;
     }
-    pending &= ~take;
-  } while (pending != 0);
+    store<u64>(t + (<usize>j << 4), kind);
+    store<u64>(t + (<usize>j << 4), code, 8);
+  }
 }
 
 let m: i32 = 1;
@@ -75,21 +90,55 @@ const E_B: usize = 0;
 const E_GAMMA: usize = 8;
 const E_RHO: usize = 16;
 const E_BYTES: usize = 32;
-/** Slot 24 of an entry (the judge code, 0 on this path) is overwritten with the fused leaf code. */
+/**
+ * Slot 24 of an entry (the judge code, 0 on this path) is overwritten with the fused leaf code, and
+ * the unused bytes 4–7 after b with its form (leafForm: 1 = skill form).
+ */
 const E_FUSED: usize = 24;
+const E_FORM: usize = 4;
 
-function leafPlanes(dst: usize, tmp: usize, code: u64): void {
+/** uniformBelow tables for n = K (replacements, skill-form leaves) and n = K − 1 (wrong answers − 1). */
+let tableK: usize = 0;
+let tableWrong: usize = 0;
+/** Leaves without a channel (depth 0): Bernoulli code and form, as in the level entries (leafForm). */
+let leafSkill: bool = false;
+
+/**
+ * A leaf (or a leaf's received message): right with probability q, else uniform over the K − 1 wrong
+ * answers (§H1, symmetric). For q ≥ 1/K this is "right with probability s = (K·q − 1)/(K − 1) (the
+ * skill), else uniform over all K answers" (P(right) = s + (1 − s)/K = q, the wrong answers equally
+ * likely), which needs no draw below K − 1; `skill` says that `code` is the code of s, else of q.
+ */
+function leafPlanes(dst: usize, code: u64, skill: bool): void {
   const R = bernoulli64(code);
-  uniformPlanes(dst, m, 1, K, tmp);
+  if (skill) {
+    uniformBelow(dst, tableK);
+  } else {
+    uniformBelow(dst, tableWrong);
+    // + 1: a bit-sliced increment of values < K − 1 (no overflow above plane m − 1).
+    let carry: u64 = ONE;
+    for (let j = 0; j < m && carry != 0; j++) {
+      const at = dst + (<usize>j << 3);
+      const x = load<u64>(at);
+      store<u64>(at, x ^ carry);
+      carry &= x;
+    }
+  }
   for (let j = 0; j < m; j++) store<u64>(dst + (<usize>j << 3), load<u64>(dst + (<usize>j << 3)) & ~R);
+}
+
+/** The Bernoulli code of leafPlanes for leaf accuracy q, and whether it is the skill form. */
+function leafForm(q: f64, at: usize): void {
+  const skill = q * <f64>K >= 1.0;
+  store<u64>(at, probabilityCode(skill ? (<f64>K * q - 1.0) / <f64>(K - 1) : q));
+  store<i32>(at, skill ? 1 : 0, 8);
 }
 
 /** Writes the m answer planes of one node at `level` (0 = leaf) to dst, depth first. */
 function nodePlanes(level: i32, dst: usize): void {
   const f = frames + <usize>level * frameBytes;
-  const tmp = f; // m planes of scratch
   if (level == 0) {
-    leafPlanes(dst, tmp, leafCode);
+    leafPlanes(dst, leafCode, leafSkill);
     return;
   }
   const e = table + <usize>((level - 1) % nLevels) * E_BYTES;
@@ -104,13 +153,13 @@ function nodePlanes(level: i32, dst: usize): void {
       // Fused leaf draw: a received leaf message is right with probability γ·p_0 + (1 − γ)/K and
       // otherwise, by symmetry, uniform over the wrong answers; nothing uses the leaf before its
       // channel (a shared event copies the RECEIVED message, §B4), so one draw per leaf is exact.
-      leafPlanes(x, tmp, load<u64>(e + E_FUSED));
+      leafPlanes(x, load<u64>(e + E_FUSED), load<i32>(e + E_FORM) != 0);
       continue;
     }
     nodePlanes(level - 1, x);
     const G = bernoulli64(gamma);
     if (G != ONE) {
-      uniformPlanes(repl, m, 0, K, tmp);
+      uniformBelow(repl, tableK);
       for (let j = 0; j < m; j++) {
         const at = x + (<usize>j << 3);
         store<u64>(at, (load<u64>(at) & G) | (load<u64>(repl + (<usize>j << 3)) & ~G));
@@ -193,20 +242,29 @@ export function slicedFullTree(
   K = answers;
   m = 1;
   while ((<u32>1 << <u32>m) < K) m++;
-  leafCode = code;
   table = tableAt;
   nLevels = levels;
-  const p0 = <f64>code / 18446744073709551616.0;
-  for (let k = 0; k < levels; k++) {
-    const e = tableAt + <usize>k * E_BYTES;
-    const g = <f64>load<u64>(e + E_GAMMA) / 18446744073709551616.0;
-    const gam = load<u64>(e + E_GAMMA) == ONE ? 1.0 : g;
-    const p = code == ONE ? 1.0 : p0;
-    store<u64>(e + E_FUSED, probabilityCode(gam * p + (1.0 - gam) / <f64>K));
-  }
+  const p0 = code == ONE ? 1.0 : <f64>code / 18446744073709551616.0;
   inverse = scratch;
   for (let k = 1; k <= 16; k++) store<u64>(inverse + (<usize>k << 3), k == 1 ? ONE : <u64>(18446744073709551616.0 / <f64>k));
-  frames = (scratch + 17 * 8 + 63) & ~(<usize>63);
+  tableK = scratch + 256;
+  tableWrong = scratch + 512;
+  uniformTable(tableK, K);
+  uniformTable(tableWrong, K - 1);
+  // The fused form is written over the entry's code slot and bytes 4-7 (a 12-byte leafForm record
+  // would overlap γ, so it goes through a temporary).
+  const tmpForm = scratch + 160; // after the inverse table (17 codes), before tableK
+  for (let k = 0; k < levels; k++) {
+    const e = tableAt + <usize>k * E_BYTES;
+    const gam = load<u64>(e + E_GAMMA) == ONE ? 1.0 : <f64>load<u64>(e + E_GAMMA) / 18446744073709551616.0;
+    leafForm(gam * p0 + (1.0 - gam) / <f64>K, tmpForm);
+    store<u64>(e + E_FUSED, load<u64>(tmpForm));
+    store<i32>(e + E_FORM, load<i32>(tmpForm, 8));
+  }
+  leafForm(p0, tmpForm);
+  leafCode = load<u64>(tmpForm);
+  leafSkill = load<i32>(tmpForm, 8) != 0;
+  frames = (scratch + 768 + 63) & ~(<usize>63);
   // scratch m planes (≤ 16) + replacement planes + b ≤ 15 messages of m planes + b counts (4 planes) + 16 J words.
   frameBytes = SLICED_FRAME_BYTES;
   const root = frames + <usize>(depth + 1) * frameBytes;
