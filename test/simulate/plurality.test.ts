@@ -174,6 +174,10 @@ describe('reproducibility and builds (§D4)', () => {
   it('plain and SIMD builds give identical counts; counts are a pure function of (seed, cell, chunk)', () => {
     const specs: PluralitySimulationSpec[] = [
       { tree: { b: 3, gamma: 0.8, rho: 0.1 }, task: { answers: 4 }, s0: 0.3, depth: 4, mode: 'full' },
+      // Bit-sliced path with K not a power of two: leaves in the skill form (q ≥ 1/K, even b with
+      // ties) and below chance (q < 1/K: wrong answers drawn below K − 1, then + 1).
+      { tree: { b: 4, gamma: 0.85, rho: 0.2 }, task: { answers: 7 }, s0: 0.4, depth: 3, mode: 'full' },
+      { tree: { b: 5, gamma: 0.9, rho: 0.1 }, task: { answers: 10 }, p0: 0.05, depth: 3, mode: 'full' },
       { tree: { b: 5, gamma: 0.9, rho: 0, aggregator: { judge: 0.3 } }, task: { answers: 'open', distractors: { dominant: 0.5 } }, p0: 0.3, depth: 3, mode: 'full' },
       { tree: { b: 4, gamma: 0.7, rho: 0.2 }, task: { answers: 5, distractors: [0.1, 0.2, 0.3, 0.4] }, p0: 0.4, depth: 6, mode: 'levels' },
     ];
