@@ -134,11 +134,13 @@ let nLevels: i32 = 1;
 let frames: usize = 0;
 let frameBytes: usize = 0;
 // One frame (16-byte words): m scratch words, m replacement planes, b ≤ 15 messages of m ≤ 16 planes,
-// b records of 5 words (counts c0–c3, candidate flag), 17 J words, 4 misc words.
+// b records of 5 words (counts c0–c3, candidate flag), 17 J words, 4 misc words, b² equality words.
 const F_REPL: usize = 256;
 const F_MSGS: usize = 512;
 const F_MISC: usize = 512 + 15 * 16 * 16 + 15 * 80 + 17 * 16;
-export const SLICED_FRAME_BYTES: usize = (F_MISC + 64 + 63) & ~(<usize>63);
+/** Pairwise equality words, word i·b + k for i < k. */
+const F_EQ: usize = F_MISC + 64;
+export const SLICED_FRAME_BYTES: usize = (F_EQ + 15 * 15 * 16 + 63) & ~(<usize>63);
 let inverse: usize = 0; // Bernoulli(1/k) codes, k = 1 … 16
 const E_B: usize = 0;
 const E_GAMMA: usize = 8;
@@ -234,43 +236,93 @@ function nodePlanes(level: i32, dst: usize): void {
       }
     }
   }
-  // Counts c_i (4 planes each), their maximum M, and the candidates, one 64-lane half at a time.
+  // Counts c_i = 1 + Σ_{k ≠ i} [x_k = x_i] (4 planes each; b ≤ 15 never overflows), their maximum M
+  // and the candidates, from the b(b − 1)/2 pairwise equality words. The SIMD build does it on whole
+  // words, the plain build on the two 64-lane halves: the same bitwise logic.
   const counts = msgs + <usize>b * stride;
-  for (let h: usize = 0; h < 16; h += 8) {
-    let M0: u64 = 0, M1: u64 = 0, M2: u64 = 0, M3: u64 = 0;
+  const eqAt = f + F_EQ;
+  if (ASC_FEATURE_SIMD) {
+    const ones = i64x2.splat(-1);
     for (let i = 0; i < b; i++) {
-      let c0: u64 = 0, c1: u64 = 0, c2: u64 = 0, c3: u64 = 0;
-      let seen: u64 = 0; // lanes where an earlier message carries the same answer
-      const xi = msgs + <usize>i * stride + h;
-      for (let k = 0; k < b; k++) {
-        const xk = msgs + <usize>k * stride + h;
-        let eq: u64 = ONE;
-        for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 4)) ^ load<u64>(xk + (<usize>j << 4)));
-        if (k < i) seen |= eq;
-        // c += eq (ripple carry over 4 planes; b ≤ 15 never overflows).
-        let carry = eq;
-        let t = c0 & carry; c0 ^= carry; carry = t;
-        t = c1 & carry; c1 ^= carry; carry = t;
-        t = c2 & carry; c2 ^= carry; carry = t;
-        c3 ^= carry;
+      const xi = msgs + <usize>i * stride;
+      for (let k = i + 1; k < b; k++) {
+        const xk = msgs + <usize>k * stride;
+        let eq = ones;
+        for (let j = 0; j < m; j++) eq = v128.andnot(eq, v128.xor(v128.load(xi + (<usize>j << 4)), v128.load(xk + (<usize>j << 4))));
+        v128.store(eqAt + (<usize>(i * b + k) << 4), eq);
       }
-      const at = counts + <usize>i * 80 + h;
-      store<u64>(at, c0); store<u64>(at, c1, 16); store<u64>(at, c2, 32); store<u64>(at, c3, 48); store<u64>(at, ~seen, 64);
+    }
+    let M0 = i64x2.splat(0), M1 = M0, M2 = M0, M3 = M0;
+    for (let i = 0; i < b; i++) {
+      let c0 = ones, c1 = i64x2.splat(0), c2 = c1, c3 = c1, seen = c1;
+      for (let k = 0; k < b; k++) {
+        if (k == i) continue;
+        const eq = v128.load(eqAt + (<usize>(k < i ? k * b + i : i * b + k) << 4));
+        if (k < i) seen = v128.or(seen, eq);
+        let carry = eq;
+        let t = v128.and(c0, carry); c0 = v128.xor(c0, carry); carry = t;
+        t = v128.and(c1, carry); c1 = v128.xor(c1, carry); carry = t;
+        t = v128.and(c2, carry); c2 = v128.xor(c2, carry); carry = t;
+        c3 = v128.xor(c3, carry);
+      }
+      const at = counts + <usize>i * 80;
+      v128.store(at, c0); v128.store(at, c1, 16); v128.store(at, c2, 32); v128.store(at, c3, 48); v128.store(at, v128.not(seen), 64);
       // gt = c > M, from the top plane.
-      let gt: u64 = 0, eqm: u64 = ONE;
-      gt |= eqm & c3 & ~M3; eqm &= ~(c3 ^ M3);
-      gt |= eqm & c2 & ~M2; eqm &= ~(c2 ^ M2);
-      gt |= eqm & c1 & ~M1; eqm &= ~(c1 ^ M1);
-      gt |= eqm & c0 & ~M0;
-      M0 = (M0 & ~gt) | (c0 & gt); M1 = (M1 & ~gt) | (c1 & gt);
-      M2 = (M2 & ~gt) | (c2 & gt); M3 = (M3 & ~gt) | (c3 & gt);
+      let gt = v128.andnot(c3, M3), eqm = v128.not(v128.xor(c3, M3));
+      gt = v128.or(gt, v128.and(eqm, v128.andnot(c2, M2))); eqm = v128.andnot(eqm, v128.xor(c2, M2));
+      gt = v128.or(gt, v128.and(eqm, v128.andnot(c1, M1))); eqm = v128.andnot(eqm, v128.xor(c1, M1));
+      gt = v128.or(gt, v128.and(eqm, v128.andnot(c0, M0)));
+      M0 = v128.bitselect(c0, M0, gt); M1 = v128.bitselect(c1, M1, gt);
+      M2 = v128.bitselect(c2, M2, gt); M3 = v128.bitselect(c3, M3, gt);
     }
     // Candidates: first occurrences of the answers reaching M (one per tied answer), so a lane whose
     // maximum is unique has one candidate and needs no tie-break draw. Stored over the flag word.
     for (let i = 0; i < b; i++) {
-      const at = counts + <usize>i * 80 + h;
-      store<u64>(at, ~(load<u64>(at) ^ M0) & ~(load<u64>(at, 16) ^ M1) & ~(load<u64>(at, 32) ^ M2)
-        & ~(load<u64>(at, 48) ^ M3) & load<u64>(at, 64), 64);
+      const at = counts + <usize>i * 80;
+      const diff = v128.or(v128.or(v128.xor(v128.load(at), M0), v128.xor(v128.load(at, 16), M1)),
+        v128.or(v128.xor(v128.load(at, 32), M2), v128.xor(v128.load(at, 48), M3)));
+      v128.store(at, v128.andnot(v128.load(at, 64), diff), 64);
+    }
+  } else {
+    for (let h: usize = 0; h < 16; h += 8) {
+      for (let i = 0; i < b; i++) {
+        const xi = msgs + <usize>i * stride + h;
+        for (let k = i + 1; k < b; k++) {
+          const xk = msgs + <usize>k * stride + h;
+          let eq: u64 = ONE;
+          for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 4)) ^ load<u64>(xk + (<usize>j << 4)));
+          store<u64>(eqAt + (<usize>(i * b + k) << 4) + h, eq);
+        }
+      }
+      let M0: u64 = 0, M1: u64 = 0, M2: u64 = 0, M3: u64 = 0;
+      for (let i = 0; i < b; i++) {
+        let c0: u64 = ONE, c1: u64 = 0, c2: u64 = 0, c3: u64 = 0;
+        let seen: u64 = 0; // lanes where an earlier message carries the same answer
+        for (let k = 0; k < b; k++) {
+          if (k == i) continue;
+          const eq = load<u64>(eqAt + (<usize>(k < i ? k * b + i : i * b + k) << 4) + h);
+          if (k < i) seen |= eq;
+          let carry = eq;
+          let t = c0 & carry; c0 ^= carry; carry = t;
+          t = c1 & carry; c1 ^= carry; carry = t;
+          t = c2 & carry; c2 ^= carry; carry = t;
+          c3 ^= carry;
+        }
+        const at = counts + <usize>i * 80 + h;
+        store<u64>(at, c0); store<u64>(at, c1, 16); store<u64>(at, c2, 32); store<u64>(at, c3, 48); store<u64>(at, ~seen, 64);
+        let gt: u64 = 0, eqm: u64 = ONE;
+        gt |= eqm & c3 & ~M3; eqm &= ~(c3 ^ M3);
+        gt |= eqm & c2 & ~M2; eqm &= ~(c2 ^ M2);
+        gt |= eqm & c1 & ~M1; eqm &= ~(c1 ^ M1);
+        gt |= eqm & c0 & ~M0;
+        M0 = (M0 & ~gt) | (c0 & gt); M1 = (M1 & ~gt) | (c1 & gt);
+        M2 = (M2 & ~gt) | (c2 & gt); M3 = (M3 & ~gt) | (c3 & gt);
+      }
+      for (let i = 0; i < b; i++) {
+        const at = counts + <usize>i * 80 + h;
+        store<u64>(at, ~(load<u64>(at) ^ M0) & ~(load<u64>(at, 16) ^ M1) & ~(load<u64>(at, 32) ^ M2)
+          & ~(load<u64>(at, 48) ^ M3) & load<u64>(at, 64), 64);
+      }
     }
   }
   // Reservoir over the candidate messages: J_k (k = 0 … b) one-hot per lane, candidates seen so far.
