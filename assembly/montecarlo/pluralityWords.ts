@@ -73,6 +73,30 @@ function coinWord(dst: usize, code: u64): void {
 function uniformBelow(dst: usize, t: usize, tmp: usize, coin: usize): void {
   // Random words for planes 0 … m − 2 (free lanes), and for the top plane when it is a fair coin.
   randomWords(tmp, load<u64>(t + (<usize>(m - 1) << 4)) == 3 ? m : m - 1);
+  if (ASC_FEATURE_SIMD) {
+    // The same steps on whole words (the plain branch below spells them out per half).
+    const zero = i64x2.splat(0);
+    let tight = i64x2.splat(-1);
+    for (let j = m - 1; j >= 0; j--) {
+      const kind = load<u64>(t + (<usize>j << 4));
+      const r = tmp + (<usize>j << 4);
+      let bit = j < m - 1 ? v128.andnot(v128.load(r), tight) : zero;
+      if (kind == 3) {
+        bit = v128.load(r);
+        tight = v128.and(tight, bit);
+      } else if (kind == 2) {
+        if (v128.any_true(tight)) {
+          bernoulliWord(coin, load<u64>(t + (<usize>j << 4), 8));
+          tight = v128.and(tight, v128.load(coin));
+          bit = v128.or(bit, tight);
+        }
+      } else if (kind == 1) {
+        tight = zero;
+      }
+      v128.store(dst + (<usize>j << 4), bit);
+    }
+    return;
+  }
   let tA: u64 = ONE, tB: u64 = ONE;
   for (let j = m - 1; j >= 0; j--) {
     // Table entry j: kind (0: bit 0, stay tight; 1: bit 0, all become free; 2: Bernoulli; 3: fair coin), code.
@@ -174,7 +198,15 @@ function leafPlanes(dst: usize, code: u64, skill: bool, f: usize): void {
   } else {
     uniformBelow(dst, tableWrong, f, R + 16);
     // + 1: a bit-sliced increment of values < K − 1 (no overflow above plane m − 1).
-    for (let h: usize = 0; h < 16; h += 8) {
+    if (ASC_FEATURE_SIMD) {
+      let carry = i64x2.splat(-1);
+      for (let j = 0; j < m; j++) {
+        const at = dst + (<usize>j << 4);
+        const x = v128.load(at);
+        v128.store(at, v128.xor(x, carry));
+        carry = v128.and(carry, x);
+      }
+    } else for (let h: usize = 0; h < 16; h += 8) {
       let carry: u64 = ONE;
       for (let j = 0; j < m; j++) {
         const at = dst + (<usize>j << 4) + h;
@@ -183,6 +215,14 @@ function leafPlanes(dst: usize, code: u64, skill: bool, f: usize): void {
         carry &= x;
       }
     }
+  }
+  if (ASC_FEATURE_SIMD) {
+    const r = v128.load(R);
+    for (let j = 0; j < m; j++) {
+      const at = dst + (<usize>j << 4);
+      v128.store(at, v128.andnot(v128.load(at), r));
+    }
+    return;
   }
   for (let h: usize = 0; h < 16; h += 8) {
     const nR = ~load<u64>(R + h);
@@ -228,7 +268,13 @@ function nodePlanes(level: i32, dst: usize): void {
     const GA = load<u64>(misc), GB = load<u64>(misc, 8);
     if ((GA & GB) != ONE) {
       uniformBelow(repl, tableK, f, misc + 16);
-      for (let j = 0; j < m; j++) {
+      if (ASC_FEATURE_SIMD) {
+        const G = v128.load(misc);
+        for (let j = 0; j < m; j++) {
+          const at = x + (<usize>j << 4);
+          v128.store(at, v128.bitselect(v128.load(at), v128.load(repl + (<usize>j << 4)), G));
+        }
+      } else for (let j = 0; j < m; j++) {
         const at = x + (<usize>j << 4);
         const r = repl + (<usize>j << 4);
         store<u64>(at, (load<u64>(at) & GA) | (load<u64>(r) & ~GA));
@@ -327,6 +373,45 @@ function nodePlanes(level: i32, dst: usize): void {
   }
   // Reservoir over the candidate messages: J_k (k = 0 … b) one-hot per lane, candidates seen so far.
   const J = counts + <usize>b * 80;
+  if (ASC_FEATURE_SIMD) {
+    // The same steps on whole words (the plain branch below spells them out per half).
+    const zero = i64x2.splat(0);
+    v128.store(J, i64x2.splat(-1));
+    for (let k = 1; k <= b; k++) v128.store(J + (<usize>k << 4), zero);
+    for (let i = 0; i < b; i++) {
+      const cand = v128.load(counts + <usize>i * 80, 64);
+      let take = zero;
+      for (let k = i; k >= 0; k--) {
+        const Jk = J + (<usize>k << 4);
+        const jk = v128.load(Jk);
+        const move = v128.and(jk, cand);
+        if (!v128.any_true(move)) continue;
+        if (k == 0) {
+          take = v128.or(take, move);
+        } else {
+          coinWord(misc, load<u64>(inverse + (<usize>(k + 1) << 3)));
+          take = v128.or(take, v128.and(move, v128.load(misc)));
+        }
+        v128.store(Jk, v128.andnot(jk, cand));
+        v128.store(Jk, v128.or(v128.load(Jk, 16), move), 16);
+      }
+      const xi = msgs + <usize>i * stride;
+      for (let j = 0; j < m; j++) {
+        const o = dst + (<usize>j << 4);
+        const xj = v128.load(xi + (<usize>j << 4));
+        v128.store(o, i == 0 ? xj : v128.bitselect(xj, v128.load(o), take));
+      }
+    }
+    coinWord(misc, load<u64>(e + E_RHO));
+    const S = v128.load(misc);
+    if (v128.any_true(S)) {
+      for (let j = 0; j < m; j++) {
+        const o = dst + (<usize>j << 4);
+        v128.store(o, v128.bitselect(v128.load(msgs + (<usize>j << 4)), v128.load(o), S));
+      }
+    }
+    return;
+  }
   store<u64>(J, ONE);
   store<u64>(J, ONE, 8);
   for (let k = 1; k <= b; k++) {
