@@ -168,7 +168,7 @@ export function mcPlurality(
   // The bit-sliced path (pluralityWords.ts): full tree, symmetric, finite K ≤ 2^16, b ≤ 15, no judge.
   let sliced = mode == 0 && kind == SYMMETRIC && K >= 2 && K <= 65536 && bMax <= 15;
   for (let k = 0; k < levels; k++) if (load<f64>(judgePtr + (<usize>k << 3)) != 0.0) sliced = false;
-  const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : sliced ? popAt + 1024 + <usize>(depth + 3) * SLICED_FRAME_BYTES : popAt;
+  const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : sliced ? popAt + 1024 + <usize>levels * 16 + <usize>(depth + 3) * SLICED_FRAME_BYTES : popAt;
   const base = reserve(0);
   if (reserve(end - base) == 0) return -1;
 

@@ -60,6 +60,90 @@ function coinWord(dst: usize, code: u64): void {
 }
 
 /**
+ * Two nested Bernoulli words from one uniform U per lane: [U < c1] at dst1 and [U < c2] at dst2
+ * (c1 ≤ c2), by the comparison of bernoulliWord against both codes at once, so a three-way split
+ * (U < c1, c1 ≤ U < c2, c2 ≤ U) costs about one Bernoulli word instead of two.
+ */
+function nestedCoins(dst1: usize, dst2: usize, c1: u64, c2: u64): void {
+  if (c1 == 0 || c1 == ONE || c2 == ONE) {
+    coinWord(dst1, c1);
+    if (c1 == ONE || c2 == ONE) {
+      store<u64>(dst2, ONE);
+      store<u64>(dst2, ONE, 8);
+    } else {
+      coinWord(dst2, c2);
+    }
+    return;
+  }
+  const st = laneState;
+  let rem1 = c1, rem2 = c2;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = v128.load(st), s1 = v128.load(st, 16), s2 = v128.load(st, 32), s3 = v128.load(st, 48);
+    let res1 = i64x2.splat(0), res2 = res1, und1 = i64x2.splat(-1), und2 = und1;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const x = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(x, 7);
+        const r = i64x2.add(y, i64x2.shl(y, 3));
+        const t = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, t); s3 = rotlPair(s3, 45);
+        if (<i64>rem1 < 0) {
+          res1 = v128.or(res1, v128.andnot(und1, r));
+          und1 = v128.and(und1, r);
+        } else {
+          und1 = v128.andnot(und1, r);
+        }
+        if (<i64>rem2 < 0) {
+          res2 = v128.or(res2, v128.andnot(und2, r));
+          und2 = v128.and(und2, r);
+        } else {
+          und2 = v128.andnot(und2, r);
+        }
+        rem1 <<= 1;
+        rem2 <<= 1;
+      }
+    } while ((rem1 != 0 && v128.any_true(und1)) || (rem2 != 0 && v128.any_true(und2)));
+    v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
+    v128.store(dst1, res1);
+    v128.store(dst2, res2);
+  } else {
+    let a0 = load<u64>(st), a1 = load<u64>(st, 16), a2 = load<u64>(st, 32), a3 = load<u64>(st, 48);
+    let b0 = load<u64>(st, 8), b1 = load<u64>(st, 24), b2 = load<u64>(st, 40), b3 = load<u64>(st, 56);
+    let res1A: u64 = 0, res1B: u64 = 0, res2A: u64 = 0, res2B: u64 = 0;
+    let und1A: u64 = ONE, und1B: u64 = ONE, und2A: u64 = ONE, und2B: u64 = ONE;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const rA = rotl<u64>(a1 * 5, 7) * 9;
+        const tA = a1 << 17;
+        a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+        const rB = rotl<u64>(b1 * 5, 7) * 9;
+        const tB = b1 << 17;
+        b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+        if (<i64>rem1 < 0) {
+          res1A |= und1A & ~rA; res1B |= und1B & ~rB;
+          und1A &= rA; und1B &= rB;
+        } else {
+          und1A &= ~rA; und1B &= ~rB;
+        }
+        if (<i64>rem2 < 0) {
+          res2A |= und2A & ~rA; res2B |= und2B & ~rB;
+          und2A &= rA; und2B &= rB;
+        } else {
+          und2A &= ~rA; und2B &= ~rB;
+        }
+        rem1 <<= 1;
+        rem2 <<= 1;
+      }
+    } while ((rem1 != 0 && (und1A | und1B) != 0) || (rem2 != 0 && (und2A | und2B) != 0));
+    store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
+    store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
+    store<u64>(dst1, res1A); store<u64>(dst1, res1B, 8);
+    store<u64>(dst2, res2A); store<u64>(dst2, res2B, 8);
+  }
+}
+
+/**
  * Writes at dst m planes uniform in [0, n) per lane (1 ≤ n ≤ 2^m), without rejection, from the table
  * at `t` built by uniformTable(n). The value is drawn from its top bit down: a lane is "tight" while
  * its prefix equals the largest prefix allowed (the remaining range is [0, R) with R shared by all
@@ -70,14 +154,21 @@ function coinWord(dst: usize, code: u64): void {
  * per set bit of n below the top that is not a fair coin, instead of lane-parallel rejection, which
  * must wait for the unluckiest lane. `tmp` holds m scratch words, `coin` one.
  */
-function uniformBelow(dst: usize, t: usize, tmp: usize, coin: usize): void {
+function uniformBelow(dst: usize, t: usize, tmp: usize, coin: usize, topAt: usize = 0): void {
+  // topAt ≠ 0: the top plane (a Bernoulli step) was drawn by the caller (nestedCoins) and is the
+  // word at topAt; the lanes holding it stay tight.
+  const start = topAt != 0 ? m - 2 : m - 1;
   // Random words for planes 0 … m − 2 (free lanes), and for the top plane when it is a fair coin.
   randomWords(tmp, load<u64>(t + (<usize>(m - 1) << 4)) == 3 ? m : m - 1);
   if (ASC_FEATURE_SIMD) {
     // The same steps on whole words (the plain branch below spells them out per half).
     const zero = i64x2.splat(0);
     let tight = i64x2.splat(-1);
-    for (let j = m - 1; j >= 0; j--) {
+    if (topAt != 0) {
+      tight = v128.load(topAt);
+      v128.store(dst + (<usize>(m - 1) << 4), tight);
+    }
+    for (let j = start; j >= 0; j--) {
       const kind = load<u64>(t + (<usize>j << 4));
       const r = tmp + (<usize>j << 4);
       let bit = j < m - 1 ? v128.andnot(v128.load(r), tight) : zero;
@@ -98,7 +189,13 @@ function uniformBelow(dst: usize, t: usize, tmp: usize, coin: usize): void {
     return;
   }
   let tA: u64 = ONE, tB: u64 = ONE;
-  for (let j = m - 1; j >= 0; j--) {
+  if (topAt != 0) {
+    tA = load<u64>(topAt);
+    tB = load<u64>(topAt, 8);
+    store<u64>(dst + (<usize>(m - 1) << 4), tA);
+    store<u64>(dst + (<usize>(m - 1) << 4), tB, 8);
+  }
+  for (let j = start; j >= 0; j--) {
     // Table entry j: kind (0: bit 0, stay tight; 1: bit 0, all become free; 2: Bernoulli; 3: fair coin), code.
     const kind = load<u64>(t + (<usize>j << 4));
     const r = tmp + (<usize>j << 4);
@@ -182,6 +279,11 @@ let tableK: usize = 0;
 let tableWrong: usize = 0;
 /** Leaves without a channel (depth 0): Bernoulli code and form, as in the level entries (leafForm). */
 let leafSkill: bool = false;
+/**
+ * Per level (16 bytes): the nestedCoins upper codes of the fused leaf (skill form) and of the channel,
+ * c + (1 − c)·P(top bit of a uniform answer), 0 where uniformBelow draws its own top plane.
+ */
+let topCodes: usize = 0;
 
 /**
  * A leaf (or a leaf's received message): right with probability q, else uniform over the K − 1 wrong
@@ -190,12 +292,21 @@ let leafSkill: bool = false;
  * likely), which needs no draw below K − 1; `skill` says that `code` is the code of s, else of q.
  * `f` is the frame whose scratch and misc words are used.
  */
-function leafPlanes(dst: usize, code: u64, skill: bool, f: usize): void {
+function leafPlanes(dst: usize, code: u64, skill: bool, f: usize, topCode: u64 = 0): void {
   const R = f + F_MISC;
-  coinWord(R, code);
-  if (skill) {
+  if (skill && topCode != 0) {
+    // The top plane of U with R in one pass: U's top bit is set (and the lane stays tight) where
+    // s ≤ V < topCode = s + (1 − s)·P(top bit), V the lane's uniform.
+    const T = R + 32;
+    nestedCoins(R, T, code, topCode);
+    store<u64>(T, load<u64>(T) & ~load<u64>(R));
+    store<u64>(T, load<u64>(T, 8) & ~load<u64>(R, 8), 8);
+    uniformBelow(dst, tableK, f, R + 16, T);
+  } else if (skill) {
+    coinWord(R, code);
     uniformBelow(dst, tableK, f, R + 16);
   } else {
+    coinWord(R, code);
     uniformBelow(dst, tableWrong, f, R + 16);
     // + 1: a bit-sliced increment of values < K − 1 (no overflow above plane m − 1).
     if (ASC_FEATURE_SIMD) {
@@ -248,6 +359,7 @@ function nodePlanes(level: i32, dst: usize): void {
     return;
   }
   const e = table + <usize>((level - 1) % nLevels) * E_BYTES;
+  const topAt = topCodes + (<usize>((level - 1) % nLevels) << 4);
   const b = load<i32>(e + E_B);
   const gamma = load<u64>(e + E_GAMMA);
   const msgs = f + F_MSGS; // b messages of m planes
@@ -260,14 +372,23 @@ function nodePlanes(level: i32, dst: usize): void {
       // Fused leaf draw: a received leaf message is right with probability γ·p_0 + (1 − γ)/K and
       // otherwise, by symmetry, uniform over the wrong answers; nothing uses the leaf before its
       // channel (a shared event copies the RECEIVED message, §B4), so one draw per leaf is exact.
-      leafPlanes(x, load<u64>(e + E_FUSED), load<i32>(e + E_FORM) != 0, f);
+      leafPlanes(x, load<u64>(e + E_FUSED), load<i32>(e + E_FORM) != 0, f, load<u64>(topAt));
       continue;
     }
     nodePlanes(level - 1, x);
-    coinWord(misc, gamma);
+    const top = load<u64>(topAt, 8);
+    if (top != 0) nestedCoins(misc, misc + 32, gamma, top);
+    else coinWord(misc, gamma);
     const GA = load<u64>(misc), GB = load<u64>(misc, 8);
     if ((GA & GB) != ONE) {
-      uniformBelow(repl, tableK, f, misc + 16);
+      if (top != 0) {
+        // The replacement's top plane came with G (nestedCoins): set where γ ≤ V < top.
+        store<u64>(misc + 32, load<u64>(misc + 32) & ~GA);
+        store<u64>(misc + 32, load<u64>(misc + 32, 8) & ~GB, 8);
+        uniformBelow(repl, tableK, f, misc + 16, misc + 32);
+      } else {
+        uniformBelow(repl, tableK, f, misc + 16);
+      }
       if (ASC_FEATURE_SIMD) {
         const G = v128.load(misc);
         for (let j = 0; j < m; j++) {
@@ -499,7 +620,24 @@ export function slicedFullTree(
   leafForm(p0, tmpForm);
   leafCode = load<u64>(tmpForm);
   leafSkill = load<i32>(tmpForm, 8) != 0;
-  frames = (scratch + 768 + 63) & ~(<usize>63);
+  topCodes = scratch + 768;
+  const topKind = load<u64>(tableK + (<usize>(m - 1) << 4));
+  const pTop = <f64>(K - (<u32>1 << <u32>(m - 1))) / <f64>K;
+  for (let k = 0; k < levels; k++) {
+    const e = tableAt + <usize>k * E_BYTES;
+    const at = topCodes + (<usize>k << 4);
+    store<u64>(at, 0);
+    store<u64>(at, 0, 8);
+    if (topKind != 2) continue;
+    const gam = load<u64>(e + E_GAMMA) == ONE ? 1.0 : <f64>load<u64>(e + E_GAMMA) / 18446744073709551616.0;
+    const fused = load<u64>(e + E_FUSED);
+    if (load<i32>(e + E_FORM) != 0 && fused != ONE) {
+      const sk = <f64>fused / 18446744073709551616.0;
+      store<u64>(at, max<u64>(probabilityCode(sk + (1.0 - sk) * pTop), fused));
+    }
+    if (load<u64>(e + E_GAMMA) != ONE) store<u64>(at, max<u64>(probabilityCode(gam + (1.0 - gam) * pTop), load<u64>(e + E_GAMMA)), 8);
+  }
+  frames = (scratch + 768 + <usize>levels * 16 + 63) & ~(<usize>63);
   frameBytes = SLICED_FRAME_BYTES;
   const root = frames + <usize>(depth + 1) * frameBytes;
   let right = 0, dominant = 0;
