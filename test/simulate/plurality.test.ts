@@ -41,7 +41,9 @@ describe('plurality simulator vs brute-force exact reference (§H6)', () => {
   });
 
   it('bit-sliced path (full tree, symmetric, no judge) vs exact and vs the scalar path (dominant δ = 1/(K − 1) is symmetric)', () => {
-    for (const [b, K, depth, gamma, rho, p0] of [[2, 4, 4, 0.9, 0.1, 0.4], [3, 7, 3, 0.8, 0.2, 0.3], [6, 3, 2, 0.95, 0.3, 0.5], [3, 16, 3, 1, 0, 0.2], [5, 2, 3, 0.7, 0.1, 0.6]]) {
+    for (const [b, K, depth, gamma, rho, p0] of [[2, 4, 4, 0.9, 0.1, 0.4], [3, 7, 3, 0.8, 0.2, 0.3], [6, 3, 2, 0.95, 0.3, 0.5], [3, 16, 3, 1, 0, 0.2], [5, 2, 3, 0.7, 0.1, 0.6],
+      // The bench case (K = 10: nested coins for the leaf and the channel) and leaves below chance.
+      [5, 10, 3, 0.9, 0.1, 0.3], [3, 10, 3, 0.9, 0.1, 0.05], [4, 5, 3, 0.6, 0.3, 0.25]]) {
       const trials = 40_000;
       const tree = { b, gamma, rho };
       const exact = rootDistribution(leafDistribution(K, p0, 'symmetric'), [tree], depth);
