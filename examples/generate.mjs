@@ -3,7 +3,7 @@
 // (it builds first); the output is identical on every run.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { syntheticCorrectnessMatrix, syntheticFidelityCounts, syntheticLeafCounts, syntheticMatchedTable } from '../dist/index.js';
+import { syntheticCorrectnessMatrix, syntheticFidelityCounts, syntheticLeafCounts, syntheticMatchedTable, syntheticSamples } from '../dist/index.js';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const comment = (lines) => lines.map((l) => `# ${l}`).join('\n') + '\n';
@@ -44,4 +44,20 @@ writeFileSync(here('matched-budget.csv'), ',benchmark,model,organization,agents,
   const [benchmark, model] = c.group.split(' / ');
   return [i, benchmark, model, c.organization, c.agents, c.single, c.accuracy, c.n, c.chance].join(',');
 }).join('\n') + '\n');
-console.log('wrote examples/correlation.csv, examples/fidelity.csv, examples/leaf.csv, examples/matched-budget.csv');
+
+// §I3/§I4: 500 tasks × 5 samples of one agent, mean accuracy 0.7, shared failure ρ = 0.1 and
+// difficulty φ = 0.2, written as pandas' DataFrame.to_csv() does (an unnamed index column).
+const samples = syntheticSamples({ tasks: 500, samples: 5, mean: 0.7, rho: 0.1, dispersion: 0.2, seed: 7 });
+writeFileSync(here('samples.csv'), comment([
+  'Synthetic tasks x samples matrix (examples/generate.mjs): 500 tasks, 5 samples each, mean accuracy 0.7,',
+  'shared failure rho = 0.1 (SPEC §I1), difficulty phi = 0.2 (§I2), seed 7. 1 = right, 0 = wrong.',
+]) + ',s1,s2,s3,s4,s5\n' + samples.rows.map((row, t) => [t, ...row].join(',')).join('\n') + '\n');
+
+// §I4 open answers: 400 tasks × 7 samples, mean accuracy 0.35, φ = 0.2, ρ = 0.05, and a dominant
+// distractor taking 70% of the wrong answers: the plurality curve rises, then turns down.
+const open = syntheticSamples({ tasks: 400, samples: 7, mean: 0.35, rho: 0.05, dispersion: 0.2, wrongShare: 0.7, seed: 7 });
+writeFileSync(here('samples-open.csv'), comment([
+  'Synthetic open-answer samples (examples/generate.mjs): 400 tasks, 7 answer texts each, mean accuracy 0.35,',
+  'rho = 0.05, phi = 0.2, a dominant wrong answer ("B") takes 70% of wrong answers, the rest scatter; seed 7.',
+]) + 'task,answer,s1,s2,s3,s4,s5,s6,s7\n' + open.answers.map((row, t) => [`q${t + 1}`, open.right[t], ...row].join(',')).join('\n') + '\n');
+console.log('wrote examples/correlation.csv, examples/fidelity.csv, examples/leaf.csv, examples/matched-budget.csv, examples/samples.csv, examples/samples-open.csv');

@@ -28,14 +28,14 @@ export {
   messageNoise, checkNoiseCurve, leafVariance, starRisk, treeRisk, treeRiskFloor, chainRisk, effectiveRho,
 } from './theory/continuous.ts';
 export { type PhaseGridSpec, type PhaseGridResult, PhaseGridKernel, phaseGrid, REGIME_CODES } from './phaseGrid.ts';
-export { type ScopeStarts, scopeMixture, rootBias } from './theory/scope.ts';
-export { betaShape, expectOverDifficulty, expectedRootAccuracy } from './theory/difficulty.ts';
+export { type ScopeStarts, scopeMixture, rootBias, rootSkill } from './theory/scope.ts';
+export { betaShape, expectOverDifficulty, expectedRootAccuracy, expectedRootSkill } from './theory/difficulty.ts';
 export { type Flavour, simdSupported, instantiateKernel } from './wasm/kernel.ts';
 export * from './sweep/index.ts';
 export * from './simulate/index.ts';
 export {
   type DesignRow, type DesignRegime, type Organization, type BinaryDesignProblem, type BinaryDesignResult,
-  type ContinuousDesignProblem, type FamilyVerdict, designBinary, designContinuous,
+  type ContinuousDesignProblem, type FamilyVerdict, DEFAULT_MAX_FAN_IN, designBinary, designContinuous,
 } from './theory/design.ts';
 export { type ReferenceVariant, expectedRootBias, levelsStdError } from './theory/reference.ts';
 export * from './calibrate/index.ts';

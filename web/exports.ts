@@ -1,6 +1,6 @@
 // Exports of what the page shows (issue 15): each figure (SVG and PNG) and the current data (CSV,
 // JSON). The data builders are pure (tested in Node); `download` hands a Blob to the browser.
-import type { MonteCarloPoint, TheoryResult } from './compute.ts';
+import { REGIME_CODES, type MonteCarloPoint, type TheoryResult } from './compute.ts';
 
 /** Finite numbers as themselves, anything else (NaN, ±∞) as null: valid JSON, empty CSV cells. */
 const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
@@ -9,7 +9,7 @@ const finite = (x: number | null | undefined): number | null => (x === null || x
 export function trajectoryRows(theory: TheoryResult, points: readonly MonteCarloPoint[]) {
   return theory.exact.map((exact, depth) => {
     const p = points.find((q) => q.depth === depth);
-    return { depth, exact: finite(exact), clipped: finite(theory.clipped[depth]), simulated: finite(p?.bias), stdError: finite(p?.stdError), trials: p?.trials ?? null };
+    return { depth, exact: finite(exact), clipped: finite(theory.clipped?.[depth]), simulated: finite(p?.bias), stdError: finite(p?.stdError), trials: p?.trials ?? null };
   });
 }
 
@@ -24,14 +24,17 @@ export function currentDataJson(query: string, theory: TheoryResult, points: rea
   const grid = theory.grid;
   return JSON.stringify({
     query,
-    level: theory.level, u0: theory.u0, cb: finite(theory.cb),
-    alpha: finite(theory.alpha), s: finite(theory.s), uStar: finite(theory.uStar), regime: theory.regime,
-    criticalGamma: finite(theory.criticalGamma), criticalRho: finite(theory.criticalRho),
+    level: theory.level, u0: theory.u0, chance: theory.chance,
+    alpha: finite(theory.alpha), s: finite(theory.s), uStar: finite(theory.uStar), regime: theory.regime, trend: theory.trend,
+    fixedPoints: theory.fixedPoints.map((f) => ({ skill: f.value, accuracy: theory.chance + (1 - theory.chance) * f.value, stable: f.stable })),
+    threshold: theory.threshold,
+    criticalGamma: finite(theory.criticalGamma), criticalRho: finite(theory.criticalRho), bistableGamma: finite(theory.bistableGamma),
     mixingDepth: theory.mixingDepth, mixingDepthSmallSignal: finite(theory.mixingDepthSmallSignal),
     trajectory: trajectoryRows(theory, points),
     phaseGrid: {
       axis: grid.axis, order: 'row-major over (γ, ρ), ρ index fastest',
       alpha: Array.from(grid.alpha, finite), s: Array.from(grid.s, finite), uStar: Array.from(grid.uStar, finite), uL: Array.from(grid.uL, finite),
+      regime: Array.from(grid.regime, (r) => REGIME_CODES[r]),
     },
   }, null, 1) + '\n';
 }

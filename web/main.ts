@@ -1,8 +1,8 @@
 // The explorer page: controls ↔ state ↔ URL, requests to the two workers, and drawing of whatever
 // comes back for the latest input (older replies are dropped by request id).
-import { fidelity } from 'budgeted-synergy';
+import { accuracyFromSkill, fidelity } from 'budgeted-synergy';
 import {
-  fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
+  AUTO_START_SECONDS, fidelityCurve, GRID_SIZE, monteCarloCost, monteCarloDepths, type DesignResult, type MonteCarloCost, type MonteCarloPoint, type TheoryResult,
 } from './compute.ts';
 import { commandLines } from './commandLine.ts';
 import { drawDesign } from './designTable.ts';
@@ -10,7 +10,9 @@ import { count, duration, fmt, show } from './format.ts';
 import { canvasPng, canvasSvgFile, currentDataJson, download, svgFile, svgToCanvas, trajectoryCsv } from './exports.ts';
 import { Heatmap } from './heatmap.ts';
 import type { MonteCarloReply, TheoryReply } from './protocol.ts';
-import { convertLeafValue, defaultState, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality } from './state.ts';
+import {
+  convertLeafValue, defaultState, leafValueValid, minLeafSkill, parseState, RULES, sameValue, stateToQuery, type ExplorerState, type LeafQuality,
+} from './state.ts';
 import { drawTrajectory } from './trajectoryPlot.ts';
 import { MonteCarloWorker, TheoryWorker } from './workers.ts';
 
@@ -33,8 +35,6 @@ let mcStarted = 0;
 let mcTicker: ReturnType<typeof setInterval> | undefined;
 /** Runs estimated to take longer than this get a warning in the status line. */
 const LONG_RUN_SECONDS = 20;
-/** Runs estimated longer than this wait for the Run button instead of starting on every input. */
-const AUTO_START_SECONDS = 5;
 let mcTimer: ReturnType<typeof setTimeout> | undefined;
 /** The start of a run that waits for the Run button (estimated over AUTO_START_SECONDS), or null. */
 let pendingStart: (() => void) | null = null;
@@ -93,14 +93,16 @@ function showNotes(notes: string[]): void {
 function onControl(control: HTMLInputElement | HTMLSelectElement): void {
   const field = control.dataset.field as Field;
   const value = RULES[field].parse(control.value.trim());
-  const valid = value !== undefined && (field !== 'leafValue' || state.leaf === 'u0' || (value as number) >= 0);
+  const valid = value !== undefined && (field !== 'leafValue' || leafValueValid(value as number, state.leaf, state.answers));
   control.setAttribute('aria-invalid', String(!valid));
   control.title = valid ? '' : `${RULES[field].key} must be ${RULES[field].allowed}`;
   if (!valid) return;
   if (sameValue(value, state[field])) return;
   const patch: Partial<ExplorerState> = { [field]: value };
-  // Switching between bias and accuracy keeps the same leaves: p0 = (1 + u0)/2 (§B1).
-  if (field === 'leaf') patch.leafValue = convertLeafValue(state.leafValue, value as LeafQuality);
+  // Switching between skill and accuracy keeps the same leaves: p0 = p_c + (1 − p_c)·u0 (§H1; (1 + u0)/2 for K = 2).
+  if (field === 'leaf') patch.leafValue = convertLeafValue(state.leafValue, value as LeafQuality, state.answers);
+  // A skill below −1/(K − 1) does not exist for the new K: the leaves become the worst possible ones.
+  if (field === 'answers' && state.leaf === 'u0') patch.leafValue = Math.max(state.leafValue, minLeafSkill(value as ExplorerState['answers']));
   update(patch, control);
 }
 
@@ -119,8 +121,16 @@ function syncControls(source?: Element): void {
     control.removeAttribute('aria-invalid');
   }
   const p0 = state.leaf === 'p0';
-  $('#q-label').textContent = p0 ? 'leaf accuracy p₀' : 'leaf bias u₀';
-  for (const id of ['#q', '#q-range']) $<HTMLInputElement>(id).min = p0 ? '0' : '-1';
+  $('#q-label').textContent = p0 ? 'leaf accuracy p₀' : state.answers === 2 ? 'leaf bias u₀' : 'leaf skill s₀ (above chance)';
+  for (const id of ['#q', '#q-range']) $<HTMLInputElement>(id).min = p0 ? '0' : String(minLeafSkill(state.answers));
+  // With K = 2 the one wrong answer is the only distractor: the profile control has nothing to choose.
+  $<HTMLSelectElement>('#distractor').disabled = state.answers === 2;
+  for (const row of document.querySelectorAll<HTMLElement>('[data-when]')) {
+    row.hidden = row.dataset.when === 'dominant' ? state.distractor !== 'dominant' || state.answers === 2 : row.dataset.when !== state.aggregator;
+  }
+  const pc = state.answers === 'open' ? 0 : 1 / state.answers;
+  $('#chance-note').textContent = state.answers === 2 ? 'K = 2: the binary model of §B (chance 1/2, skill = bias u).'
+    : `Chance accuracy p_c = ${state.answers === 'open' ? '0 (open answers)' : `1/${state.answers} = ${fmt(pc, 4)}`}; accuracy p = p_c + (1 − p_c)·skill.`;
   for (const group of document.querySelectorAll<HTMLElement>('[data-show]')) group.hidden = group.dataset.show !== state.channel;
   for (const row of document.querySelectorAll<HTMLElement>('[data-curve]')) row.hidden = (row.dataset.curve === 'table') !== (state.curve === 'table');
   // Browsers throttle (and warn about) more than ~100 history updates in 10 s: a dragged slider
@@ -139,6 +149,10 @@ function compute(): void {
   const cli = commandLines(state);
   byTestId('cli-analyze').textContent = cli.analyze;
   byTestId('cli-design').textContent = cli.design;
+  byTestId('cli-note').textContent = [
+    state.dispersion > 0 ? 'With --dispersion, analyze prints the mean task\'s u_L and, as E[accuracy_L] over tasks, the page\'s exact value (u_L = 2·E − 1).' : '',
+    state.distractor === 'dominant' && state.answers !== 2 ? 'design ranks under symmetric distractors.' : '',
+  ].filter(Boolean).join(' ');
   results.dataset.theory = 'running';
   results.dataset.mc = 'running';
   points = [];
@@ -183,15 +197,23 @@ function compute(): void {
 function onTheory(reply: TheoryReply): void {
   if (reply.id !== requestId) return;
   theory = reply.theory;
-  design = reply.design;
+  if (!reply.partial) design = reply.design;
   const theoryError = $('#theory-error');
   theoryError.hidden = reply.theoryError === null;
   theoryError.textContent = reply.theoryError ?? '';
   const designError = $('#design-error');
+  if (reply.partial) $('#design-summary').textContent = 'Design search running…';
   designError.hidden = reply.designError === null;
   designError.textContent = reply.designError ?? '';
   const restarts = theoryWorker.restarts ? `; restarted ${theoryWorker.restarts}× after a failure` : '';
-  $('#theory-status').textContent = `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker${restarts}).`;
+  $('#theory-status').textContent = reply.partial
+    ? `Phase grid (${GRID_SIZE}×${GRID_SIZE}) and trajectory computed in ${reply.milliseconds.toFixed(0)} ms; design search running… (theory worker${restarts}).`
+    : `Phase grid (${GRID_SIZE}×${GRID_SIZE}), trajectory and design search computed in ${reply.milliseconds.toFixed(0)} ms (theory worker${restarts}).`;
+  if (reply.partial) {
+    renderTheory();
+    renderMonteCarlo();
+    return;
+  }
   renderTheory();
   renderDesign();
   renderMonteCarlo();
@@ -267,8 +289,8 @@ function monteCarloFailed(message: string): void {
 function renderTheory(): void {
   if (!theory) {
     // No result for this input (an error, or the worker failed): clear the previous input's values.
-    for (const id of ['gamma-used', 'alpha', 's', 'u-star', 'u-L', 'clipped-L', 'mixing', 'critical-gamma', 'critical-rho']) show(byTestId(id), null);
-    byTestId('regime').textContent = '—';
+    for (const id of ['gamma-used', 'alpha', 's', 'u-star', 'u-L', 'clipped-L', 'mixing', 'critical-gamma', 'critical-rho', 'chance', 'accuracy-L', 'threshold', 'bistable-gamma']) show(byTestId(id), null);
+    for (const id of ['regime', 'trend', 'fixed-points']) byTestId(id).textContent = '—';
     heatmap.clear();
     return;
   }
@@ -280,7 +302,19 @@ function renderTheory(): void {
   show(byTestId('s'), t.s);
   show(byTestId('u-star'), t.uStar);
   show(byTestId('u-L'), t.exact[L]);
-  show(byTestId('clipped-L'), t.clipped[L]);
+  const accuracy = (skill: number) => accuracyFromSkill(skill, state.answers);
+  show(byTestId('chance'), t.chance);
+  show(byTestId('accuracy-L'), accuracy(t.exact[L]));
+  show(byTestId('clipped-L'), t.clipped ? t.clipped[L] : null, t.clipped ? `${fmt(t.clipped[L])} (${t.trend === 'falling' ? 'lower' : 'upper'} bound)` : 'binary map only');
+  byTestId('trend').textContent = t.trend === 'falling'
+    ? 'falling: u₀ > u*, the trajectory falls toward u* (the clipped predictor is a lower bound)'
+    : 'growing (or washing out): the clipped predictor is an upper envelope';
+  byTestId('trend').dataset.value = t.trend;
+  const fp = byTestId('fixed-points');
+  fp.textContent = t.fixedPoints.map((f) => `${f.stable ? '●' : '○'} ${fmt(f.value, 5)} (p = ${fmt(accuracy(f.value), 5)})`).join(', ') || 'none (identity map)';
+  fp.dataset.value = JSON.stringify(t.fixedPoints.map((f) => [f.value, f.stable]));
+  show(byTestId('threshold'), t.threshold, t.threshold === null ? 'none (not bistable)' : `s† = ${fmt(t.threshold)} (p = ${fmt(accuracy(t.threshold))})`);
+  show(byTestId('bistable-gamma'), t.bistableGamma);
   show(byTestId('mixing'), t.mixingDepth, t.mixingDepth === null ? 'none'
     : `${t.mixingDepth} levels (small-signal ${fmt(t.mixingDepthSmallSignal, 4)})`);
   show(byTestId('critical-gamma'), t.criticalGamma);
@@ -290,9 +324,11 @@ function renderTheory(): void {
     byTestId('regime').textContent = 'identity (γ = ρ = 1: each level passes u through unchanged)';
     for (const id of ['s', 'mixing']) if (!Number.isFinite(Number(byTestId(id).dataset.value || NaN))) show(byTestId(id), null, 'undefined (identity map)');
   }
-  $('#heat-field-name').textContent = state.field === 'uL' ? `u_L (L = ${L}, u₀ = ${fmt(t.u0)})` : 'u*';
-  $('#heat-b').textContent = String(state.b);
-  heatmap.draw({ theory: t, field: state.field });
+  const x = t.binary ? 'u' : 's';
+  $('#heat-field-name').textContent = (state.field === 'uL' ? `${x}_L (L = ${L}, ${x}₀ = ${fmt(t.u0)}${state.rhoTask > 0 || state.dispersion > 0 ? '; at ρ_task = 0, fixed accuracy' : ''})`
+    : state.field === 'uStar' ? 'u*' : 'the regime') + (state.field !== 'regime' && state.scale === 'log' ? ', log scale' : '');
+  $('#heat-b').textContent = `${state.b}${t.binary ? '' : `, K = ${state.answers}${state.aggregator === 'judge' ? `, judge v = ${state.judge}` : ''}`}`;
+  heatmap.draw({ theory: t, field: state.field, scale: state.scale });
 }
 
 function renderDesign(): void {

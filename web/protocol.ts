@@ -9,7 +9,11 @@ export interface WorkerRequest {
 }
 
 export type TheoryReply =
-  | { id: number; type: 'theory'; theory: TheoryResult | null; theoryError: string | null; design: DesignResult | null; designError: string | null; milliseconds: number };
+  | {
+    id: number; type: 'theory'; theory: TheoryResult | null; theoryError: string | null; design: DesignResult | null; designError: string | null; milliseconds: number;
+    /** True on the first of the two replies to a request (theory only; the design search, seconds for K answers, follows). */
+    partial: boolean;
+  };
 
 export type MonteCarloReply =
   | { id: number; type: 'plan'; depths: number[]; skipped: number }

@@ -6,20 +6,23 @@ import { messageOf, type TheoryReply, type WorkerRequest } from './protocol.ts';
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const { id, state } = event.data;
   const started = performance.now();
-  const reply: TheoryReply = { id, type: 'theory', theory: null, theoryError: null, design: null, designError: null, milliseconds: 0 };
+  const reply: TheoryReply = { id, type: 'theory', theory: null, theoryError: null, design: null, designError: null, milliseconds: 0, partial: true };
   try {
     reply.theory = computeTheory(state);
   } catch (e) {
     reply.theoryError = messageOf(e);
   }
+  // The theory goes out first: the design search can take seconds (plurality trees up to b = 151).
+  reply.milliseconds = performance.now() - started;
+  self.postMessage(reply);
+  reply.partial = false;
   try {
     reply.design = computeDesign(state);
   } catch (e) {
     reply.designError = messageOf(e);
   }
   reply.milliseconds = performance.now() - started;
-  const g = reply.theory?.grid;
-  self.postMessage(reply, g ? { transfer: [g.alpha.buffer, g.s.buffer, g.uStar.buffer, g.uL.buffer] } : undefined);
+  self.postMessage(reply);
 };
 // Messages that reach a module worker while its imports (and the kernel's top-level await) are still
 // loading can be lost, so the page sends nothing before this.

@@ -87,6 +87,8 @@ export class TheoryWorker {
     this.handle = new Handle<TheoryReply>(
       () => new Worker(new URL('./theory.worker.ts', import.meta.url), { type: 'module', name: 'theory' }),
       (reply) => {
+        // A partial reply (theory before the design search) leaves the request in flight.
+        if (reply.partial) return onReply(reply);
         this.inFlight = null;
         this.failures = 0;
         onReply(reply);

@@ -1,4 +1,5 @@
-// SPEC §G — calibration: measure ρ (§G1), γ(m) (§G2) and the leaf law (§G3) from data.
+// SPEC §G — calibration: measure ρ (§G1), γ(m) (§G2) and the leaf law (§G3) from data; §I3/§I4 —
+// shared failure vs task difficulty from repeated samples, and the voting curve.
 export {
   type BootstrapOptions, type Interval, percentileInterval, DEFAULT_BOOTSTRAP, DEFAULT_LEVEL, MAX_BOOTSTRAP, MIN_LEVEL, MAX_LEVEL,
 } from './bootstrap.ts';
@@ -16,3 +17,10 @@ export {
   leafObservationsFromCsv, fitLeafLaw,
 } from './leafLawFit.ts';
 export { syntheticCorrectnessMatrix, syntheticFidelityCounts, syntheticLeafCounts, exactLeafAccuracies } from './synthetic.ts';
+export {
+  type SampleTask, type SamplesMatrix, type SamplesColumns, type SamplesModelName, type SamplesParameters, type SamplesParameter,
+  type ProfileInterval, type SamplesModelFit, type CountHistogram, type SamplesFitOptions, type SamplesFit, type PairwiseEstimate,
+  MIN_ANSWERS, SAMPLES_MODELS, samplesMatrixFromCsv, fitSamples, pairwiseCorrelation, countProbability, chiSquare1Quantile,
+} from './samplesFit.ts';
+export { type VotingPoint, type VotingCurve, type VotingCurveOptions, MAX_VOTERS, votingCurve, fittedVoteAccuracy, observedVoteAccuracy } from './votingCurve.ts';
+export { type SyntheticSamplesSpec, syntheticSamples } from './synthetic.ts';

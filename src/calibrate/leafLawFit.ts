@@ -141,6 +141,8 @@ interface Data {
   x: number[];
   level: number[];
   distinct: number;
+  /** Index of the first point of each distinct budget, then the point count (length distinct + 1). */
+  start: number[];
   right: number[];
   trials: number[];
   /** ln u and the accuracy as given, per point (accuracies only). */
@@ -243,7 +245,10 @@ function powerMle(d: Data, idx: readonly number[]): { a: number; beta: number } 
     const db = (iaa * sb - iab * sa) / det;
     let lambda = 1;
     let next = -Infinity;
-    for (let h = 0; h < 60; h++, lambda /= 2) {
+    // Halving stops once the step is below the convergence tolerance (at the optimum, rounding
+    // makes every step look worse; 60 more passes over the data would change nothing).
+    const tolerance = 1e-15 * (1 + Math.abs(a) + Math.abs(beta));
+    for (let h = 0; h < 60 && lambda * (Math.abs(da) + Math.abs(db)) >= tolerance; h++, lambda /= 2) {
       next = ll(a + lambda * da, beta + lambda * db);
       if (next >= current) break;
     }
@@ -280,8 +285,8 @@ function loss(d: Data, c: { a: number; beta: number; gMax: number }): number {
  * saturation pattern has its kink pinned near a data point, which this search finds. It only ever
  * accepts improvements, so a start that is already optimal (noiseless data) is returned unchanged.
  */
-function polish(d: Data, start: { a: number; beta: number; gMax: number }): { a: number; beta: number; gMax: number; value: number } {
-  const f = (v: number[]) => loss(d, { a: v[0], beta: v[1], gMax: v[2] });
+function polish(lossOf: (c: { a: number; beta: number; gMax: number }) => number, start: { a: number; beta: number; gMax: number }): { a: number; beta: number; gMax: number; value: number } {
+  const f = (v: number[]) => lossOf({ a: v[0], beta: v[1], gMax: v[2] });
   const s0 = [start.a, start.beta, start.gMax];
   const simplex = [s0, [s0[0] + 0.2, s0[1], s0[2]], [s0[0], s0[1] + 0.05, s0[2]], [s0[0], s0[1], s0[2] * 0.95]];
   let values = simplex.map(f);
@@ -320,8 +325,17 @@ function polish(d: Data, start: { a: number; beta: number; gMax: number }): { a:
   return { a: v[0], beta: v[1], gMax: v[2], value: values[best] };
 }
 
+/**
+ * Every split is tried while there are at most this many distinct budgets; beyond, accuracies use a
+ * branch-and-bound search that stays near-linear in the points (issue 16: 10,000 distinct x took minutes).
+ */
+export const EXHAUSTIVE_SPLITS = 64;
+
 /** Fits the data once (no bootstrap); throws when no candidate can be fitted. */
 function fitOnce(d: Data, name: string): Candidate {
+  // Counts keep the exhaustive search (the binomial likelihood has no sufficient statistics; a
+  // coarse-to-fine split search was tried and missed the saturation on noisy data: issue 16, open).
+  if (!d.counts && d.distinct > EXHAUSTIVE_SPLITS) return fitAccuraciesManyBudgets(d, name);
   const n = d.t.length;
   const candidates: Candidate[] = [];
   const score = (c: { a: number; beta: number; gMax: number }, value: number, reached: boolean) => {
@@ -353,7 +367,7 @@ function fitOnce(d: Data, name: string): Candidate {
     if (!(gMax > 0)) continue;
     const start = { ...law, gMax: Math.min(gMax, 1) };
     const startValue = loss(d, start);
-    const p = polish(d, start);
+    const p = polish((c) => loss(d, c), start);
     const c = p.value < startValue ? p : { ...start, value: startValue };
     // A saturated law must saturate at least two distinct budgets (one high point is not evidence).
     const flat = new Set(d.level.filter((_, i) => c.a + c.beta * d.t[i] >= Math.log(c.gMax))).size;
@@ -361,6 +375,142 @@ function fitOnce(d: Data, name: string): Candidate {
   }
   if (candidates.length === 0) throw new InvalidParameterError(name, 'data a power law k·x^β can be fitted to', 'no feasible fit');
   return candidates.sort((x, y) => x.aic - y.aic || x.q - y.q)[0];
+}
+
+/** Index of the first of the points [0, n) for which `above` holds (it is false, then true). */
+function firstWhere(n: number, above: (i: number) => boolean): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (above(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Distinct budgets at g_max under law c (the points with a + β·ln x ≥ ln g_max). */
+function flatBudgets(d: Data, c: { a: number; beta: number; gMax: number }): number {
+  const lg = Math.log(c.gMax);
+  if (c.beta > 0) {
+    const k = firstWhere(d.t.length, (i) => c.a + c.beta * d.t[i] >= lg);
+    return k === d.t.length ? 0 : d.distinct - d.level[k];
+  }
+  return new Set(d.level.filter((_, i) => c.a + c.beta * d.t[i] >= lg)).size;
+}
+
+/**
+ * Prefix sums of the centred ln x and ln u (accuracies): the ln-scale SSE of a power law over any
+ * run of points, a constant over any run, and so the min() model's loss, in O(log N) instead of O(N).
+ */
+class LeastSquaresSums {
+  readonly t0: number;
+  readonly y0: number;
+  // Prefix sums (length N + 1) of the centred t, t², y, t·y, y².
+  private readonly st: Float64Array;
+  private readonly stt: Float64Array;
+  private readonly sy: Float64Array;
+  private readonly sty: Float64Array;
+  private readonly syy: Float64Array;
+  constructor(private readonly d: Data) {
+    const n = d.t.length;
+    let t0 = 0, y0 = 0;
+    for (let i = 0; i < n; i++) {
+      t0 += d.t[i];
+      y0 += d.y[i];
+    }
+    this.t0 = t0 / n;
+    this.y0 = y0 / n;
+    const st = (this.st = new Float64Array(n + 1)), stt = (this.stt = new Float64Array(n + 1));
+    const sy = (this.sy = new Float64Array(n + 1)), sty = (this.sty = new Float64Array(n + 1)), syy = (this.syy = new Float64Array(n + 1));
+    for (let i = 0; i < n; i++) {
+      const t = d.t[i] - this.t0, y = d.y[i] - this.y0;
+      st[i + 1] = st[i] + t; stt[i + 1] = stt[i] + t * t; sy[i + 1] = sy[i] + y; sty[i + 1] = sty[i] + t * y; syy[i + 1] = syy[i] + y * y;
+    }
+  }
+  /** Σ (y − a − β·t)² over points [lo, hi). */
+  power(lo: number, hi: number, a: number, beta: number): number {
+    if (hi <= lo) return 0;
+    const st = this.st[hi] - this.st[lo], stt = this.stt[hi] - this.stt[lo], sy = this.sy[hi] - this.sy[lo];
+    const sty = this.sty[hi] - this.sty[lo], syy = this.syy[hi] - this.syy[lo];
+    const ac = a + beta * this.t0 - this.y0;
+    return Math.max(0, syy - 2 * ac * sy - 2 * beta * sty + (hi - lo) * ac * ac + 2 * ac * beta * st + beta * beta * stt);
+  }
+  /** Σ (y − L)² over points [lo, hi). */
+  flat(lo: number, hi: number, lnLevel: number): number {
+    if (hi <= lo) return 0;
+    const sy = this.sy[hi] - this.sy[lo], syy = this.syy[hi] - this.syy[lo];
+    const lc = lnLevel - this.y0;
+    return Math.max(0, syy - 2 * lc * sy + (hi - lo) * lc * lc);
+  }
+  /** Least squares of y on t over points [0, k): the law and its SSE. */
+  ols(k: number): { a: number; beta: number; sse: number } {
+    const tm = this.st[k] / k, ym = this.sy[k] / k;
+    const ctt = this.stt[k] - k * tm * tm, cty = this.sty[k] - k * tm * ym;
+    const beta = cty / ctt;
+    return { a: ym - beta * tm - beta * this.t0 + this.y0, beta, sse: Math.max(0, this.syy[k] - k * ym * ym - beta * cty) };
+  }
+  /** Mean y over points [k, N) (the saturated level on ln scale) and its SSE. */
+  mean(k: number): { lnLevel: number; sse: number } {
+    const n = this.d.t.length;
+    const sy = this.sy[n] - this.sy[k], syy = this.syy[n] - this.syy[k];
+    const m = sy / (n - k);
+    return { lnLevel: m + this.y0, sse: Math.max(0, syy - (n - k) * m * m) };
+  }
+  /** The loss() of the min() model, from the sums. */
+  loss(c: { a: number; beta: number; gMax: number }): number {
+    if (!(c.gMax > 0 && c.gMax <= 1) || !Number.isFinite(c.a) || !Number.isFinite(c.beta)) return Infinity;
+    const n = this.d.t.length, t = this.d.t, lg = Math.log(c.gMax);
+    if (c.beta > 0) {
+      const k = firstWhere(n, (i) => c.a + c.beta * t[i] >= lg);
+      return this.power(0, k, c.a, c.beta) + this.flat(k, n, lg);
+    }
+    const k = firstWhere(n, (i) => c.a + c.beta * t[i] < lg);
+    return this.flat(0, k, lg) + this.power(k, n, c.a, c.beta);
+  }
+}
+
+/**
+ * The exhaustive search of fitOnce for accuracies with many distinct budgets, organised as branch
+ * and bound: each split's separate fits (a lower bound on the SSE of every min() law with that
+ * saturation pattern) come from prefix sums in O(1); splits are polished in increasing order of that
+ * bound, and the search stops when the bound's AIC exceeds the best candidate's, since no law of the
+ * remaining patterns can beat it. The polish evaluates the loss in O(log N). The chosen law's
+ * objective is recomputed directly.
+ */
+function fitAccuraciesManyBudgets(d: Data, name: string): Candidate {
+  const n = d.t.length, D = d.distinct;
+  const sums = new LeastSquaresSums(d);
+  const aicOf = (value: number, q: number) => n * Math.log(Math.max(value, n * FLOOR_SSE) / n) + 2 * q;
+  const all = sums.ols(n);
+  const exact = loss(d, { ...all, gMax: 1 });
+  let best: Candidate | null = Number.isFinite(exact)
+    ? { a: all.a, beta: all.beta, gMax: 1, reached: false, objective: exact, aic: aicOf(exact, 2), q: 2 }
+    : null;
+  const splits: number[] = [];
+  const bound = new Float64Array(D + 1);
+  for (let j = 2; j <= D - 2; j++) {
+    const k = d.start[j];
+    bound[j] = sums.ols(k).sse + sums.mean(k).sse;
+    // Only splits that could beat the law without saturation are sorted and tried.
+    if (best === null || aicOf(bound[j], 3) <= best.aic) splits.push(j);
+  }
+  splits.sort((i, j) => bound[i] - bound[j] || j - i);
+  for (const j of splits) {
+    if (best !== null && aicOf(bound[j], 3) > best.aic) break;
+    const k = d.start[j];
+    const law = sums.ols(k);
+    if (!Number.isFinite(law.a) || !Number.isFinite(law.beta)) continue;
+    const start = { a: law.a, beta: law.beta, gMax: Math.min(Math.exp(sums.mean(k).lnLevel), 1) };
+    const startValue = sums.loss(start);
+    const p = polish((c) => sums.loss(c), start);
+    const c = p.value < startValue ? p : { ...start, value: startValue };
+    if (!Number.isFinite(c.value) || flatBudgets(d, c) < 2) continue;
+    const aic = aicOf(c.value, 3);
+    if (best === null || aic < best.aic) best = { a: c.a, beta: c.beta, gMax: c.gMax, reached: true, objective: c.value, aic, q: 3 };
+  }
+  if (best === null) throw new InvalidParameterError(name, 'data a power law k·x^β can be fitted to', 'no feasible fit');
+  const objective = loss(d, best);
+  return { ...best, objective, aic: aicOf(objective, best.q) };
 }
 
 function prepare(observations: readonly LeafObservation[], chance: number, name: string): Data {
@@ -378,33 +528,46 @@ function prepare(observations: readonly LeafObservation[], chance: number, name:
     }
   });
   const sorted = observations.map((o, i) => ({ o, i })).sort((p, q) => p.o.x - q.o.x || p.i - q.i).map((p) => p.o);
-  const xs = [...new Set(sorted.map((o) => o.x))];
+  // Distinct budgets by one scan of the sorted points (linear: no per-budget search).
+  const xs: number[] = [];
+  const levelOf: number[] = [];
+  for (const o of sorted) {
+    if (xs.length === 0 || xs[xs.length - 1] !== o.x) xs.push(o.x);
+    levelOf.push(xs.length - 1);
+  }
   if (xs.length < 3) {
     throw new InvalidParameterError(name, 'at least three distinct budget points (two parameters need a third point to be tested)', `${xs.length} distinct x`);
   }
-  const d: Data = { counts, chance, t: [], x: [], level: [], distinct: xs.length, right: [], trials: [], y: [], accuracy: [] };
+  const d: Data = { counts, chance, t: [], x: [], level: [], distinct: xs.length, start: [], right: [], trials: [], y: [], accuracy: [] };
   if (counts) {
-    for (const [l, x] of xs.entries()) {
-      let right = 0, trials = 0;
-      for (const o of sorted) if (o.x === x && 'right' in o) {
-        right += o.right;
-        trials += o.trials;
+    // Counts with equal x are pooled: one point per distinct budget.
+    for (const [i, o] of sorted.entries()) {
+      const l = levelOf[i];
+      const c = o as { right: number; trials: number };
+      if (l === d.t.length) {
+        d.t.push(Math.log(o.x)); d.x.push(o.x); d.level.push(l); d.right.push(c.right); d.trials.push(c.trials);
+      } else {
+        d.right[l] += c.right;
+        d.trials[l] += c.trials;
       }
-      d.t.push(Math.log(x)); d.x.push(x); d.level.push(l); d.right.push(right); d.trials.push(trials);
     }
     if (d.right.every((r, i) => r / d.trials[i] <= chance)) {
       throw new InvalidParameterError(name, `some point above chance p_c = ${chance}`, 'every accuracy at or below chance');
     }
   } else {
-    for (const o of sorted) {
+    for (const [i, o] of sorted.entries()) {
       const p = (o as { accuracy: number }).accuracy;
       const u = (p - chance) / (1 - chance);
       if (!(u > 0)) {
         throw new InvalidParameterError(`${name} at x = ${o.x}`, `an accuracy above chance p_c = ${chance} (ln u needs skill u > 0; give counts to fit by maximum likelihood)`, p);
       }
-      d.t.push(Math.log(o.x)); d.x.push(o.x); d.level.push(xs.indexOf(o.x)); d.y.push(Math.log(u)); d.accuracy.push(p);
+      d.t.push(Math.log(o.x)); d.x.push(o.x); d.level.push(levelOf[i]); d.y.push(Math.log(u)); d.accuracy.push(p);
     }
   }
+  d.level.forEach((l, i) => {
+    if (i === 0 || l !== d.level[i - 1]) d.start.push(i);
+  });
+  d.start.push(d.t.length);
   return d;
 }
 
@@ -430,8 +593,9 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
   let saturated = 0, failed = 0;
   const n = d.t.length;
   let residuals: number[] = [];
+  const lnFitted = fitted.map(Math.log);
   if (!d.counts) {
-    const raw = d.y.map((y, i) => y - Math.log(fitted[i]));
+    const raw = d.y.map((y, i) => y - lnFitted[i]);
     const centre = raw.reduce((s, x) => s + x, 0) / n;
     const inflate = Math.sqrt(n / Math.max(1, n - fit.q));
     residuals = raw.map((e) => (e - centre) * inflate);
@@ -443,7 +607,7 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
     } else {
       // Residual bootstrap: point i gets residual ⌊U·N⌋ (U from stream (seed, leafBootstrap, r)).
       const picks = uniforms(seed, STREAMS.leafBootstrap, r, n);
-      rd.y = d.y.map((_, i) => Math.log(fitted[i]) + residuals[Math.min(n - 1, Math.floor(picks[i] * n))]);
+      rd.y = lnFitted.map((l, i) => l + residuals[Math.min(n - 1, Math.floor(picks[i] * n))]);
     }
     try {
       const c = fitOnce(rd, name);

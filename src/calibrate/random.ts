@@ -20,6 +20,8 @@ export const STREAMS = {
   syntheticLeaf: 6,
   validateBootstrap: 7,
   syntheticMatched: 8,
+  samplesBootstrap: 9,
+  syntheticSamples: 10,
 } as const;
 
 const STREAM_BASE = 2 ** 44;

@@ -8,6 +8,7 @@ import { simulateTree } from '../simulate/tree.ts';
 import type { CorrectnessMatrix } from './correlation.ts';
 import type { FidelityObservation } from './fidelityFit.ts';
 import type { LeafObservation } from './leafLawFit.ts';
+import type { SampleTask } from './samplesFit.ts';
 import { binomial, STREAMS, streamCell, uniforms } from './random.ts';
 
 export interface SyntheticCorrelationSpec {
@@ -85,4 +86,77 @@ export function syntheticLeafCounts(spec: { law: LeafLawSpec; chance: number; bu
 /** Noiseless leaf accuracies p_c + (1 − p_c)·g(x) (for exact-recovery checks). */
 export function exactLeafAccuracies(spec: { law: LeafLawSpec; chance: number; budgets: readonly number[] }): LeafObservation[] {
   return spec.budgets.map((x) => ({ x, accuracy: spec.chance + (1 - spec.chance) * leafBias(spec.law, x) }));
+}
+
+export interface SyntheticSamplesSpec {
+  tasks: number;
+  /** Answers per task (columns). */
+  samples: number;
+  /** Mean accuracy μ of one answer. */
+  mean: number;
+  /** Shared failure ρ (§I1): with probability ρ a task's answers are one copied vote. Default 0. */
+  rho?: number;
+  /** Difficulty φ (§I2): per task p_t ~ Beta(μ, φ). Default 0. */
+  dispersion?: number;
+  /**
+   * Open answers (§H1): a wrong answer is the task's dominant distractor with this probability, else
+   * a text no other answer shares. Omitted: a 1/0 matrix.
+   */
+  wrongShare?: number;
+  /** Probability that a cell is missing, default 0. */
+  missing?: number;
+  seed: number;
+}
+
+/**
+ * A tasks × samples matrix from the §I3 model (shared failure ρ, difficulty Beta(μ, φ)). Within a
+ * task the answers are drawn as a Pólya urn — answer j is right with probability (μ + r·θ)/(1 + j·θ)
+ * after r right of the first j, θ = φ/(1 − φ) — which is exactly an exchangeable sequence with
+ * p_t ~ Beta(μ, φ), so no Beta variates are needed. Cells: 1/0/null, or answer texts with `right`
+ * holding each task's right answer ("A"; the dominant distractor is "B").
+ */
+export function syntheticSamples(spec: SyntheticSamplesSpec): { rows: (0 | 1 | null)[][]; answers: (string | null)[][] | null; right: string[] | null; tasks: SampleTask[] } {
+  const tasks = checkInteger('tasks', spec.tasks, 1, 1e7);
+  const n = checkInteger('samples', spec.samples, 1, 10_000);
+  const mean = checkNumber('mean', spec.mean, 0, 1, 'a mean accuracy in [0, 1]');
+  const rho = checkUnit('rho', spec.rho ?? 0);
+  const dispersion = checkNumber('dispersion', spec.dispersion ?? 0, 0, 0.999999, 'a dispersion in [0, 1)');
+  const open = spec.wrongShare !== undefined;
+  const delta = open ? checkUnit('wrongShare', spec.wrongShare) : 1;
+  const missing = checkNumber('missing', spec.missing ?? 0, 0, 0.999, 'a probability in [0, 0.999]');
+  const seed = checkInteger('seed', spec.seed, 0, 2 ** 53 - 1);
+  const theta = dispersion / (1 - dispersion);
+  const width = 3 + 3 * n;
+  const u = uniforms(seed, STREAMS.syntheticSamples, 0, tasks * width);
+  const rows: (0 | 1 | null)[][] = [];
+  const answers: (string | null)[][] = [];
+  const out: SampleTask[] = [];
+  for (let t = 0; t < tasks; t++) {
+    const o = t * width;
+    const shared = u[o] < rho;
+    const sharedRight = u[o + 1] < mean;
+    const sharedText = sharedRight ? 'A' : u[o + 2] < delta ? 'B' : `w${t}-shared`;
+    const row: (0 | 1 | null)[] = [];
+    const texts: (string | null)[] = [];
+    let right = 0, j = 0;
+    for (let i = 0; i < n; i++) {
+      const c = o + 3 + 3 * i;
+      if (u[c] < missing) {
+        row.push(null);
+        texts.push(null);
+        continue;
+      }
+      const z = shared ? sharedRight : u[c + 1] < (mean + right * theta) / (1 + j * theta);
+      j++;
+      if (z) right++;
+      row.push(z ? 1 : 0);
+      texts.push(shared ? sharedText : z ? 'A' : u[c + 2] < delta ? 'B' : `w${t}-${i}`);
+    }
+    rows.push(row);
+    answers.push(texts);
+    const groups = new Map<string, number>();
+    for (const x of texts) if (x !== null && x !== 'A') groups.set(x, (groups.get(x) ?? 0) + 1);
+    out.push({ id: String(t + 1), answers: j, right, ...(open ? { wrongGroups: [...groups.values()].sort((a, b) => b - a) } : {}) });
+  }
+  return { rows, answers: open ? answers : null, right: open ? rows.map(() => 'A') : null, tasks: out };
 }

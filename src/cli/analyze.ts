@@ -5,12 +5,12 @@ import {
   alpha, bistableGamma, clippedPredictor, criticalGamma, criticalRho, mixingDepth, organizationExponent, phaseStructure,
   trajectory,
 } from '../theory/level.ts';
-import { InvalidParameterError } from '../errors.ts';
 import { type Answers, chanceAccuracy } from '../theory/model.ts';
 import { dominantLevelMap, dominantStateFromSkill } from '../theory/plurality.ts';
-import { rootBias } from '../theory/scope.ts';
-import { expectedRootAccuracy } from '../theory/difficulty.ts';
+import { rootBias, rootSkill } from '../theory/scope.ts';
+import { expectedRootAccuracy, expectedRootSkill } from '../theory/difficulty.ts';
 import { parseNumber } from './options.ts';
+import { InvalidParameterError } from '../errors.ts';
 import { fmt, keyValues } from './format.ts';
 import { type SeriesPoint, seriesPlot } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
@@ -65,19 +65,22 @@ export function analyze(flags: AnalyzeFlags): Analysis {
   const aggregator = level.aggregator ?? 'plurality';
   const binaryModel = k === 2 && aggregator === 'plurality';
   if (rhoTask > 0) {
-    if (!binaryModel) throw new InvalidParameterError('--rho-task', '0 with --answers K ≠ 2 or a judge (§I1 for plurality is not built yet)', rhoTask);
-    uL = rootBias(level, u0, depth, { rhoTask });
+    // §I1: the plurality mixture (all-wrong start = the dominant-distractor state) for K answers or a judge.
+    uL = binaryModel ? rootBias(level, u0, depth, { rhoTask })
+      : rootSkill(level, u0, depth, { answers: k, rhoTask, ...(dominant === null ? {} : { distractors: { dominant } }) });
   }
   const falling = ps.best > 0 && u0 > ps.best;
   let difficulty: Analysis['difficulty'] = null;
   if (flags.dispersion !== undefined) {
     const dispersion = parseNumber('dispersion', flags.dispersion);
     if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', flags.dispersion);
-    if (!binaryModel) throw new InvalidParameterError('--dispersion', 'absent with --answers K ≠ 2 or a judge (§I2 is built for the binary map)', flags.dispersion);
-    if (dominant !== null) throw new InvalidParameterError('--dispersion', 'absent with --distractor', flags.dispersion);
     const mean = acc(u0);
     if (dispersion > 0 && !(mean > 0 && mean < 1)) throw new InvalidParameterError('--p0', 'a leaf accuracy in (0, 1) when --dispersion > 0', mean);
-    difficulty = { mean, dispersion, expectedAccuracyL: expectedRootAccuracy(level, depth, { answers: 2, rhoTask, difficulty: { mean, dispersion } }) };
+    // K answers, a judge or a dominant distractor: the §I2 expectation over Beta accuracies in 1/K units (expectedRootSkill).
+    const expectedAccuracyL = binaryModel && dominant === null
+      ? expectedRootAccuracy(level, depth, { answers: 2, rhoTask, difficulty: { mean, dispersion } })
+      : acc(expectedRootSkill(level, depth, { answers: k, rhoTask, ...(dominant === null ? {} : { distractors: { dominant } }), difficulty: { mean, dispersion } }));
+    difficulty = { mean, dispersion, expectedAccuracyL };
   }
   return {
     b: level.b, gamma: level.gamma, rho: level.rho, rhoTask, m, u0, p0: acc(u0), depth,

@@ -26,6 +26,7 @@ export interface DesignCommandFlags {
   v1: string;
   beta?: string;
   top: string;
+  maxFanIn?: string;
 }
 
 function need(flag: string, value: string | undefined, allowed: string): string {
@@ -45,6 +46,7 @@ export function design(f: DesignCommandFlags) {
   if (!(common.rhoTask >= 0 && common.rhoTask <= 1)) throw new InvalidParameterError('--rho-task', 'a number in [0, 1] (§I1 organization-wide correlation)', f.rhoTask);
   if (f.continuous) {
     if (f.gamma !== undefined) throw new InvalidParameterError('--gamma', 'absent with --continuous (the averaging model takes --noise)', f.gamma);
+    if (f.maxFanIn !== undefined) throw new InvalidParameterError('--max-fan-in', 'absent with --continuous (the binary search only)', f.maxFanIn);
     const noise = parseNoise(need('noise', f.noise, 'a noise curve, e.g. exponential:1,100'));
     const beta = parseNumber('beta', need('beta', f.beta, 'the leaf exponent β > 0 of v(x) = v1·x^(−β)'));
     return { kind: 'continuous' as const, rho: common.rho, rhoTask: common.rhoTask, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
@@ -64,10 +66,16 @@ export function design(f: DesignCommandFlags) {
   const task = plural ? { task: { answers }, aggregator } : {};
   const dispersion = f.dispersion === undefined ? 0 : parseNumber('dispersion', f.dispersion);
   if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', f.dispersion);
-  if (plural && (common.rhoTask > 0 || dispersion > 0)) {
-    throw new InvalidParameterError(common.rhoTask > 0 ? '--rho-task' : '--dispersion', '0 with --answers K ≠ 2 or a judge (§I for plurality is not built yet)', common.rhoTask > 0 ? common.rhoTask : dispersion);
-  }
-  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({ ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, dispersion, ...task }) };
+  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({
+    ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, dispersion, ...task,
+    maxFanIn: f.maxFanIn === undefined ? undefined : maxFanInFlag(f.maxFanIn),
+  }) };
+}
+
+function maxFanInFlag(text: string): number {
+  const b = parseNumber('max-fan-in', text);
+  if (!Number.isInteger(b) || b < 3 || b > 1_000_001) throw new InvalidParameterError('--max-fan-in', 'an integer fan-in in [3, 1000001]', text);
+  return b;
 }
 
 function shape(r: DesignRow): string {
@@ -94,6 +102,9 @@ export function formatDesign(result: ReturnType<typeof design>, top: number): st
     binary ? 'floor (accuracy)' : 'floor (MSE)', 'regime', 's', 'why'], rows)];
   const infeasible = result.rows.filter((r) => !r.feasible);
   out.push(`\n${result.rows.filter((r) => r.feasible).length} feasible candidates, ${infeasible.length} ruled out (${countBy(infeasible)}).`);
+  if (binary && result.fanInCapped !== null) {
+    out.push(`Fan-in stopped at --max-fan-in ${result.fanInCapped}: the window and budget allow wider stars and trees (raise the flag to rank them; the search grows with the square of the fan-in).`);
+  }
   if (binary && result.verdicts) {
     const v = result.verdicts;
     const beta = v[0]?.verdict.beta;

@@ -15,10 +15,12 @@ import {
 import { resolveDesign } from './designFlags.ts';
 import { InterruptedError, registerSweepCommands } from './sweep.ts';
 import { registerClusterCommand } from './cluster.ts';
+import { registerWorkerCommand } from './worker.ts';
 import { checkWritableDirectory, checkWritableFile } from './files.ts';
 import { MAX_UNCONFIRMED_SECONDS } from './workPlan.ts';
 import { DEFAULT_SEED } from '../simulate/index.ts';
 import { calibrate, formatCalibration } from './calibrate.ts';
+import { calibrateSamples, checkSamplesOnlyFlags, formatSamplesCalibration } from './calibrateSamples.ts';
 import { formatPrediction, predict } from './predict.ts';
 import { formatValidation, validate } from './validate.ts';
 import { predictionFigure, validationFigure } from './predictFigures.ts';
@@ -123,6 +125,7 @@ export function program(): Command {
     .option('--v1 <v1>', 'continuous leaf variance law v(x) = v1·x^(−β)', '1')
     .option('--beta <β>', 'continuous leaf exponent β')
     .option('--top <n>', 'rows to show', '15')
+    .option('--max-fan-in <b>', 'binary: widest star or tree fan-in ranked (default 1001; wider windows are cut, with a note)')
     .option('--json', 'machine-readable output (all rows)')
     .action((o) => {
       const top = parseInteger('top', o.top, 1);
@@ -155,6 +158,10 @@ export function program(): Command {
     .option('--leaf <file.csv>', 'leaf data: x,right,trials (counts) or x,accuracy (§G3)')
     .option('--correlation <file.csv>', 'correctness matrix: a header of agent names, one row per task, cells 1/0/empty (§G1)')
     .option('--fidelity <file.csv>', 'fidelity counts: m,agree,total (§G2)')
+    .option('--samples <file.csv>', 'tasks × samples (or agents), cells 1/0/empty or answer texts: shared failure vs difficulty and the voting curve (§I3, §I4; a mode of its own)')
+    .option('--answer-column <column>', 'with --samples: the column holding each task\'s right answer; the other cells are answer texts (open answers, plurality)')
+    .option('--skip-short', 'with --samples: leave out tasks with fewer than 3 answers (default: an error)')
+    .option('--max-n <N>', 'with --samples: largest N of the fitted voting curve (default max(25, answers per task); at most 201)')
     .option('--task-column <column>', 'a task-id column of the correctness matrix (not an agent)')
     .option('--chance <p>', 'chance accuracy p_c of the tasks (leaf data, correctness matrix): 0.5 binary decisions, 0 open answers', '0.5')
     .option('--leaf-x <column>', 'leaf compute column', 'x')
@@ -175,13 +182,24 @@ export function program(): Command {
     .option('--window <W>', 'context window for the printed design command')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
+      checkSamplesOnlyFlags(o);
+      if (o.samples !== undefined) {
+        const s = await calibrateSamples(o);
+        print(!!o.json, s, () => formatSamplesCalibration(s));
+        return;
+      }
       const c = await calibrate(o);
       print(!!o.json, c, () => formatCalibration(c));
     });
 
   root.command('predict').description('SPEC §J1–§J2: from a measured single agent (accuracy at budget B) to stars and trees at the same budget, and p†')
     .option('--single-accuracy <p>', 'measured single-agent accuracy p_S in [0, 1] at --budget')
-    .option('--chance <p>', 'chance accuracy p_c of the task: 0.5 binary decisions, 1/K for K answers, 0 open answers', '0.5')
+    .option('--chance <p>', 'chance accuracy p_c of the task: 0.5 binary decisions (default), 1/K for K answers (default with --answers), 0 open answers')
+    .option('--answers <K>', 'K answers or open: organizations aggregate by plurality (§H); default 2')
+    .option('--distractor <profile>', 'symmetric | dominant:δ (share δ of the wrong mass on one answer), §H1')
+    .option('--aggregator <rule>', 'plurality | judge:v (verification skill v in [0, 1]), §H7')
+    .option('--rho-task <ρ_task>', 'organization-wide correlation in [0, 1] (§I1): with this probability per task every leaf casts one answer')
+    .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with the leaf\'s mean and dispersion φ in [0, 1) (§I2)')
     .option('--budget <B>', 'the budget (tokens) at which p_S was measured')
     .option('--beta <β>', 'leaf scaling exponent β > 0 (§B2)')
     .option('--calibration <file.json>', 'a `synergy calibrate --json` file: β, ρ and the fidelity curve (flags override), intervals propagated')
@@ -214,6 +232,7 @@ export function program(): Command {
     .option('--chance <p|column>', 'chance accuracy: a number in [0, 1) or a column')
     .option('--holdout <column>', 'leave one value of this column out at a time')
     .option('--by <column>', 'fit the theory per organization and value of this column')
+    .option('--aggregator <rule>', 'plurality (the voter model) | judge: also cross-validate the §H7 judge variant (v fitted per organization) side by side')
     .option('--compare-chance <p,…>', 'also cross-validate the theory with these chance levels instead of the table\'s (variants side by side)')
     .option('--percent', 'accuracies are percentages (0–100)')
     .option('--bootstrap <n>', 'cluster-bootstrap resamples', '2000')
@@ -230,6 +249,7 @@ export function program(): Command {
 
   registerSweepCommands(root);
   registerClusterCommand(root);
+  registerWorkerCommand(root);
   for (const cmd of root.commands) cmd.exitOverride().configureOutput({ outputError: () => {} });
   return root;
 }

@@ -10,6 +10,9 @@ import {
 } from '../predict/matchedBudget.ts';
 import { fmt, table } from './format.ts';
 import { parseFidelity, parseNumber } from './options.ts';
+import { parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
+import { chanceAccuracy } from '../theory/model.ts';
+import { MAX_PLURALITY_FAN_IN } from '../theory/plurality.ts';
 
 export interface PredictFlags {
   singleAccuracy?: string;
@@ -26,6 +29,16 @@ export interface PredictFlags {
   rho?: string;
   window?: string;
   overhead: string;
+  /** K or open (§H1); --chance then defaults to 1/K and must agree. */
+  answers?: string;
+  /** symmetric | dominant:δ (§H1). */
+  distractor?: string;
+  /** plurality | judge:v (§H7). */
+  aggregator?: string;
+  /** §I1 organization-wide correlation ρ_task. */
+  rhoTask?: string;
+  /** §I2 task-difficulty dispersion φ. */
+  dispersion?: string;
 }
 
 /** A range propagated from calibrated intervals (min and max over their grid; not a joint interval). */
@@ -139,8 +152,20 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
   const cal = f.calibration === undefined ? {} : await readCalibration(f.calibration);
   const sources: Record<string, string> = {};
   const singleAccuracy = unit('single-accuracy', need('single-accuracy', f.singleAccuracy, 'the measured single-agent accuracy p_S in [0, 1]'));
-  const chance = parseNumber('chance', f.chance ?? '0.5');
+  const answers = parseAnswers(f.answers);
+  const aggregator = parseAggregator(f.aggregator);
+  const dominant = parseDistractor(f.distractor);
+  if (dominant !== null && (answers === 2)) throw new InvalidParameterError('--distractor', 'symmetric with K = 2 answers (the one wrong answer is the dominant one); give --answers K ≥ 3 or open', f.distractor);
+  const plural = answers !== 2 || aggregator !== 'plurality';
+  // §H1: with K answers or a judge the maps count skill above 1/K; --chance may only repeat it.
+  const chance = plural && f.chance === undefined ? chanceAccuracy(answers) : parseNumber('chance', f.chance ?? '0.5');
   if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) (0.5 binary decisions, 1/K for K answers, 0 open answers)', f.chance);
+  if (plural && Math.abs(chance - chanceAccuracy(answers)) > 1e-12) {
+    throw new InvalidParameterError('--chance', `1/K = ${chanceAccuracy(answers)} with --answers ${answers}${aggregator === 'plurality' ? '' : ' and a judge'} (or omitted)`, f.chance);
+  }
+  const rhoTask = f.rhoTask === undefined ? 0 : unit('rho-task', f.rhoTask, 'a number in [0, 1] (§I1 organization-wide correlation)');
+  const dispersion = f.dispersion === undefined ? 0 : parseNumber('dispersion', f.dispersion);
+  if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', f.dispersion);
   const budget = parseNumber('budget', need('budget', f.budget, 'the budget B (tokens) at which p_S was measured'));
   if (!(budget > 0)) throw new InvalidParameterError('--budget', 'a budget > 0 (tokens)', f.budget);
 
@@ -185,11 +210,22 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
   const overhead = parseNumber('overhead', f.overhead);
   if (!(overhead >= 0)) throw new InvalidParameterError('--overhead', 'an overhead ≥ 0 (tokens)', f.overhead);
 
-  const problem: MatchedBudgetProblem = { chance, budget, beta, fidelity, m, rho, window, overhead };
+  const problem: MatchedBudgetProblem = {
+    chance, budget, beta, fidelity, m, rho, window, overhead,
+    ...(answers === 2 && dominant === null && rhoTask === 0 ? {} : { task: { answers, rhoTask, ...(dominant === null ? {} : { distractors: { dominant } }) } }),
+    ...(aggregator === 'plurality' ? {} : { aggregator }),
+    ...(dispersion === 0 ? {} : { dispersion }),
+  };
+  // Organizations wider than the exact plurality maps allow are refused with the flag's name.
+  const tooWide = (n: number) => plural && n > MAX_PLURALITY_FAN_IN;
   const orgs: MatchedOrganization[] = [
     ...(f.star === undefined ? [] : parseStars(f.star)),
     ...(f.tree === undefined ? [] : parseTrees(f.tree)),
   ];
+  for (const o of orgs) {
+    const wide = o.kind === 'star' ? (tooWide(o.agents) ? o.agents : null) : o.fanIns.find(tooWide) ?? null;
+    if (wide !== null) throw new InvalidParameterError(o.kind === 'star' ? '--star' : '--tree', `fan-ins ≤ ${MAX_PLURALITY_FAN_IN} with --answers K ≠ 2 or a judge (exact plurality maps, §H4)`, wide);
+  }
   const notes: string[] = [];
   if (f.best) orgs.push(...bestOrganization(problem, singleAccuracy, notes));
   if (orgs.length === 0) throw new InvalidParameterError('--star', 'at least one organization: --star N[,N…], --tree b^L[,…] or --best', 'nothing');
@@ -208,7 +244,10 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
   }
   const propagated = variants.length > 1;
   if (propagated) notes.push(`Ranges are the least and greatest values over the calibrated intervals (${[betas.length > 1 ? 'β' : '', rhos.length > 1 ? 'ρ' : '', scales.length > 1 ? 'γ scale' : ''].filter(Boolean).join(', ')}), 3 points each: a sensitivity range, not a joint confidence interval.`);
-  if (chance !== 0.5) notes.push(`Skill above chance p_c = ${chance} is voted by the binary majority map of §B (§J1); for open answers with scattered wrong answers see §H.`);
+  if (!plural && chance !== 0.5) notes.push(`Skill above chance p_c = ${chance} is voted by the binary majority map of §B (§J1); for K answers or open answers, where wrong answers scatter, give --answers (§H).`);
+  if (plural) notes.push(`Aggregation: ${aggregator === 'plurality' ? 'plurality' : `judge with verification skill v = ${aggregator.judge}`} over ${answers === 'open' ? 'open answers (K = ∞)' : `K = ${answers} answers`}${dominant === null ? '' : `, one dominant distractor with share δ = ${dominant} of the wrong mass`} (§H4, §H7); accuracy = p_c + (1 − p_c)·skill with p_c = ${chance}.`);
+  if (rhoTask > 0) notes.push(`ρ_task = ${rhoTask} (§I1): with this probability per task every leaf casts one shared answer; every organization is evaluated under the same (ρ, ρ_task).`);
+  if (dispersion > 0) notes.push(`Task difficulty φ = ${dispersion} (§I2): per task the leaf accuracy ~ Beta around the leaf's mean accuracy${plural ? '' : ' (the vote accuracy (1 + s)/2 of the binary map)'}; predictions are expectations over tasks.`);
 
   const rows = orgs.map((org) => {
     const prediction = predictMatched(problem, singleAccuracy, org);
@@ -235,9 +274,16 @@ function bestOrganization(p: MatchedBudgetProblem, singleAccuracy: number, notes
   const sS = (singleAccuracy - p.chance) / (1 - p.chance);
   if (!(sS > 0)) throw new InvalidParameterError('--single-accuracy', `an accuracy above chance (${p.chance}) for --best`, singleAccuracy);
   const fidelity: FidelityCurve = typeof p.fidelity === 'number' ? { kind: 'constant', gamma: p.fidelity } : p.fidelity;
+  if (p.task?.distractors !== undefined && p.task.distractors !== 'symmetric') {
+    throw new InvalidParameterError('--distractor', 'symmetric with --best (the §E search has symmetric distractors)', 'dominant');
+  }
+  const answers = p.task?.answers ?? 2;
+  const plural = answers !== 2 || (p.aggregator ?? 'plurality') !== 'plurality';
   const d = designBinary({
     budget: p.budget, window: p.window, overhead: p.overhead, messageLengths: [p.m], fidelity, rho: p.rho,
-    leafLaw: { kind: 'power', k: sS * Math.pow(p.budget, -p.beta), beta: p.beta, gMax: 1 },
+    leafLaw: { kind: 'power', k: sS * Math.pow(p.budget, -p.beta), beta: p.beta, gMax: 1 }, chance: p.chance,
+    rhoTask: p.task?.rhoTask ?? 0, dispersion: p.dispersion ?? 0,
+    ...(plural ? { task: { answers }, aggregator: p.aggregator ?? 'plurality' } : {}),
   });
   const best = d.rows.find((r) => r.feasible && r.organization !== 'single');
   if (!best || best.b === null) {
@@ -253,28 +299,50 @@ function range(r: Range | null): string {
 }
 
 function thresholdText(t: SaturationThreshold): string {
+  const from = t.from === null ? '' : ` (helps from ${fmt(t.from)})`;
   switch (t.kind) {
-    case 'always': return '1 (always helps)';
+    case 'always': return t.from === null ? '1 (always helps)' : `1${from}`;
     case 'never': return 'none (never helps)';
     case 'infeasible': return '—';
-    default: return fmt(t.value);
+    default: return fmt(t.value) + from;
   }
+}
+
+/** §H5 lines: what a bistable level's threshold s† means for this organization. */
+function phaseLines(r: PredictResult): string[] {
+  const lines: string[] = [];
+  const pc = r.problem.chance;
+  for (const { prediction: q, threshold } of r.rows) {
+    const seen = new Set<number>();
+    for (const ph of q.phases) {
+      if (ph.regime !== 'bistable' || seen.has(ph.b)) continue;
+      seen.add(ph.b);
+      const reached = ph.reached === null ? '' : ` Its leaves (skill ${fmt(q.leafSkill)}) ${ph.reached! > 0 ? `are above it: a deep tree of such levels rises to s* = ${fmt(ph.reached)}` : 'are below it: a deep tree of such levels falls to chance'}.`;
+      lines.push(`${q.label}: the level b = ${ph.b} is bistable (§H5, α = ${fmt(ph.alpha)} ≤ 1): only leaves above s† = ${fmt(ph.threshold)} (accuracy ${fmt(pc + (1 - pc) * ph.threshold!)}) are lifted.${reached}`);
+    }
+    const why = q.phases.some((ph) => ph.alpha <= 1)
+      ? 'near chance a level with α ≤ 1 amplifies nothing, while each leaf has only its share of the budget'
+      : 'at low accuracy the vote gives back less than splitting the budget costs';
+    if (threshold.from !== null) lines.push(`${q.label}: below a single-agent accuracy of ${fmt(threshold.from)} the organization loses (${why}); it helps between ${fmt(threshold.from)} and p† = ${thresholdText({ ...threshold, from: null }).replace(' (always helps)', '')}.`);
+  }
+  return lines;
 }
 
 export function formatPrediction(r: PredictResult): string {
   const p = r.problem;
   const gamma = r.rows[0]?.prediction.gamma;
   const out = [
-    `single agent: accuracy ${fmt(r.singleAccuracy)} at B = ${p.budget} tokens (chance ${p.chance}); β = ${fmt(p.beta)}, γ = ${fmt(gamma)}${p.m > 0 ? ` (m = ${p.m})` : ' (m = 0: free messages)'}, ρ = ${fmt(p.rho)}`,
+    `single agent: accuracy ${fmt(r.singleAccuracy)} at B = ${p.budget} tokens (chance ${fmt(p.chance)}); β = ${fmt(p.beta)}, γ = ${fmt(gamma)}${p.m > 0 ? ` (m = ${p.m})` : ' (m = 0: free messages)'}, ρ = ${fmt(p.rho)}`,
     '',
-    table(['organization', 'leaves', 'x (tokens/leaf)', 'predicted accuracy', 'single', 'difference', 'levels (§B7)', 'p† (§J2)'],
+    table(['organization', 'leaves', 'x (tokens/leaf)', 'predicted accuracy', 'single', 'difference', 'levels (§B7, §H5)', 'p† (§J2)'],
       r.rows.map(({ prediction: q, threshold, accuracyRange, thresholdRange }) => [
         q.label, String(q.leaves), fmt(q.compute, 1), q.feasible ? fmt(q.accuracy) + range(accuracyRange) : `infeasible (${q.infeasibleReason})`,
         fmt(q.singleAccuracy), q.difference === null ? '—' : (q.difference >= 0 ? '+' : '') + fmt(q.difference), q.regime,
         thresholdText(threshold) + range(thresholdRange),
       ])),
     '',
-    'p†: the single-agent accuracy above which the organization stops beating the single agent at this budget.',
+    'p†: the single-agent accuracy above which the organization stops beating the single agent at this budget (it solves predicted(p†) = p† for the whole organization; s† of a bistable level is a different number, the skill its leaves must clear).',
+    ...phaseLines(r),
   ];
   for (const [k, v] of Object.entries(r.sources)) if (v !== `--${k}`) out.push(`${k} from ${v}`);
   out.push(...r.notes);

@@ -24,6 +24,8 @@ export function predictionFigure(r: PredictResult): Promise<string> {
     }
     const t = saturationThreshold(p, org);
     if (t.kind === 'crossing') marks.push({ x: t.value!, y: t.value!, series: row.prediction.label, label: `p† = ${t.value!.toFixed(3)}` });
+    // §H5 bistable: below `from` the leaves are too weak to be lifted.
+    if (t.from !== null) marks.push({ x: t.from, y: t.from, series: row.prediction.label, label: `helps from ${t.from.toFixed(3)}` });
   }
   curves.push({ x: p.chance, y: p.chance, series: 'single agent (diagonal)' }, { x: 1, y: 1, series: 'single agent (diagonal)' });
   const x = { field: 'x', type: 'quantitative', title: 'single-agent accuracy p_S at budget B', scale: { domain: [p.chance, 1] } };

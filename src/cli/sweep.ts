@@ -14,6 +14,7 @@ import type { ResolvedSweep } from '../sweep/spec.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
 import { writeParquet } from '../sweep/parquet.ts';
 import { blockFormatter } from './rows.ts';
+import { checkQueueFlags, queuedSweep, type QueuedSweep } from './queueSweep.ts';
 import { checkWritableFile } from './files.ts';
 import { mergeShards, OutputWriteError } from './mergeShards.ts';
 import { lockOutput } from './outputLock.ts';
@@ -93,7 +94,7 @@ export interface SweepFlags {
   axis?: string[];
   b?: string; gamma?: string; m?: string; fidelity?: string; rho?: string; u0?: string; p0?: string; depth?: string; trials?: string;
   compute?: string; mode: string; variant: string; seed: string; workers?: string;
-  out?: string; format?: 'ndjson' | 'csv'; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean; yes?: boolean;
+  out?: string; format?: 'ndjson' | 'csv'; plot?: string; plotField: string; shard?: string; shardCount?: string; resume?: boolean; json?: boolean; yes?: boolean; queue?: string;
 }
 
 /** Builds the sweep spec from fixed flags and --axis flags (an axis overrides nothing: give each once). */
@@ -198,6 +199,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   const spec = sweepSpec(f);
   const seed = parseInteger('seed', f.seed, 0);
   const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
+  checkQueueFlags(f);
   const shardCount = f.shardCount === undefined ? undefined : parseInteger('shard-count', f.shardCount, 1);
   if (shardCount !== undefined && f.shard !== 'auto') throw new InvalidParameterError('--shard-count', 'given only with --shard auto', f.shardCount);
   const shard = f.shard === undefined ? undefined : f.shard === 'auto' ? arrayShard(process.env, shardCount) : parseShard(f.shard);
@@ -272,9 +274,11 @@ async function runSweep(f: SweepFlags): Promise<void> {
   }
   let written = start - range.start;
   let buffer = '';
+  let queued: QueuedSweep | undefined;
   try {
     if (start < range.end) {
-      const run = sweep(spec, { seed, workers, signal: stop.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep') });
+      queued = await queuedSweep(f, spec, seed);
+      const run = sweep(spec, { seed, workers, signal: stop.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep'), ...queued?.options });
       const rows = blockFormatter(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
       for await (const block of run.blocks()) {
         buffer += rows(block, written === 0, SEP[format]);
@@ -299,6 +303,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
   } finally {
     // Once interrupted, later signals stay ignored until the process has exited (130 or 143).
     if (!stop.signal.aborted) stop.remove();
+    await queued?.close();
     await lock?.release();
   }
   await handle.close();
@@ -322,18 +327,22 @@ async function runParquet(f: SweepFlags): Promise<void> {
   const spec = sweepSpec(f);
   const seed = parseInteger('seed', f.seed, 0);
   const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
+  checkQueueFlags(f);
   const cells = sweepCells(f, spec, seed);
   const cols = columns(spec);
   await checkWritableFile('--out', out);
   const stop = stopOnSignals();
   const rows: (number | null)[][] = [];
+  let queued: QueuedSweep | undefined;
   try {
-    for await (const cell of sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep') })) rows.push(rowValues(cell, cols));
+    queued = await queuedSweep(f, spec, seed);
+    for await (const cell of sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep'), ...queued?.options })) rows.push(rowValues(cell, cols));
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
     throw error;
   } finally {
     stop.remove();
+    await queued?.close();
   }
   await writeParquet(`${out}.partial`, cols, rows);
   await rename(`${out}.partial`, out);
@@ -475,6 +484,7 @@ export function sweepOptions(cmd: Command): Command {
     .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
     .option('--shard-count <N>', 'with --shard auto: the number of array tasks where the engine does not say (Kubernetes, AWS Batch; or SYNERGY_SHARD_COUNT)')
     .option('--resume', 'finish an interrupted run of the same command')
+    .option('--queue <url>', 'run the tasks on `synergy worker` processes through this Redis queue (redis://host[:port][/db] or unix:///path/to/redis.sock)')
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes or ${MAX_UNCONFIRMED_OUTPUT_BYTES / 1e9} GB of output`)
     .option('--json', 'print a machine-readable summary');
 }

@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { InvalidParameterError } from '../errors.ts';
 import { columnIndex, CsvError, parseCsv, type CsvTable } from '../calibrate/csv.ts';
 import type { MatchedCell } from '../predict/matchedModel.ts';
-import { validateMatched, type ValidationResult } from '../predict/validate.ts';
+import { validateMatched, type TheoryVariant, type ValidationResult } from '../predict/validate.ts';
+import { answersFromChance } from '../predict/matchedModel.ts';
+import { MAX_PLURALITY_FAN_IN } from '../theory/plurality.ts';
 import { fmt, table } from './format.ts';
 import { parseInteger, parseNumber } from './options.ts';
 
@@ -19,6 +21,8 @@ export interface ValidateFlags {
   holdout?: string;
   by?: string;
   compareChance?: string;
+  /** plurality (the voter model only) | judge (adds the §H7 judge variant, v fitted per organization). */
+  aggregator?: string;
   percent?: boolean;
   bootstrap: string;
   level: string;
@@ -83,11 +87,27 @@ export async function validate(file: string, f: ValidateFlags): Promise<Validati
     throw new InvalidParameterError('table', 'a readable CSV file', `${file} (${e.message})`);
   });
   const cells = matchedCellsFromCsv(parseCsv(text, file), f);
-  const variants = [{ name: 'theory' }, ...(f.compareChance === undefined ? [] : f.compareChance.split(',').map((text) => {
+  const variants: TheoryVariant[] = [{ name: 'theory' }, ...(f.compareChance === undefined ? [] : f.compareChance.split(',').map((text) => {
     const chance = parseNumber('compare-chance', text);
     if (!(chance >= 0 && chance < 1)) throw new InvalidParameterError('--compare-chance', 'chance levels in [0, 1), comma-separated', text);
     return { name: `theory (p_c = ${text})`, chance };
   }))];
+  const aggregator = f.aggregator ?? 'plurality';
+  if (aggregator !== 'plurality' && aggregator !== 'judge') {
+    throw new InvalidParameterError('--aggregator', 'plurality (the voter model) or judge (adds the §H7 judge variant beside it; v is fitted)', aggregator);
+  }
+  if (aggregator === 'judge') {
+    variants.push({ name: 'theory (judge)', aggregator: 'judge' });
+    // The judge's map counts K = 1/p_c answers: say which line has a chance level it cannot take.
+    for (const c of cells) {
+      try {
+        answersFromChance(c.chance);
+      } catch {
+        throw new InvalidParameterError('--chance', `a chance level 1/K or 0 (open answers) on every line with --aggregator judge (line ${c.line})`, c.chance);
+      }
+      if (c.agents > MAX_PLURALITY_FAN_IN) throw new InvalidParameterError(`--agents ${f.agents}`, `at most ${MAX_PLURALITY_FAN_IN} agents with --aggregator judge (line ${c.line})`, c.agents);
+    }
+  }
   const result = validateMatched(cells, { variants,
     bootstrap: parseInteger('bootstrap', f.bootstrap, 100), level: parseNumber('level', f.level), seed: parseInteger('seed', f.seed, 0),
   });
@@ -115,6 +135,12 @@ export function formatValidation(r: ValidationResult & { file: string }): string
     table(['organization', 'N', 'cells', 'a = γ·N^(−β)', 'ρ', 'on bound', 's† (skill)', 'p† (fitted)', 'threshold (in-sample)'],
       r.organizations.map((o) => [o.organization, o.agents.join(','), String(o.cells), fmt(o.fit.a), fmt(o.fit.rho), o.fit.onBound.join(', ') || 'no',
         fmt(o.skillThreshold), fmt(o.accuracyThreshold), fmt(o.inSampleThreshold)])),
+    ...(r.organizations.some((o) => o.judgeFit) ? [
+      '',
+      'Judge variant fitted on all cells (in-sample, §H7):',
+      table(['organization', 'a', 'ρ', 'v (verification)', 'on bound', 'p† (fitted)'],
+        r.organizations.map((o) => [o.organization, fmt(o.judgeFit!.a), fmt(o.judgeFit!.rho), fmt(o.judgeFit!.v), o.judgeFit!.onBound.join(', ') || 'no', fmt(o.judgeAccuracyThreshold)])),
+    ] : []),
     '',
     r.verdict,
     ...r.notes,

@@ -4,7 +4,7 @@
 // project's own simulator via calibrate's seeded binomial (§D4 streams), never a new generator.
 import { binomial, STREAMS, uniforms } from '../calibrate/random.ts';
 import { checkInteger, InvalidParameterError } from '../errors.ts';
-import { voterPrediction, type MatchedCell } from './matchedModel.ts';
+import { judgePrediction, voterPrediction, type MatchedCell } from './matchedModel.ts';
 
 export interface SyntheticOrganization {
   name: string;
@@ -14,6 +14,8 @@ export interface SyntheticOrganization {
   rho: number;
   /** Additive change of the shift world. */
   shift?: number;
+  /** The theory world's aggregators are judges with this verification skill v (§H7); default voters. */
+  judge?: number;
 }
 
 export interface SyntheticMatchedSpec {
@@ -41,8 +43,9 @@ export function syntheticMatchedTable(spec: SyntheticMatchedSpec): MatchedCell[]
       const trueSingle = lo + (hi - lo) * uniforms(spec.seed, STREAMS.syntheticMatched, index++, 1)[0];
       const single = binomial(spec.n, trueSingle, spec.seed, STREAMS.syntheticMatched, index++) / spec.n;
       for (const org of spec.organizations) {
-        const base = { agents: org.agents, single: trueSingle, chance: spec.chance };
-        const truth = spec.world === 'theory' ? voterPrediction(base, org.a, org.rho)
+        const base = { agents: org.agents, single: trueSingle, chance: spec.chance, line: cells.length + 2 };
+        const voter = org.judge === undefined ? voterPrediction(base, org.a, org.rho) : judgePrediction(base, org.a, org.rho, org.judge);
+        const truth = spec.world === 'theory' ? voter
           : spec.world === 'shift' ? Math.min(1, Math.max(0, trueSingle + (org.shift ?? 0))) : trueSingle;
         const accuracy = binomial(spec.n, truth, spec.seed, STREAMS.syntheticMatched, index++) / spec.n;
         cells.push({

@@ -6,8 +6,10 @@ import { checkInteger, checkNumber, InvalidParameterError } from '../errors.ts';
 import { uniforms, STREAMS } from '../calibrate/random.ts';
 import { quantile } from '../calibrate/bootstrap.ts';
 import { DEFAULT_SEED, MAX_SEED } from '../simulate/tree.ts';
-import { fitVoter, voterPrediction, type MatchedCell, type VoterFit } from './matchedModel.ts';
-import { fixedPoint } from '../theory/level.ts';
+import {
+  answersFromChance, fitJudge, fitVoter, judgePrediction, voterPrediction, type JudgeFit, type MatchedCell, type VoterFit,
+} from './matchedModel.ts';
+import { fixedPoint, phaseStructure } from '../theory/level.ts';
 
 /** The baselines of §J4. */
 export type Baseline = 'no change' | 'threshold' | 'mean shift';
@@ -16,12 +18,15 @@ export const BASELINES: readonly Baseline[] = ['no change', 'threshold', 'mean s
 export type ValidationModel = string;
 
 /**
- * A variant of the §J3 theory, cross-validated on the same folds as every other model: its name and,
- * optionally, a chance level that replaces the table's (e.g. scoring open answers as binary).
+ * A variant of the §J3 theory, cross-validated on the same folds as every other model: its name,
+ * optionally a chance level that replaces the table's (e.g. scoring open answers as binary), and the
+ * aggregation rule: 'plurality' (default: the voter model, a and ρ) or 'judge' (§H7: a, ρ and the
+ * judge's verification skill v fitted per organization on the training folds, over K = 1/p_c answers).
  */
 export interface TheoryVariant {
   name: string;
   chance?: number;
+  aggregator?: 'plurality' | 'judge';
 }
 
 
@@ -80,6 +85,14 @@ function withChance(cell: MatchedCell, variant: TheoryVariant): MatchedCell {
 
 function fitModel(model: ValidationModel, train: readonly MatchedCell[], variants: readonly TheoryVariant[]): (cell: MatchedCell) => number | null {
   const variant = variants.find((v) => v.name === model);
+  if (variant?.aggregator === 'judge') {
+    // v is fitted with a and ρ on the training folds only, like every other parameter.
+    const fits = new Map([...byOrganization(train.map((c) => withChance(c, variant)))].map(([org, cs]) => [org, fitJudge(cs)]));
+    return (c) => {
+      const f = fits.get(c.organization);
+      return f ? judgePrediction(withChance(c, variant), f.a, f.rho, f.v) : null;
+    };
+  }
   if (variant) {
     const fits = new Map([...byOrganization(train.map((c) => withChance(c, variant)))].map(([org, cs]) => [org, fitVoter(cs)]));
     return (c) => {
@@ -155,6 +168,10 @@ export interface OrganizationSummary {
   accuracyThreshold: number | null;
   /** In-sample threshold in single-agent accuracy from the threshold baseline fitted on all cells. */
   inSampleThreshold: number | null;
+  /** The first judge variant fitted on all cells (a, ρ, v), when one is compared; else null. */
+  judgeFit: JudgeFit | null;
+  /** p† of that judge fit (§J2: the highest stable fixed point of the level (N, γ = a, ρ, judge v)), in accuracy. */
+  judgeAccuracyThreshold: number | null;
 }
 
 export interface ValidationResult {
@@ -190,7 +207,12 @@ export function validateMatched(cells: readonly MatchedCell[], options: Validati
       throw new InvalidParameterError(`variants[${i}].name`, 'a unique non-empty name that is not a baseline\'s', v?.name);
     }
     if (v.chance !== undefined) checkNumber(`variants[${i}].chance`, v.chance, 0, 1 - Number.EPSILON, 'a chance accuracy in [0, 1)');
+    if (v.aggregator !== undefined && v.aggregator !== 'plurality' && v.aggregator !== 'judge') {
+      throw new InvalidParameterError(`variants[${i}].aggregator`, "'plurality' or 'judge'", v.aggregator);
+    }
   });
+  // Refuse chance levels and organizations the judge's maps cannot take before any fold is fitted.
+  for (const v of variants) if (v.aggregator === 'judge') for (const c of cells) judgePrediction(withChance(c, v), 1, 0, 0);
   const MODELS: readonly ValidationModel[] = [...variants.map((v) => v.name), ...BASELINES];
   if (!Array.isArray(cells) || cells.length < 4) {
     throw new InvalidParameterError('cells', 'at least 4 cells (rows) to fit and hold out', Array.isArray(cells) ? `${cells.length} cells` : cells);
@@ -256,16 +278,28 @@ export function validateMatched(cells: readonly MatchedCell[], options: Validati
     const th = fitThreshold(cs);
     const chances = [...new Set(cs.map((c) => c.chance))];
     const accuracyThreshold = skillThreshold !== null && chances.length === 1 ? chances[0] + (1 - chances[0]) * skillThreshold : null;
+    const judgeVariant = variants.find((v) => v.aggregator === 'judge');
+    const judgeCells = judgeVariant === undefined ? null : cells.filter((c) => c.organization === organization).map((c) => withChance(c, judgeVariant));
+    const judgeFit = judgeCells === null ? null : fitJudge(judgeCells);
+    let judgeAccuracyThreshold: number | null = null;
+    if (judgeFit !== null && n !== null && n >= 2 && chances.length === 1 && judgeCells!.every((c) => c.chance === judgeCells![0].chance)) {
+      const pc = judgeCells![0].chance;
+      const k = answersFromChance(pc);
+      const sStar = nonZero(phaseStructure({ b: n, gamma: judgeFit.a, rho: judgeFit.rho, aggregator: { judge: judgeFit.v } }, { answers: k }).best);
+      judgeAccuracyThreshold = sStar === null ? null : pc + (1 - pc) * sStar;
+    }
     return {
       organization, agents, cells: cs.length, fit, skillThreshold, accuracyThreshold,
-      inSampleThreshold: Number.isFinite(th.t) ? th.t : null,
+      inSampleThreshold: Number.isFinite(th.t) ? th.t : null, judgeFit, judgeAccuracyThreshold,
     };
   });
   const notes = [
     'β and γ are not separately identifiable from matched-budget data: the theory is fitted through a = γ·N^(−β) and ρ per organization (§J3).',
+    ...(variants.some((v) => v.aggregator === 'judge') ? ['The judge variant also fits the verification skill v per organization (§H7) on the training folds, over K = 1/p_c answers (open answers at p_c = 0).'] : []),
   ];
   for (const o of organizations) {
     if (o.fit.onBound.length > 0) notes.push(`${o.organization}: the fit ends on a bound (${o.fit.onBound.join(', ')}); the data push past what the model can express.`);
+    if (o.judgeFit && o.judgeFit.onBound.length > 0) notes.push(`${o.organization}: the judge fit ends on a bound (${o.judgeFit.onBound.join(', ')}).`);
   }
   const unpredicted = predictions.length - scored.length;
   if (unpredicted > 0) notes.push(`${unpredicted} cells were not scored: their organization had no training cells when their group was held out.`);

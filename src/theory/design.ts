@@ -6,7 +6,7 @@ import { fidelity, type FidelityCurve } from './fidelity.ts';
 import { checkFanIn, checkInteger, checkNonNegative, checkNumber, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { checkLeafLaw, leafBias, type LeafLaw } from './leafLaw.ts';
 import {
-  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent, trajectory,
+  alpha, criticalRho, DEFAULT_MIXING_EPSILON, fixedPoint, type Level, mixingDepth, organizationExponent,
 } from './level.ts';
 import { majoritySlope } from './majority.ts';
 import { type Aggregator, type Answers, chanceAccuracy, checkAggregator, checkTaskModel, type TaskModel } from './model.ts';
@@ -16,8 +16,8 @@ import { MAX_PLURALITY_FAN_IN } from './plurality.ts';
 import { budgetedSynergy, type SynergyVerdict } from './synergy.ts';
 import { chainBudget, leafComputeForBudget, starBudget, treeBudget, treeCommunicationCost } from './budget.ts';
 import { chainRisk, checkNoiseCurve, effectiveRho, messageNoise, type NoiseCurve, starRisk, treeRisk } from './continuous.ts';
-import { rootBias } from './scope.ts';
-import { expectOverDifficulty } from './difficulty.ts';
+import { rootBias, rootSkill } from './scope.ts';
+import { expectOverDifficulty, expectedRootSkill } from './difficulty.ts';
 
 export type Organization = 'single' | 'star' | 'tree' | 'chain';
 /**
@@ -60,6 +60,12 @@ export interface DesignRow {
 }
 
 export interface BinaryDesignProblem {
+  /**
+   * Largest fan-in enumerated for stars and trees (odd, default DEFAULT_MAX_FAN_IN): a wide window
+   * and budget otherwise make the search quadratic in the window (issue 16: W = 10^7 ran for
+   * minutes). `fanInCapped` in the result says when the window and budget allowed wider ones.
+   */
+  maxFanIn?: number;
   budget: number;
   window: number;
   overhead?: number;
@@ -108,7 +114,12 @@ export interface BinaryDesignResult {
   single: DesignRow;
   /** Present when the leaf law is the power law (β is then known). */
   verdicts: FamilyVerdict[] | null;
+  /** maxFanIn when it stopped the enumeration while wider organizations were still feasible, else null. */
+  fanInCapped: number | null;
 }
+
+/** Default cap on the fan-in of the binary design search (stars of up to 1001 leaves). */
+export const DEFAULT_MAX_FAN_IN = 1001;
 
 function checkCommon(p: { budget: number; window: number; overhead?: number; messageLengths: readonly number[]; rho: number; rhoTask?: number }) {
   checkPositive('budget', p.budget);
@@ -139,6 +150,8 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const overhead = checkCommon(p);
   checkLeafLaw(p.leafLaw);
   const maxDepth = checkInteger('maxDepth', p.maxDepth ?? 64, 1, 1024);
+  const maxFanIn = checkInteger('maxFanIn', p.maxFanIn ?? DEFAULT_MAX_FAN_IN, 3, 1_000_001);
+  let fanInCapped: number | null = null;
   const epsilon = p.epsilon ?? DEFAULT_MIXING_EPSILON;
   const B = p.budget;
   const task = checkTaskModel(p.task ?? {});
@@ -152,9 +165,6 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const sym = plural ? { answers: task.answers } : undefined;
   const rhoTask = checkUnit('rhoTask', p.rhoTask ?? 0);
   const dispersion = checkNumber('dispersion', p.dispersion ?? 0, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)');
-  // §I1/§I2 with K answers or a judge need the plurality mixture, not built yet: refuse rather than mix models.
-  if (plural && rhoTask > 0) throw new InvalidParameterError('rhoTask', '0 with K answers or a judge (§I1 for plurality is not built yet)', rhoTask);
-  if (plural && dispersion > 0) throw new InvalidParameterError('dispersion', '0 with K answers or a judge (§I2 for plurality is not built yet)', dispersion);
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
@@ -168,6 +178,11 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
     // Stars are depth-1 trees with b = N; trees have depth ≥ 2 and fan-in within the window.
     for (let b = 3; ; b += 2) {
       if (sym && b > MAX_PLURALITY_FAN_IN) break; // the exact plurality maps stop at b = 151 (stars included)
+      if (b > maxFanIn) {
+        // Capped only if this fan-in would still fit the window and leave the leaves compute.
+        if (b <= bWindow && leafComputeForBudget(treeBudget({ b, depth: 1, compute: 0, m }), B) > 0) fanInCapped = maxFanIn;
+        break;
+      }
       const level: Level = { b: checkFanIn('b', b), gamma, rho: p.rho, ...(aggregator === 'plurality' ? {} : { aggregator }) };
       const windowOk = b <= bWindow;
       let anyFeasible = false;
@@ -187,7 +202,9 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         anyFeasible = true;
         const u0 = leafBias(p.leafLaw, x);
         // A Beta with mean 0 or 1 is degenerate: every task alike.
-        const u = sym ? trajectory(level, u0, depth, sym)[depth]
+        // K answers or a judge: the plurality mixture of §I1 (rootSkill) and the §I2 expectation over Beta accuracies in 1/K units.
+        const u = sym ? (dispersion === 0 ? rootSkill(level, u0, depth, { ...sym, rhoTask })
+          : expectedRootSkill(level, depth, { ...sym, rhoTask, difficulty: { mean: toAccuracy(u0), dispersion } }))
           : dispersion === 0 || Math.abs(u0) >= 1 ? rootBias(level, u0, depth, { rhoTask })
             : 2 * expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (1 + rootBias(level, 2 * q - 1, depth, { rhoTask })) / 2) - 1;
         rows.push({
@@ -206,7 +223,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   for (const r of rows) r.reason ||= sym ? pluralityReason(r, best, single, p.rho, aggregator, sym.answers) : binaryReason(r, best, single, p.rho, rhoTask);
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
   // §B12's small-signal verdict is the binary theory's; K-answer trees have none (bistability is not small-signal)
-  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single) };
+  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single), fanInCapped };
 }
 
 function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
@@ -248,7 +265,7 @@ function pluralityReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: 
       ? `${prefix}: leaves' skill ${r.leafBias!.toFixed(4)} is below the threshold s† = ${ps.threshold.toFixed(4)} (${a} ≤ 1, bistable): they fall to chance`
       : `${prefix}: chance is the only attractor (${a}), votes wash out`;
   }
-  const lifted = ps.regime === 'bistable' ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold!.toFixed(4)}` : '';
+  const lifted = ps.regime === 'bistable' && ps.threshold !== null ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold.toFixed(4)}` : '';
   const state = r.regime === 'saturated' ? `saturated at s* = ${reachedFixedPoint(level, answers, r.leafBias!, ps).toFixed(4)}` : `growing, s_L = ${r.bias!.toFixed(4)}`;
   const vs = r.bias! < single.bias! ? `below the single agent (skill ${single.bias!.toFixed(4)})` : `vs the single agent's skill ${single.bias!.toFixed(4)}`;
   return `${prefix}: ${state}, ${vs}${lifted}`;

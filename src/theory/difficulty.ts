@@ -8,8 +8,8 @@
 import { logGamma } from './reference.ts';
 import { checkInteger, InvalidParameterError } from '../errors.ts';
 import { type Tree, MAX_DEPTH } from './level.ts';
-import { checkDifficulty, checkTaskModel, type Difficulty, type TaskModel } from './model.ts';
-import { rootBias } from './scope.ts';
+import { chanceAccuracy, checkDifficulty, checkTaskModel, type Difficulty, type TaskModel } from './model.ts';
+import { rootBias, rootSkill } from './scope.ts';
 
 /** Beta shape parameters (a, b) of a Difficulty: a + b = 1/φ − 1, a = μ·(a + b). */
 export function betaShape(d: Difficulty): { a: number; b: number } {
@@ -82,4 +82,21 @@ export function expectedRootAccuracy(tree: Tree, depth: number, task: TaskModel 
   const t = checkTaskModel(task);
   const d = checkDifficulty('task.difficulty', t.difficulty);
   return expectOverDifficulty(d, (p) => (1 + rootBias(tree, 2 * p - 1, depth, { rhoTask: t.rhoTask })) / 2);
+}
+
+/**
+ * §I2 for every map (§H answers, §H7 judges, §I1 ρ_task): the expected root skill when each task's
+ * leaf accuracy p_t ~ Beta(task.difficulty) — accuracy in the map's own unit, chance 1/K (for K = 2
+ * the vote accuracy (1 + u)/2, as in expectedRootAccuracy) — and a task's leaves have skill
+ * (p_t − p_c)/(1 − p_c). Skill is linear in accuracy, so E[skill] is the skill of E[accuracy].
+ */
+export function expectedRootSkill(tree: Tree, depth: number, task: TaskModel & { difficulty: Difficulty }): number {
+  checkInteger('depth', depth, 0, MAX_DEPTH);
+  const t = checkTaskModel(task);
+  const d = checkDifficulty('task.difficulty', t.difficulty);
+  const pc = chanceAccuracy(t.answers);
+  const { difficulty: _, ...rest } = t;
+  // A mean at 0 or 1 leaves no room for spread: every task has that accuracy.
+  const spread = d.mean > 0 && d.mean < 1 ? d : { mean: d.mean, dispersion: 0 };
+  return expectOverDifficulty(spread, (p) => rootSkill(tree, Math.min(1, Math.max(-pc / (1 - pc), (p - pc) / (1 - pc))), depth, rest));
 }

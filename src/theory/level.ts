@@ -1,7 +1,7 @@
 // SPEC §B4–§B9 — one level of a majority tree (fan-in b, fidelity γ, shared-failure ρ), its map T,
 // the phase transition at α_ρ = 1, trajectories, fixed point and saturation. Iterative parts run in
 // WebAssembly (assembly/levelMap.ts); closed forms are evaluated here.
-import { checkBias, checkFanIn, checkInteger, checkNumber, checkUnit, InvalidParameterError } from '../errors.ts';
+import { checkBias, checkFanIn, checkInteger, checkKnownFields, checkNumber, checkUnit, InvalidParameterError } from '../errors.ts';
 import { kernel } from '../wasm/kernel.ts';
 import { type Aggregator, type Answers, checkAggregator, checkTaskModel, type TaskModel } from './model.ts';
 import { checkPluralityFanIn, checkSkill, pluralityLevelMap } from './plurality.ts';
@@ -214,9 +214,15 @@ export function treeLevels(tree: Tree, depth: number, name = 'tree'): Level[] {
     if (tree.length < depth) {
       throw new InvalidParameterError(name, `an array of at least depth = ${depth} levels`, tree);
     }
-    return tree.slice(0, Math.max(depth, 1)).map((level, i) => checkLevel(level, `${name}[${i}]`));
+    return tree.slice(0, Math.max(depth, 1)).map((level, i) => checkTreeLevel(level, `${name}[${i}]`));
   }
-  return [checkLevel(tree, name)];
+  return [checkTreeLevel(tree, name)];
+}
+
+/** A level given as (part of) a tree: a misspelt field (`gama`) is refused, not ignored (issue 16). */
+function checkTreeLevel(level: unknown, name: string): Level {
+  if (typeof level === 'object' && level !== null) checkKnownFields(name, level, ['b', 'gamma', 'rho', 'aggregator']);
+  return checkLevel(level, name);
 }
 
 /** u_0 … u_depth with u_ℓ = T_ℓ(u_{ℓ−1}) (§B6); per-level parameters when tree is an array. */

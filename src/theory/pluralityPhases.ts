@@ -76,7 +76,13 @@ export function pluralityPhaseStructure(level: PluralityLevel, answers: Answers)
     const hs = h(s);
     // S(1) ≤ 1 exactly; a positive h(1) is rounding of a fixed point within ~1e-15 of 1.
     if (i === n && hs >= -ZERO) roots.push(1);
-    else if (!Number.isNaN(prevH) && (hs > 0) !== (prevH > 0) && hs !== 0) roots.push(bisect(h, prevS, s));
+    else if (Number.isNaN(prevH) && i === 1 && alpha !== 1 && hs !== 0 && (hs > 0) !== (alpha > 1)) {
+      // Chance is a root and h leaves it with the sign of α − 1, yet h(1/N) has the other sign: a root
+      // lies in (0, 1/N) (open answers at large b put s† there). Halve toward 0 for a bracket.
+      let lo = s / 2;
+      while (lo > 1e-13 && (h(lo) > 0) !== (alpha > 1)) lo /= 2;
+      if ((h(lo) > 0) === (alpha > 1)) roots.push(bisect(h, lo, s));
+    } else if (!Number.isNaN(prevH) && (hs > 0) !== (prevH > 0) && hs !== 0) roots.push(bisect(h, prevS, s));
     else if (hs === 0) roots.push(s);
     prevS = s;
     prevH = hs;

@@ -43,7 +43,8 @@ describe('analyze --dispersion (§I2)', () => {
   it('bad values name the flag', async () => {
     for (const [extra, message] of [
       [['--dispersion', '1'], /--dispersion must be a task-difficulty dispersion φ in \[0, 1\)/],
-      [['--dispersion', '0.1', '--answers', '4'], /--dispersion must be absent with --answers K ≠ 2/],
+      // K answers with difficulty is built (expectedRootSkill, test/theory/scopePlurality.test.ts); a degenerate mean is not.
+      [['--dispersion', '-0.1', '--answers', '4'], /--dispersion must be a task-difficulty dispersion φ in \[0, 1\)/],
     ] as const) {
       const r = await synergy([...design, ...extra]);
       expect(r.code).toBe(2);

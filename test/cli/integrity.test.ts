@@ -90,18 +90,18 @@ describe('one writer per output, signals', () => {
     expect((await synergy(['sweep', '--b', '3', '--gamma', '0.9', '--u0', '0.2', '--depth', '6', '--rho', '0.1', '--out', out])).code).toBe(0);
   }, 120_000);
 
-  it('two SIGINTs a few ms apart still leave a valid JSON file (the second waits for the flush)', async () => {
+  it('two SIGINTs ~50 ms apart leave a valid file in every format (the second waits for the flush)', async () => {
     const dir = await tmp();
-    for (let round = 0; round < 3; round++) {
-      const out = join(dir, `twice${round}.json`);
+    for (const [round, format] of (['json', 'csv', 'ndjson', 'json'] as const).entries()) {
+      const out = join(dir, `twice${round}.${format}`);
       const child = spawn(process.execPath, [BIN, ...slow, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const done = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
       await waitFor(async () => (await stat(`${out}.meta.json`).then(() => true, () => false)), 'the sweep start');
-      await new Promise((r) => setTimeout(r, 200 + 100 * round));
+      await new Promise((r) => setTimeout(r, 700 + 300 * round)); // some rounds have rows, some none
       child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 5 + 10 * round));
+      await new Promise((r) => setTimeout(r, round === 3 ? 5 : 50));
       child.kill('SIGINT');
       const [code, signal] = await done;
       // The flush finished and was reported before the process ended; a second SIGINT that lands
@@ -109,10 +109,28 @@ describe('one writer per output, signals', () => {
       expect(stderr).toMatch(/is valid — rerun with --resume/);
       if (signal === null) expect(code, stderr).toBe(130);
       else expect(signal).toBe('SIGINT');
-      const rows = JSON.parse(await readFile(out, 'utf8'));
-      expect(Array.isArray(rows)).toBe(true);
+      const text = await readFile(out, 'utf8');
+      let cells: number[];
+      if (format === 'json') {
+        cells = JSON.parse(text).map((r: { cell: number }) => r.cell);
+      } else if (format === 'ndjson' && text === '') {
+        cells = []; // interrupted before the first row (NDJSON has no header)
+      } else {
+        expect(text.endsWith('\n')).toBe(true);
+        const lines = text.slice(0, -1).split('\n');
+        if (format === 'ndjson') {
+          cells = lines.map((l) => JSON.parse(l).cell);
+        } else {
+          const width = lines[0].split(',').length;
+          for (const l of lines) expect(l.split(',')).toHaveLength(width);
+          const at = lines[0].split(',').indexOf('cell');
+          cells = lines.slice(1).map((l) => Number(l.split(',')[at]));
+        }
+      }
+      // Whole rows only, in cell order from 0: the file resumes exactly.
+      expect(cells).toEqual([...cells.keys()]);
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('--resume of a multi-GB file', () => {
@@ -279,6 +297,16 @@ describe('stdout and commands', () => {
     expect(r.stderr).toMatch(/Usage: synergy/);
   });
 
+  it('sweep --trials 1e12 is refused before any file is written (estimated hours: --yes required)', async () => {
+    const dir = await tmp();
+    const out = join(dir, 'huge.csv');
+    const r = await synergy(['sweep', '--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1', '--depth', '3', '--trials', '1e12', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\nsynergy: --yes must be given for a run estimated over 10 minutes; this one is estimated at [\d.]+ (h|days)/);
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+    await expect(stat(`${out}.meta.json`)).rejects.toThrow(/ENOENT/);
+  }, 60_000);
+
   it('--out under /proc fails at once in one line (no recursive mkdir spin)', async () => {
     const started = Date.now();
     const r = await synergy(['reproduce', '--trials', '10', '--axis', 'rho=0:0.5:2', '--out', '/proc/nope/deeper']);
@@ -311,6 +339,9 @@ describe('usage errors the attack run found silently accepted', () => {
       [['sweep', ...design, '--trials', '10', '--compute', 'theory', '--out', join(tmpdir(), 'never.csv')], /^synergy: --trials must be absent with --compute theory/],
       [['sweep', ...design, '--fidelity', 'constant:0.9', '--out', join(tmpdir(), 'never.csv')], /^synergy: --fidelity must be only with --m or --axis m/],
       [['sweeep'], /^synergy: unknown command 'sweeep' \(Did you mean sweep\?\); commands: /],
+      [['simulate', ...design, '--variant', 'nope'], /^synergy: --variant must be standard, channelAfterCopy or heterogeneous:betaA,betaB; got "nope"/],
+      [['simulate', ...design, '--trials', '0'], /^synergy: --trials must be an integer ≥ 1; got "0"/],
+      [['sweep', ...design, '--trials', '100', '--workers', '0', '--out', join(tmpdir(), 'never.csv')], /^synergy: --workers must be an integer ≥ 1; got "0"/],
       // Library field names never reach the user: the flag that set the value is named.
       [['simulate', '--b', '5', '--m', '10', '--fidelity', 'saturating:2,3', '--rho', '0.1', '--u0', '0.1', '--depth', '3'], /^synergy: --fidelity must be a number in \[0, 1\] \(gammaInf\); got 2/],
       [['design', '--budget', '1000', '--window', '0', '--m', '10', '--fidelity', 'constant:0.9', '--rho', '0.1'], /^synergy: --window must be a finite number > 0; got 0/],

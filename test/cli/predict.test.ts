@@ -54,6 +54,30 @@ describe('synergy predict', () => {
     expect(out.rows[0].prediction.accuracy).toBeCloseTo(first.accuracy!, 12);
   });
 
+  it('--answers, --aggregator, --distractor, --rho-task and --dispersion reach the library; chance defaults to 1/K', async () => {
+    const r = await synergy(['predict', '--single-accuracy', '0.36', '--budget', '20000', '--beta', '0.3', '--gamma', '0.9', '--rho', '0.1',
+      '--answers', '5', '--aggregator', 'judge:0.4', '--distractor', 'dominant:0.6', '--rho-task', '0.2', '--star', '5', '--tree', '3^2', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const problem = {
+      chance: 0.2, budget: 20000, beta: 0.3, fidelity: 0.9, m: 0, rho: 0.1, overhead: 0,
+      task: { answers: 5, rhoTask: 0.2, distractors: { dominant: 0.6 } }, aggregator: { judge: 0.4 },
+    };
+    expect(out.problem.chance).toBe(0.2);
+    expect(out.rows[0].prediction.accuracy).toBe(predictMatched(problem, 0.36, { kind: 'star', agents: 5 }).accuracy);
+    expect(out.rows[1].prediction.accuracy).toBe(predictMatched(problem, 0.36, { kind: 'tree', fanIns: [3, 3] }).accuracy);
+    // Not the binary answer: K, the judge, the distractor and ρ_task all change it.
+    const binary = predictMatched({ ...problem, chance: 0.2, task: undefined, aggregator: undefined }, 0.36, { kind: 'star', agents: 5 });
+    expect(Math.abs(out.rows[0].prediction.accuracy - binary.accuracy!)).toBeGreaterThan(1e-3);
+
+    const open = await synergy(['predict', '--single-accuracy', '0.36', '--budget', '20000', '--beta', '0.3', '--gamma', '0.9', '--rho', '0.1',
+      '--answers', 'open', '--star', '9', '--dispersion', '0.05']);
+    expect(open.code).toBe(0);
+    expect(open.stdout).toMatch(/chance 0\.0000/);
+    expect(open.stdout).toMatch(/helps from 0\.\d{4}/);
+    expect(open.stdout).toMatch(/Task difficulty φ = 0\.05/);
+  });
+
   it('writes the figure', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'predict-'));
     const r = await synergy([...predictArgs, '--star', '9', '--plot', join(dir, 'p.svg')]);
@@ -68,6 +92,11 @@ describe('synergy predict', () => {
     [['--star', '1'], /--star must be agent counts N ≥ 2/],
     [['--tree', '3^x'], /--tree must be b\^L or per-level fan-ins/],
     [['--chance', '1'], /--chance must be a chance accuracy in \[0, 1\)/],
+    [['--answers', '4'], /--chance must be 1\/K = 0.25 with --answers 4/],
+    [['--aggregator', 'judge:2'], /--aggregator must be plurality or judge:v/],
+    [['--distractor', 'dominant:0.5'], /--distractor must be symmetric with K = 2/],
+    [['--rho-task', '-0.1'], /--rho-task must be a number in \[0, 1\]/],
+    [['--dispersion', '1'], /--dispersion must be a task-difficulty dispersion/],
   ])('bad input %j exits 2 with one line naming the flag', async (extra, message) => {
     const args = [...predictArgs];
     for (let i = 0; i < extra.length; i += 2) {
@@ -101,6 +130,18 @@ describe('synergy validate', () => {
     expect(out.differences).toHaveLength(3);
   });
 
+  it('--aggregator judge cross-validates the judge variant beside the voter and prints its fitted v', async () => {
+    const r = await synergy(['validate', EXAMPLE, ...flags, '--aggregator', 'judge', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.scores.map((s: { model: string }) => s.model)).toEqual(['theory', 'theory (judge)', 'no change', 'threshold', 'mean shift']);
+    expect(out.differences).toHaveLength(6);
+    for (const o of out.organizations) expect(o.judgeFit.v).toBeGreaterThanOrEqual(0);
+    const text = await synergy(['validate', EXAMPLE, ...flags, '--aggregator', 'judge']);
+    expect(text.stdout).toMatch(/Judge variant fitted on all cells/);
+    expect(text.stdout).toMatch(/selection this cross-validation does not validate/);
+  });
+
   it('bad tables and flags exit 2 with one line naming the column and line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'validate-'));
     const text = await readFile(EXAMPLE, 'utf8');
@@ -111,6 +152,8 @@ describe('synergy validate', () => {
       [['validate', EXAMPLE, ...flags.map((f) => (f === 'benchmark,model' ? 'benchmark,family' : f))], /must be a column named "family"/],
       [['validate', EXAMPLE, '--group', 'benchmark,model', '--chance', 'chance', '--holdout', 'n'], /--holdout column with at least 2 distinct values/],
       [['validate', EXAMPLE, '--group', 'benchmark', '--holdout', 'benchmark'], /^synergy: --chance must be/],
+      [['validate', EXAMPLE, ...flags, '--aggregator', 'oracle'], /--aggregator must be plurality \(the voter model\) or judge/],
+      [['validate', EXAMPLE, ...flags.map((f) => (f === 'chance' ? '0.3' : f)), '--aggregator', 'judge'], /--chance must be a chance level 1\/K or 0 \(open answers\) on every line with --aggregator judge \(line 2\)/],
     ];
     for (const [args, message] of cases) {
       const r = await synergy(args);

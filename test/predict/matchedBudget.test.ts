@@ -128,7 +128,7 @@ describe('saturationThreshold (§J2)', () => {
     expect(saturationThreshold(base({ fidelity: 1, rho: 0, beta: 1e-9 }), { kind: 'star', agents: 25 }).kind).toBe('always');
     // α = 0.5·N^−β·c_N < 1: never helps.
     const never = saturationThreshold(base({ fidelity: 0.5, rho: 0.5, beta: 0.5 }), { kind: 'star', agents: 3 });
-    expect(never).toEqual({ value: null, kind: 'never', crossings: [] });
+    expect(never).toEqual({ value: null, kind: 'never', from: null, crossings: [] });
   });
 
   it('solves the exact budget numerically for larger messages (predicted(p†) = p†)', () => {

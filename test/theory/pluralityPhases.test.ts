@@ -235,3 +235,32 @@ describe('design search for K answers (§E, §H5)', () => {
     })).toThrow(/chance/);
   });
 });
+
+describe('s† close to chance (open answers, large b)', () => {
+  it('a bistable level always reports its threshold, also when s† < 1/N of the scan grid', () => {
+    for (const b of [25, 31, 51, 101]) {
+      const level = { b, gamma: 0.9, rho: 0.05 };
+      const ps = phaseStructure(level, { answers: 'open' });
+      expect(ps.regime).toBe('bistable');
+      expect(ps.threshold).not.toBeNull();
+      const t = ps.threshold!;
+      expect(t).toBeGreaterThan(0);
+      expect(t).toBeLessThan(1 / 2000);
+      // An unstable fixed point: the map crosses the diagonal upward there.
+      expect(levelMap(level, t * 0.9, { answers: 'open' })).toBeLessThan(t * 0.9);
+      expect(levelMap(level, t * 1.1, { answers: 'open' })).toBeGreaterThan(t * 1.1);
+    }
+  });
+
+  it('property: bistable ⇔ two stable fixed points with an unstable threshold between them', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 60 }), fc.constantFrom<3 | 10 | 'open'>(3, 10, 'open'),
+      fc.double({ min: 0.3, max: 0.99, noNaN: true }), fc.double({ min: 0, max: 0.3, noNaN: true }), (b, answers, gamma, rho) => {
+        const ps = phaseStructure({ b, gamma, rho }, { answers });
+        if (ps.regime !== 'bistable') return;
+        const stable = ps.fixedPoints.filter((f) => f.stable);
+        expect(ps.threshold).not.toBeNull();
+        expect(ps.threshold!).toBeGreaterThan(stable[0].value);
+        expect(ps.threshold!).toBeLessThan(stable[stable.length - 1].value);
+      }), { seed: 2512, numRuns: 200 });
+  });
+});

@@ -16,6 +16,7 @@ import { gridAxisForTest, SIZE } from './gridAxis.ts';
 import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
 import { count, fmt } from '../../web/format.ts';
 import { commandLines } from '../../web/commandLine.ts';
+import { REGIME_CODES, snapToGrid } from '../../web/compute.ts';
 import { collectErrors, launchChromium } from './chromium.mjs';
 import { serveStatic, type StaticServer } from './server.mjs';
 
@@ -89,6 +90,12 @@ async function expectNodeNumbers(p: Page, state: ExplorerState, depths: number[]
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Where the centre of heatmap cell (ig, ir) is on the screen: the canvas (560 px wide) is scaled by CSS to its column. */
+function cellPoint(box: { x: number; y: number; width: number }, ig: number, ir: number): [number, number] {
+  const k = box.width / 560;
+  return [box.x + (52 + ((ig + 0.5) / SIZE) * 400) * k, box.y + (12 + (1 - (ir + 0.5) / SIZE) * 400) * k];
+}
+
 describe('the explorer in headless Chromium', () => {
   it('restores a state from the URL, follows control changes, and shows Node\'s numbers for the same inputs and seed', async () => {
     await page.goto(`${server.origin}/?b=3&gamma=0.8&rho=0.05&depth=12&trials=4000&seed=11`);
@@ -139,12 +146,12 @@ describe('the explorer in headless Chromium', () => {
     const box = (await page.locator('#heatmap').boundingBox())!;
     const axis = gridAxisForTest();
     for (const [ig, ir] of [[100, 10], [30, 90], [119, 0]]) {
-      await page.mouse.move(box.x + 52 + ((ig + 0.5) / SIZE) * 400, box.y + 12 + (1 - (ir + 0.5) / SIZE) * 400);
+      await page.mouse.move(...cellPoint(box, ig, ir));
       const tip = await page.$eval('#tooltip', (t) => ({ ...(t as HTMLElement).dataset, hidden: (t as HTMLElement).hidden }));
       const cell = phaseGrid({ b: [3], gamma: [axis[ig]], rho: [axis[ir]], u0: [stateLeafBias(state)], depths: [12] });
       expect(tip).toEqual({
         hidden: false, gamma: String(axis[ig]), rho: String(axis[ir]), alpha: String(cell.alpha[0]), s: String(cell.s[0]),
-        uStar: String(cell.uStar[0]), uL: String(cell.uL[0]),
+        uStar: String(cell.uStar[0]), uL: String(cell.uL[0]), regime: REGIME_CODES[cell.regime[0]],
       });
     }
   });
@@ -173,10 +180,12 @@ describe('the explorer in headless Chromium', () => {
 
     const box = (await page.locator('#heatmap').boundingBox())!;
     const axis = gridAxisForTest();
-    await page.mouse.click(box.x + 52 + ((90 + 0.5) / SIZE) * 400, box.y + 12 + (1 - (20 + 0.5) / SIZE) * 400);
-    state = { ...state, channel: 'gamma', gamma: axis[90], rho: axis[20] };
+    // A click picks the cell's centre rounded to the grid's 3 decimals (issue 15): 0.754, not 0.7541666….
+    await page.mouse.click(...cellPoint(box, 90, 20));
+    state = { ...state, channel: 'gamma', gamma: snapToGrid(axis[90]), rho: snapToGrid(axis[20]) };
+    expect(state.gamma).toBe(0.754);
     await settled(page, state);
-    expect(await page.inputValue('#gamma')).toBe(String(axis[90]));
+    expect(await page.inputValue('#gamma')).toBe('0.754');
     await expectNodeNumbers(page, state, range(1, 8));
 
     // The keyboard does the same: tabbing to the map shows (and announces) the design's cell, and the
@@ -186,11 +195,11 @@ describe('the explorer in headless Chromium', () => {
       const tip = await page.$eval('#tooltip', (t) => ({ ...(t as HTMLElement).dataset, hidden: (t as HTMLElement).hidden }));
       expect(tip, `cell ${ig}, ${ir}`).toEqual({
         hidden: false, gamma: String(axis[ig]), rho: String(axis[ir]), alpha: String(cell.alpha[0]), s: String(cell.s[0]),
-        uStar: String(cell.uStar[0]), uL: String(cell.uL[0]),
+        uStar: String(cell.uStar[0]), uL: String(cell.uL[0]), regime: REGIME_CODES[cell.regime[0]],
       });
       const live = await page.textContent('[data-testid="heatmap-cell"]');
       expect(live).toContain(`γ = ${fmt(axis[ig], 5)}, ρ = ${fmt(axis[ir], 5)}: α_ρ = ${fmt(cell.alpha[0])}`);
-      expect(live).toContain(`u_L = ${fmt(cell.uL[0])}.`);
+      expect(live).toContain(`u_L = ${fmt(cell.uL[0])}, ${REGIME_CODES[cell.regime[0]]}.`);
     };
     await page.mouse.move(0, 0);
     expect(await page.isHidden('#tooltip')).toBe(true);
@@ -202,7 +211,7 @@ describe('the explorer in headless Chromium', () => {
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
     await readout(91, 22);
-    state = { ...state, gamma: axis[91], rho: axis[22] };
+    state = { ...state, gamma: snapToGrid(axis[91]), rho: snapToGrid(axis[22]) };
     await settled(page, state);
     await readout(91, 22);
     expect(await page.getAttribute('[data-testid="heatmap-cell"]', 'aria-live')).toBe('polite');
@@ -217,13 +226,13 @@ describe('the explorer in headless Chromium', () => {
     const other = await browser.newPage();
     const otherErrors = collectErrors(other);
     try {
-      await other.goto(`${server.origin}/?rho=2&b=4&depth=9&trials=2000&zzz=1`);
+      await other.goto(`${server.origin}/?rho=2&b=1&depth=9&trials=2000&zzz=1`);
       const state = parseState('depth=9&trials=2000').state;
       await settled(other, state);
       expect(await other.isVisible('#notes')).toBe(true);
       const notes = await other.$$eval('#notes li', (items) => items.map((i) => i.textContent));
       expect(notes).toEqual([
-        'b=4 ignored: must be an odd integer in [3, 1001]; using 5',
+        'b=1 ignored: must be an integer in [2, 1001]; using 5',
         'rho=2 ignored: must be a number in [0, 1]; using 0.1',
         'unknown parameter zzz ignored',
       ]);
@@ -416,7 +425,7 @@ describe('the explorer in headless Chromium', () => {
     await page.goto(`${server.origin}/?b=5&gamma=0.62&rho=0.08&depth=30&trials=20000&seed=7`);
     await settled(page, parseState('b=5&gamma=0.62&rho=0.08&depth=30&trials=20000&seed=7').state);
     const box = (await page.locator('#heatmap').boundingBox())!;
-    await page.mouse.move(box.x + 52 + 0.8 * 400, box.y + 12 + 0.7 * 400);
+    await page.mouse.move(...cellPoint(box, 96, 84));
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'explorer.png'), fullPage: true });
     expect(errors).toEqual([]);

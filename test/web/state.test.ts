@@ -2,14 +2,24 @@
 // URL, and turns anything invalid into the default plus a visible note instead of throwing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accuracyFromBias, biasFromAccuracy } from '../../src/node.ts';
-import { convertLeafValue, DEFAULT_STATE, defaultState, LIMITS, stateLeafBias, parseState, RULES, stateToQuery, type ExplorerState } from '../../web/state.ts';
+import { accuracyFromBias, accuracyFromSkill, biasFromAccuracy, skillFromAccuracy } from '../../src/node.ts';
+import {
+  convertLeafValue, DEFAULT_STATE, defaultState, LIMITS, minLeafSkill, stateLeafBias, stateTask, parseState, RULES, stateToQuery, type ExplorerState,
+} from '../../web/state.ts';
 
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const positive = (max: number) => fc.double({ min: 1e-300, max, noNaN: true });
 
 const arbitraryState: fc.Arbitrary<ExplorerState> = fc.record({
-  b: fc.integer({ min: 1, max: (LIMITS.bMax - 1) / 2 }).map((k) => 2 * k + 1),
+  // Any b ≥ 2, even included (§H3).
+  b: fc.integer({ min: 2, max: LIMITS.bMax }),
+  answers: fc.oneof(fc.integer({ min: 2, max: LIMITS.answersMax }), fc.constant('open' as const)),
+  distractor: fc.constantFrom('symmetric' as const, 'dominant' as const),
+  delta: unit,
+  aggregator: fc.constantFrom('plurality' as const, 'judge' as const),
+  judge: unit,
+  rhoTask: unit,
+  dispersion: fc.double({ min: 0, max: 0.999, noNaN: true }),
   channel: fc.constantFrom('gamma' as const, 'm' as const),
   gamma: unit,
   m: positive(1e9),
@@ -27,7 +37,8 @@ const arbitraryState: fc.Arbitrary<ExplorerState> = fc.record({
   leaf: fc.constantFrom('u0' as const, 'p0' as const),
   leafValue: unit,
   depth: fc.integer({ min: 1, max: LIMITS.depthMax }),
-  field: fc.constantFrom('uL' as const, 'uStar' as const),
+  field: fc.constantFrom('uL' as const, 'uStar' as const, 'regime' as const),
+  scale: fc.constantFrom('linear' as const, 'log' as const),
   trials: fc.integer({ min: LIMITS.trialsMin, max: LIMITS.trialsMax }),
   seed: fc.maxSafeNat(),
   mode: fc.constantFrom('levels' as const, 'full' as const),
@@ -38,7 +49,7 @@ const arbitraryState: fc.Arbitrary<ExplorerState> = fc.record({
   k: positive(1e6),
   beta: positive(10),
   gMax: fc.double({ min: 1e-300, max: 1, noNaN: true }),
-}).chain((s) => (s.leaf === 'u0' ? fc.double({ min: -1, max: 1, noNaN: true }) : unit).map((leafValue) => ({ ...s, leafValue })));
+}).chain((s) => (s.leaf === 'u0' ? fc.double({ min: minLeafSkill(s.answers), max: 1, noNaN: true }) : unit).map((leafValue) => ({ ...s, leafValue })));
 
 describe('explorer state ↔ URL', () => {
   it('the empty query is the default state, and the default state writes an empty query', () => {
@@ -72,8 +83,20 @@ describe('explorer state ↔ URL', () => {
 
   it.each([
     ['rho=2', 'rho', 'a number in [0, 1]'],
-    ['b=4', 'b', 'an odd integer'],
-    ['b=abc', 'b', 'an odd integer'],
+    ['b=1', 'b', 'an integer in [2, 1001]'],
+    ['b=abc', 'b', 'an integer in [2, 1001]'],
+    ['b=3.5', 'b', 'an integer in [2, 1001]'],
+    ['answers=1', 'answers', "an integer in [2, 1000] or 'open'"],
+    ['answers=1001', 'answers', "an integer in [2, 1000] or 'open'"],
+    ['answers=infinity', 'answers', "an integer in [2, 1000] or 'open'"],
+    ['distractor=two', 'distractor', "'symmetric' or 'dominant'"],
+    ['delta=1.5', 'delta', 'a share δ in [0, 1]'],
+    ['aggregator=vote', 'aggregator', "'plurality' or 'judge'"],
+    ['v=-0.1', 'v', 'a verification skill v in [0, 1]'],
+    ['rhotask=2', 'rhotask', 'a number in [0, 1]'],
+    ['phi=1', 'phi', 'a dispersion φ in [0, 1)'],
+    ['scale=sqrt', 'scale', "'linear' or 'log'"],
+    ['field=alpha', 'field', "'uL', 'uStar' or 'regime'"],
     ['gamma=NaN', 'gamma', 'a number in [0, 1]'],
     ['gamma=Infinity', 'gamma', 'a number in [0, 1]'],
     ['gamma=0x1', 'gamma', 'a number in [0, 1]'],
@@ -111,6 +134,33 @@ describe('explorer state ↔ URL', () => {
     expect(notes.join('\n')).toMatch(/rho=-0\.1 ignored[\s\S]*q=-0\.5 ignored: an accuracy p0[\s\S]*unknown parameter colour/);
   });
 
+  it('even b is accepted (§H3: random tie-break), and K answers, open answers, a judge and ρ_task round-trip', () => {
+    const { state, notes } = parseState('b=4&answers=open&aggregator=judge&v=0.3&rhotask=0.2&phi=0.1&scale=log&field=regime');
+    expect(notes).toEqual([]);
+    expect(state).toMatchObject({ b: 4, answers: 'open', aggregator: 'judge', judge: 0.3, rhoTask: 0.2, dispersion: 0.1, scale: 'log', field: 'regime' });
+    expect(parseState('answers=10').state.answers).toBe(10);
+    expect(parseState('answers=OPEN').state.answers).toBe('open');
+  });
+
+  it('for K answers the leaf value is a skill ≥ −1/(K − 1) (§H1); an accuracy converts through chance 1/K', () => {
+    const low = parseState('answers=3&q=-0.6');
+    expect(low.state.leafValue).toBe(DEFAULT_STATE.leafValue);
+    expect(low.notes[0]).toContain('a skill u0 must be in [-0.5, 1] for K = 3');
+    expect(parseState('answers=3&q=-0.5').notes).toEqual([]);
+    expect(parseState('answers=open&q=-0.1').notes).toHaveLength(1);
+    const p = parseState('answers=10&leaf=p0&q=0.4').state;
+    expect(stateLeafBias(p)).toBe(skillFromAccuracy(0.4, 10));
+    expect(convertLeafValue(0.3, 'p0', 10)).toBe(accuracyFromSkill(0.3, 10));
+    expect(convertLeafValue(0.3, 'p0', 'open')).toBe(0.3);
+  });
+
+  it('the task model carries K, a dominant distractor (K ≠ 2 only), ρ_task and a difficulty with mean p₀ (§H1, §I1, §I2)', () => {
+    const s = { ...defaultState(), answers: 5 as const, distractor: 'dominant' as const, delta: 0.7, rhoTask: 0.2, dispersion: 0.1, leaf: 'p0' as const, leafValue: 0.6 };
+    expect(stateTask(s)).toEqual({ answers: 5, distractors: { dominant: 0.7 }, rhoTask: 0.2, difficulty: { mean: 0.6, dispersion: 0.1 } });
+    expect(stateTask({ ...s, answers: 2 })).toEqual({ answers: 2, rhoTask: 0.2, difficulty: { mean: 0.6, dispersion: 0.1 } });
+    expect(stateTask(defaultState())).toEqual({ answers: 2 });
+  });
+
   it('any query whatsoever parses without throwing into a valid state (property)', () => {
     const keys = fc.constantFrom(...Object.values(RULES).map((r) => r.key), 'x', '');
     fc.assert(fc.property(fc.array(fc.tuple(keys, fc.string({ maxLength: 12 })), { maxLength: 8 }), (pairs) => {
@@ -120,6 +170,7 @@ describe('explorer state ↔ URL', () => {
         expect(rule.parse(rule.format(state[field as keyof ExplorerState])), field).not.toBeUndefined();
       }
       if (state.leaf === 'p0') expect(state.leafValue).toBeGreaterThanOrEqual(0);
+      else expect(state.leafValue).toBeGreaterThanOrEqual(minLeafSkill(state.answers));
     }));
   });
 });
