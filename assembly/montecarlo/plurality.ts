@@ -13,8 +13,9 @@
 // a fresh id from a counter that only grows within a chunk (from 2; 1 is the dominant distractor), so
 // two independently drawn wrong answers never coincide; 2^63 ids cannot run out.
 //
-// Not bit-parallel: each trial is simulated with scalar draws, so the plain and SIMD builds run the
-// same instructions and give identical counts (tested). The bit-sliced form is future work.
+// This scalar kernel simulates each trial with scalar draws from stream C, so the plain and SIMD
+// builds run the same instructions and give identical counts (tested). The full-tree symmetric case
+// runs on the bit-sliced kernel of pluralityWords.ts instead (128 trials per word, streams A/B).
 import { reserve } from '../arena';
 import { chunkSeed, nextScalar, seedStreams, uniformIndex, LANE_STATE_BYTES } from './random';
 import { ONE, probabilityCode } from './words';
