@@ -177,13 +177,7 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   // u0 is the leaf skill s_0 (§H1; the bias u_0 for K = 2), valid for every K of the sweep.
   const u0 = checkedAxis('u0', spec.u0, (n, v) => answers.forEach((k) => (k === 2 ? checkBias(n, v) : checkSkill(n, v, k))));
   const rhoTask = spec.rhoTask === undefined ? [0] : checkedAxis('rhoTask', spec.rhoTask, checkUnit);
-  if (rhoTask.some((r) => r > 0) && plurality) {
-    throw new InvalidParameterError('rhoTask', "0 unless answers = 2 with plurality and symmetric distractors (§I1 for the plurality map is not built: theory/scope.ts has the binary rootBias only)", rhoTask.find((r) => r > 0));
-  }
   const dispersion = spec.dispersion === undefined ? [0] : checkedAxis('dispersion', spec.dispersion, (n, v) => checkNumber(n, v, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)'));
-  if (dispersion.some((d) => d > 0) && plurality) {
-    throw new InvalidParameterError('dispersion', '0 unless answers = 2 with plurality and symmetric distractors (§I2 for the plurality map is not built)', dispersion.find((d) => d > 0));
-  }
   const depth = checkedAxis('depth', spec.depth, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
 
   let trials = [0];
