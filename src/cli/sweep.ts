@@ -511,7 +511,7 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   const fixed = others.map((c) => `${c} = ${first[cols.indexOf(c)]}`).join(', ');
   const label = (c: string) => plotLabel(cols, c);
   return phaseDiagram({
-    title: `${field}${fixed ? ` at ${fixed}` : ''}`, cells, xTitle: label(xName), yTitle: label(yName), valueTitle: label(field),
+    title: `${field}${fixed ? ` at ${fixed}` : ''}`, cells, xTitle: label(xName), yTitle: label(yName), valueTitle: cols.includes('uL') ? field : label(field), // binary legend kept (golden SVG)
     criticalLine,
   });
 }
