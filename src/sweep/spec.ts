@@ -30,11 +30,15 @@ export interface SweepSpec {
   distractors?: Distractors;
   /** Aggregation rule at every level (§H3, §H7): 'plurality' (default) or { judge: v }. */
   aggregator?: Aggregator;
-  /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1), an axis. Default 0. */
+  /**
+   * Organization-wide shared failure ρ_task ∈ [0, 1] (§I1), an axis. Default 0. Theory for every K
+   * and aggregator; Monte Carlo only where the binary simulators serve the cell.
+   */
   rhoTask?: AxisSpec;
   /**
-   * Task difficulty (§I2), an axis: per task the leaf accuracy ~ Beta with mean (1 + u_0)/2 and
-   * dispersion φ ∈ [0, 1) (as `synergy design --dispersion`). Binary model only. Default 0.
+   * Task difficulty (§I2), an axis: per task the leaf accuracy ~ Beta with mean p_0 = p_c + (1 − p_c)·u_0
+   * and dispersion φ ∈ [0, 1) (as `synergy design --dispersion`). Theory for every K and aggregator;
+   * Monte Carlo only where the binary simulators serve the cell. Default 0.
    */
   dispersion?: AxisSpec;
   /** Fan-in (odd, ≥ 3; any b ≥ 2 for theory or K ≠ 2), §B4, §H3. */
