@@ -339,6 +339,10 @@ export const EXHAUSTIVE_SPLITS = 64;
 function fitOnce(d: Data, name: string): Candidate {
   // Counts keep the exhaustive search (the binomial likelihood has no sufficient statistics; a
   // coarse-to-fine split search was tried and missed the saturation on noisy data: issue 16, open).
+  // No pruning can reproduce this search to 1e-12: on random count data (30–60 distinct x, 40
+  // trials) the polishes from 3–56 different splits end within 1e-10 AIC of the best, their β up to
+  // 5e-5 apart, so the winner is whichever Nelder–Mead run landed lowest. A near-linear search first
+  // needs an exactly defined optimum per saturation pattern (kink pinned at a data point solved exactly).
   if (!d.counts && d.distinct > EXHAUSTIVE_SPLITS) return fitAccuraciesManyBudgets(d, name);
   const n = d.t.length;
   const candidates: Candidate[] = [];
