@@ -13,8 +13,9 @@
 // a fresh id from a counter that only grows within a chunk (from 2; 1 is the dominant distractor), so
 // two independently drawn wrong answers never coincide; 2^63 ids cannot run out.
 //
-// Not bit-parallel: each trial is simulated with scalar draws, so the plain and SIMD builds run the
-// same instructions and give identical counts (tested). The bit-sliced form is future work.
+// This scalar kernel simulates each trial with scalar draws from stream C, so the plain and SIMD
+// builds run the same instructions and give identical counts (tested). The full-tree symmetric case
+// runs on the bit-sliced kernel of pluralityWords.ts instead (128 trials per word, streams A/B).
 import { reserve } from '../arena';
 import { chunkSeed, nextScalar, seedStreams, uniformIndex, LANE_STATE_BYTES } from './random';
 import { ONE, probabilityCode } from './words';
@@ -168,7 +169,7 @@ export function mcPlurality(
   // The bit-sliced path (pluralityWords.ts): full tree, symmetric, finite K ≤ 2^16, b ≤ 15, no judge.
   let sliced = mode == 0 && kind == SYMMETRIC && K >= 2 && K <= 65536 && bMax <= 15;
   for (let k = 0; k < levels; k++) if (load<f64>(judgePtr + (<usize>k << 3)) != 0.0) sliced = false;
-  const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : sliced ? popAt + 256 + <usize>(depth + 3) * SLICED_FRAME_BYTES : popAt;
+  const end = mode == 1 ? popAt + 2 * <usize>trials * 8 : sliced ? popAt + 1024 + <usize>levels * 16 + <usize>(depth + 3) * SLICED_FRAME_BYTES : popAt;
   const base = reserve(0);
   if (reserve(end - base) == 0) return -1;
 

@@ -3,7 +3,7 @@ import { designBinary, designContinuous, type DesignRow } from '../theory/design
 import { InvalidParameterError } from '../errors.ts';
 import { fmt, table } from './format.ts';
 import { parseFidelity, parseLeafLaw, parseNoise, parseNumber } from './options.ts';
-import { parseAggregator, parseAnswers } from './designFlags.ts';
+import { parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
 import { chanceAccuracy } from '../theory/model.ts';
 
 export interface DesignCommandFlags {
@@ -17,6 +17,8 @@ export interface DesignCommandFlags {
   leaf: string;
   chance?: string;
   answers?: string;
+  /** symmetric | dominant:δ (§H1, with --answers K ≥ 3). */
+  distractor?: string;
   aggregator?: string;
   rho?: string;
   rhoTask?: string;
@@ -47,6 +49,9 @@ export function design(f: DesignCommandFlags) {
   if (f.continuous) {
     if (f.gamma !== undefined) throw new InvalidParameterError('--gamma', 'absent with --continuous (the averaging model takes --noise)', f.gamma);
     if (f.maxFanIn !== undefined) throw new InvalidParameterError('--max-fan-in', 'absent with --continuous (the binary search only)', f.maxFanIn);
+    for (const [flag, value] of [['--answers', f.answers], ['--distractor', f.distractor], ['--aggregator', f.aggregator]] as const) {
+      if (value !== undefined) throw new InvalidParameterError(flag, 'absent with --continuous (the averaging model has no answers to vote on)', value);
+    }
     const noise = parseNoise(need('noise', f.noise, 'a noise curve, e.g. exponential:1,100'));
     const beta = parseNumber('beta', need('beta', f.beta, 'the leaf exponent β > 0 of v(x) = v1·x^(−β)'));
     return { kind: 'continuous' as const, rho: common.rho, rhoTask: common.rhoTask, ...designContinuous({ ...common, noise, v1: parseNumber('v1', f.v1), beta }), verdicts: null };
@@ -63,10 +68,13 @@ export function design(f: DesignCommandFlags) {
   if (plural && Math.abs(chance - chanceAccuracy(answers)) > 1e-12) {
     throw new InvalidParameterError('--chance', `1/K = ${chanceAccuracy(answers)} with --answers ${answers} (or omitted)`, f.chance);
   }
-  const task = plural ? { task: { answers }, aggregator } : {};
+  const dominant = parseDistractor(f.distractor);
+  if (dominant !== null && !(answers === 'open' || answers > 2)) throw new InvalidParameterError('--distractor', 'symmetric unless --answers K ≥ 3 or open', f.distractor);
+  const task = plural ? { task: { answers, ...(dominant === null ? {} : { distractors: { dominant } }) }, aggregator } : {};
   const dispersion = f.dispersion === undefined ? 0 : parseNumber('dispersion', f.dispersion);
   if (!(dispersion >= 0 && dispersion < 1)) throw new InvalidParameterError('--dispersion', 'a task-difficulty dispersion φ in [0, 1) (§I2)', f.dispersion);
-  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, ...designBinary({
+  if (dominant !== null && dispersion > 0) throw new InvalidParameterError('--dispersion', '0 with --distractor dominant:δ (§I2 is built for symmetric distractors)', f.dispersion);
+  return { kind: 'binary' as const, chance, rho: common.rho, rhoTask: common.rhoTask, distractor: dominant === null ? 'symmetric' : `dominant:${dominant}`, ...designBinary({
     ...common, fidelity, leafLaw: parseLeafLaw(f.leaf), chance, dispersion, ...task,
     maxFanIn: f.maxFanIn === undefined ? undefined : maxFanInFlag(f.maxFanIn),
   }) };
@@ -97,7 +105,9 @@ export function formatDesign(result: ReturnType<typeof design>, top: number): st
     binary ? r.regime : '', r.s === null ? '—' : fmt(r.s), r.reason,
   ]);
   // §C4/§I1: every row is evaluated under the same (ρ, ρ_task); the floor column is its limit as it grows.
-  const scope = `All organizations under ρ = ${result.rho}, ρ_task = ${result.rhoTask} (§I1).`;
+  const scope = `All organizations under ρ = ${result.rho}, ρ_task = ${result.rhoTask} (§I1).`
+    + (result.kind === 'binary' && result.distractor !== 'symmetric'
+      ? ` Distractors ${result.distractor}: accuracy from the exact two-number map (§H4); regime, s and reasons are the symmetric map's.` : '');
   const out = [scope, table(['rank', 'organization', 'm', binary ? 'γ(m)' : 'σ²(m)', 'x (tokens/leaf)', binary ? 'accuracy' : 'risk (MSE)',
     binary ? 'floor (accuracy)' : 'floor (MSE)', 'regime', 's', 'why'], rows)];
   const infeasible = result.rows.filter((r) => !r.feasible);

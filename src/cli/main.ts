@@ -116,6 +116,7 @@ export function program(): Command {
     .option('--leaf <law>', 'binary leaf law: power:k,β[,gMax] | table:x1=u1,… (skill above chance)', 'power:0.002,0.5,1')
     .option('--chance <p>', 'binary: chance accuracy p_c; accuracy = p_c + (1 − p_c)·skill (default 0.5; with --answers K it is 1/K)')
     .option('--answers <K>', 'K answers or open: trees aggregate by plurality (§H); leaf law gives skill; default 2')
+    .option('--distractor <profile>', 'symmetric | dominant:δ (§H1): with --answers K ≥ 3, a share δ of the wrong mass on one answer (exact two-number map for the root)')
     .option('--aggregator <rule>', 'plurality | judge:v (§H7)')
     .option('--rho <ρ>', 'shared-failure correlation')
     .option('--rho-task <ρ_task>', 'organization-wide correlation in [0, 1] (§I1); every organization is compared under the same (ρ, ρ_task)')

@@ -262,7 +262,8 @@ async function runSweep(f: SweepFlags): Promise<void> {
   }
   const range = shardRange(probe.cells, shard);
   const cols = columns(spec);
-  if (f.plot !== undefined) checkPlotFlags(probe.resolved, cols, f.plotField);
+  const plotField = defaultPlotField(cols, f.plotField);
+  if (f.plot !== undefined) checkPlotFlags(probe.resolved, cols, plotField);
   if (f.out !== '-') await checkWritableFile('--out', f.out);
   if (f.plot !== undefined) await checkWritableFile('--plot', f.plot);
   // Guard rails (issue 15): say what will run and refuse what is too long or too large unless --yes.
@@ -353,14 +354,20 @@ async function runSweep(f: SweepFlags): Promise<void> {
     await lock?.release();
   }
   await handle.close();
-  if (f.plot !== undefined) await writeFigure(f.plot, plotSweep(f.out, format, spec, f.plotField));
+  if (f.plot !== undefined) await writeFigure(f.plot, plotSweep(f.out, format, spec, plotField));
   if (f.json) process.stdout.write(JSON.stringify({ out: f.out, cells: written, range }) + '\n');
+}
+
+/** Extended rows (§H1) have skills, not biases: the default field uL means skillL there (skill when only simulated). */
+function defaultPlotField(cols: readonly string[], field: string): string {
+  if (field !== 'uL' || cols.includes('uL') || !cols.includes('skillStdError') && !cols.includes('skillL')) return field;
+  return cols.includes('skillL') ? 'skillL' : 'skill';
 }
 
 /** --plot needs --plot-field among the columns and a swept axis (one: a line plot; two: a heatmap): checked before the sweep runs. */
 function checkPlotFlags(r: ResolvedSweep, cols: readonly string[], field: string): void {
   if (!cols.includes(field)) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
-  const axes = (['rho', 'gamma', 'm', 'u0', 'b', 'depth'] as const).filter((a) => r[a] !== undefined && new Set(r[a]).size > 1);
+  const axes = PLOT_AXES.filter((a) => r[a] !== undefined && new Set<unknown>(r[a]).size > 1);
   if (axes.length < 1) throw new InvalidParameterError('--plot', 'a sweep with at least one swept axis (a line plot; two give a heatmap)', 'none');
 }
 
@@ -436,6 +443,24 @@ export async function readRows(path: string, format: OutputFormat): Promise<{ co
 
 const AXIS_LABELS: Record<string, string> = {
   rho: 'shared-failure correlation ρ', gamma: 'message fidelity γ', m: 'message length m (tokens)', u0: 'leaf bias u₀', b: 'fan-in b', depth: 'depth L',
+  answers: 'number of answers K', rhoTask: 'task-level correlation ρ_task', dispersion: 'task difficulty dispersion φ',
+};
+
+/** Swept axes a figure can use, in the order the first two are taken (answers last: 'open' is no number). */
+const PLOT_AXES = ['rho', 'gamma', 'm', 'rhoTask', 'dispersion', 'u0', 'b', 'depth', 'answers'] as const;
+/** Parameter columns: the fixed ones are named in a figure's title. */
+const PARAMETER_COLUMNS = ['answers', 'b', 'gamma', 'm', 'rho', 'rhoTask', 'dispersion', 'u0', 'depth', 'trials'];
+
+/** Axis and value titles: in an extended sweep (skillL column) u0 is the leaf skill s₀ (§H1), not a bias. */
+function plotLabel(cols: readonly string[], c: string): string {
+  const extended = cols.includes('skillL') || cols.includes('skill');
+  if (c === 'u0' && extended) return 'leaf skill s₀';
+  return AXIS_LABELS[c] ?? FIELD_LABELS[c] ?? c;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  uL: 'root bias u_L', skillL: 'root skill s_L', accuracyL: 'root accuracy p_L',
+  skill: 'simulated root skill', accuracy: 'simulated root accuracy', bias: 'simulated root bias',
 };
 
 /** Each value's cell [lo, hi): halfway to its neighbours (so uneven axes tile without overlap). */
@@ -454,13 +479,18 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   const { cols, rows } = await readRows(path, format);
   const fi = cols.indexOf(field);
   if (fi < 0) throw new InvalidParameterError('--plot-field', `one of ${cols.join(', ')}`, field);
-  const axisCols = ['rho', 'gamma', 'm', 'u0', 'b', 'depth'].filter((c) => cols.includes(c) && new Set(rows.map((r) => r[cols.indexOf(c)])).size > 1);
-  if (axisCols.length === 0) throw new InvalidParameterError('--plot', 'a sweep with at least one swept axis (a line plot needs x)', 'no swept axis');
-  if (axisCols.length === 1) return lineSweep(cols, rows, axisCols[0], field);
+  const swept = PLOT_AXES.filter((c) => cols.includes(c) && new Set(rows.map((r) => r[cols.indexOf(c)])).size > 1);
+  if (swept.length === 0) throw new InvalidParameterError('--plot', 'a sweep with at least one swept axis (a line plot needs x)', 'no swept axis');
+  if (swept.length === 1) return lineSweep(cols, rows, swept[0], field);
+  // A heatmap needs numeric axes: answers (with 'open') stays a fixed parameter unless nothing else is swept twice.
+  const axisCols = swept.length > 2 ? swept.filter((c) => c !== 'answers') : swept;
   const [xName, yName] = axisCols;
+  if (rows.some((r) => typeof r[cols.indexOf(xName)] !== 'number' || typeof r[cols.indexOf(yName)] !== 'number')) {
+    throw new InvalidParameterError('--plot', 'numeric heatmap axes (an answers axis with open plots as a line: sweep it alone)', `${xName} × ${yName}`);
+  }
   const xi = cols.indexOf(xName);
   const yi = cols.indexOf(yName);
-  const others = cols.filter((c) => ['b', 'gamma', 'm', 'rho', 'u0', 'depth', 'trials'].includes(c) && c !== xName && c !== yName);
+  const others = cols.filter((c) => PARAMETER_COLUMNS.includes(c) && c !== xName && c !== yName);
   const first = rows[0];
   const slice = rows.filter((r) => others.every((c) => r[cols.indexOf(c)] === first[cols.indexOf(c)]));
   const xs = [...new Set(slice.map((r) => r[xi]!))].sort((a, b) => a - b);
@@ -479,9 +509,9 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
   // The critical line α_ρ = 1 where it is a curve in these axes: γ_c(ρ) over the (ρ, γ) plane.
   const criticalLine = xName === 'rho' && yName === 'gamma' ? keptX.map((x) => ({ x, y: criticalGamma(b, x) })) : [];
   const fixed = others.map((c) => `${c} = ${first[cols.indexOf(c)]}`).join(', ');
-  const label = (c: string) => AXIS_LABELS[c] ?? c;
+  const label = (c: string) => plotLabel(cols, c);
   return phaseDiagram({
-    title: `${field}${fixed ? ` at ${fixed}` : ''}`, cells, xTitle: label(xName), yTitle: label(yName), valueTitle: field,
+    title: `${field}${fixed ? ` at ${fixed}` : ''}`, cells, xTitle: label(xName), yTitle: label(yName), valueTitle: cols.includes('uL') ? field : label(field), // binary legend kept (golden SVG)
     criticalLine,
   });
 }
@@ -493,22 +523,33 @@ async function plotSweep(path: string, format: OutputFormat, spec: SweepSpec, fi
  */
 function lineSweep(cols: readonly string[], rows: readonly (number | null)[][], xName: string, field: string): Promise<string> {
   const at = (r: readonly (number | null)[], c: string) => r[cols.indexOf(c)];
-  const xs = (r: readonly (number | null)[]) => at(r, xName)!;
   const points: SeriesPoint[] = [];
-  const simulatedErr: Record<string, number> = { bias: 1, accuracy: 0.5 };
-  const hasSimulation = cols.includes('stdError');
-  for (const r of rows) {
+  // Binary rows: stdError is that of the bias (half of it for the accuracy); extended rows (§H1)
+  // carry accuracyStdError and skillStdError, and the exact skillL gets the simulated skill beside it.
+  const extended = cols.includes('skillStdError');
+  const simulatedErr: Record<string, [string, number]> = extended
+    ? { accuracy: ['accuracyStdError', 1], skill: ['skillStdError', 1] }
+    : cols.includes('stdError') ? { bias: ['stdError', 1], accuracy: ['stdError', 0.5] } : {};
+  const beside: Record<string, string> = extended ? { skillL: 'skill', accuracyL: 'accuracy' } : { uL: 'bias' };
+  // 'open' answers (K = ∞) have no place on a numeric K axis: they are left out and the title says so.
+  const numericX = rows.filter((r) => typeof at(r, xName) === 'number');
+  const openLeftOut = numericX.length < rows.length;
+  for (const r of numericX) {
+    const x = at(r, xName)!;
     const y = at(r, field);
     if (y === null || y === undefined) continue;
-    const scale = simulatedErr[field];
-    points.push(scale !== undefined && hasSimulation ? { x: xs(r), y, series: `${field} (simulated, ±2σ)`, err: scale * at(r, 'stdError')! } : { x: xs(r), y, series: field });
-    if (field === 'uL' && hasSimulation && at(r, 'bias') !== null) points.push({ x: xs(r), y: at(r, 'bias')!, series: 'bias (simulated, ±2σ)', err: at(r, 'stdError')! });
+    const err = simulatedErr[field];
+    points.push(err ? { x, y, series: `${field} (simulated, ±2σ)`, err: err[1] * at(r, err[0])! } : { x, y, series: field });
+    const sim = beside[field];
+    const simErr = sim ? simulatedErr[sim] : undefined;
+    if (sim && simErr && at(r, sim) !== null && at(r, sim) !== undefined) points.push({ x, y: at(r, sim)!, series: `${sim} (simulated, ±2σ)`, err: simErr[1] * at(r, simErr[0])! });
   }
   if (points.length === 0) throw new InvalidParameterError('--plot-field', 'a field with values in this sweep', field);
-  const fixed = ['b', 'gamma', 'm', 'rho', 'u0', 'depth', 'trials'].filter((c) => c !== xName && cols.includes(c)).map((c) => `${c} = ${at(rows[0], c)}`).join(', ');
+  const fixed = PARAMETER_COLUMNS.filter((c) => c !== xName && cols.includes(c)).map((c) => `${c} = ${at(rows[0], c)}`).join(', ');
   return seriesPlot({
-    title: `${field}${fixed ? ` at ${fixed}` : ''}`, points, xTitle: AXIS_LABELS[xName] ?? xName, yTitle: field,
-    integerX: ['b', 'depth', 'm'].includes(xName),
+    title: `${plotLabel(cols, field)}${fixed ? ` at ${fixed}` : ''}${openLeftOut ? ' (open answers not drawn)' : ''}`, points,
+    xTitle: plotLabel(cols, xName), yTitle: plotLabel(cols, field),
+    integerX: ['b', 'depth', 'm', 'answers'].includes(xName),
   });
 }
 
@@ -519,8 +560,8 @@ export function sweepOptions(cmd: Command): Command {
     .option('--answers <K|open>', 'number of answers K ≥ 2 or open (§H1); u0 is then the leaf skill s_0')
     .option('--distractor <profile>', 'symmetric or dominant:δ (§H1; dominant is Monte Carlo only for K ≠ 2)')
     .option('--aggregator <rule>', 'plurality or judge:v (§H7)')
-    .option('--rho-task <ρ_task>', 'organization-wide shared failure (§I1; K = 2 with plurality only)')
-    .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with mean (1 + u0)/2 and dispersion φ in [0, 1) (§I2; K = 2 only)')
+    .option('--rho-task <ρ_task>', 'organization-wide shared failure (§I1; Monte Carlo only for K = 2 with plurality)')
+    .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with mean p_0 = p_c + (1 − p_c)·u0 and dispersion φ in [0, 1) (§I2; Monte Carlo only for K = 2 with plurality)')
     .option('--b <b>', 'fixed fan-in').option('--gamma <γ>', 'fixed fidelity').option('--m <tokens>', 'fixed message length (with --fidelity)')
     .option('--fidelity <curve>', 'fidelity curve for m').option('--rho <ρ>', 'fixed ρ').option('--u0 <u>', 'fixed leaf bias')
     .option('--p0 <p>', 'fixed leaf accuracy').option('--depth <L>', 'fixed depth').option('--trials <n>', 'Monte Carlo trials per cell (turns simulation on)')
@@ -532,7 +573,7 @@ export function sweepOptions(cmd: Command): Command {
     .option('--out <file>', 'output file: .ndjson, .csv, .json or .parquet (typed columns; not resumable); - for standard output (with --format)')
     .addOption(new Option('--format <format>', 'with --out -: the format written to standard output').choices(['ndjson', 'csv']))
     .option('--plot <file.svg|file.png>', 'figure of --plot-field: a heatmap over the first two swept axes, or a line plot (±2σ bars when simulated) over a single swept axis')
-    .option('--plot-field <field>', 'field to plot', 'uL')
+    .option('--plot-field <field>', 'field to plot (uL; skillL in a sweep with answers, rho_task …)', 'uL')
     .option('--shard <i/N | auto>', 'compute only the i-th of N contiguous parts of the cells; auto: from the array job (Slurm, Kubernetes Indexed Job, AWS Batch); {i} in --out becomes i')
     .option('--shard-count <N>', 'with --shard auto: the number of array tasks where the engine does not say (Kubernetes, AWS Batch; or SYNERGY_SHARD_COUNT)')
     .option('--resume', 'finish an interrupted run of the same command')

@@ -98,6 +98,13 @@ export function checkMonteCarloCells(r: ResolvedSweep, gammaAxis: 'gamma' | 'm')
       const spec = usesPlurality(answers, r.b[ib], model)
         ? pluralityCell(answers, r.b[ib], r.gamma[0], r.rho[0], r.u0[0], r.depth[id], model)
         : null;
+      // The plurality simulator (§H6) draws neither the §I1 task-level event nor a §I2 Beta per trial.
+      if (spec && r.rhoTask.some((x) => x > 0)) {
+        throw new InvalidParameterError('rhoTask', "0 in a Monte Carlo sweep with answers ≠ 2, a judge, a dominant distractor or even b (the plurality simulator does not draw the §I1 task-level event; theory takes it: compute 'theory')", Math.max(...r.rhoTask));
+      }
+      if (spec && r.dispersion.some((d) => d > 0)) {
+        throw new InvalidParameterError('dispersion', "0 in a Monte Carlo sweep with answers ≠ 2, a judge, a dominant distractor or even b (the plurality simulator does not draw a §I2 difficulty per trial; theory takes it: compute 'theory')", Math.max(...r.dispersion));
+      }
       try {
         if (spec) validatePluralitySimulation(spec);
         else validateTreeSimulation(cellSimulation(r.b[ib], r.gamma[0], r.rho[0], r.u0[0], r.depth[id], 'full', r.variant), trialsMax);

@@ -30,11 +30,15 @@ export interface SweepSpec {
   distractors?: Distractors;
   /** Aggregation rule at every level (§H3, §H7): 'plurality' (default) or { judge: v }. */
   aggregator?: Aggregator;
-  /** Organization-wide shared failure ρ_task ∈ [0, 1] (§I1), an axis. Default 0. */
+  /**
+   * Organization-wide shared failure ρ_task ∈ [0, 1] (§I1), an axis. Default 0. Theory for every K
+   * and aggregator; Monte Carlo only where the binary simulators serve the cell.
+   */
   rhoTask?: AxisSpec;
   /**
-   * Task difficulty (§I2), an axis: per task the leaf accuracy ~ Beta with mean (1 + u_0)/2 and
-   * dispersion φ ∈ [0, 1) (as `synergy design --dispersion`). Binary model only. Default 0.
+   * Task difficulty (§I2), an axis: per task the leaf accuracy ~ Beta with mean p_0 = p_c + (1 − p_c)·u_0
+   * and dispersion φ ∈ [0, 1) (as `synergy design --dispersion`). Theory for every K and aggregator;
+   * Monte Carlo only where the binary simulators serve the cell. Default 0.
    */
   dispersion?: AxisSpec;
   /** Fan-in (odd, ≥ 3; any b ≥ 2 for theory or K ≠ 2), §B4, §H3. */
@@ -177,13 +181,7 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   // u0 is the leaf skill s_0 (§H1; the bias u_0 for K = 2), valid for every K of the sweep.
   const u0 = checkedAxis('u0', spec.u0, (n, v) => answers.forEach((k) => (k === 2 ? checkBias(n, v) : checkSkill(n, v, k))));
   const rhoTask = spec.rhoTask === undefined ? [0] : checkedAxis('rhoTask', spec.rhoTask, checkUnit);
-  if (rhoTask.some((r) => r > 0) && plurality) {
-    throw new InvalidParameterError('rhoTask', "0 unless answers = 2 with plurality and symmetric distractors (§I1 for the plurality map is not built: theory/scope.ts has the binary rootBias only)", rhoTask.find((r) => r > 0));
-  }
   const dispersion = spec.dispersion === undefined ? [0] : checkedAxis('dispersion', spec.dispersion, (n, v) => checkNumber(n, v, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)'));
-  if (dispersion.some((d) => d > 0) && plurality) {
-    throw new InvalidParameterError('dispersion', '0 unless answers = 2 with plurality and symmetric distractors (§I2 for the plurality map is not built)', dispersion.find((d) => d > 0));
-  }
   const depth = checkedAxis('depth', spec.depth, (n, v) => checkInteger(n, v, 0, MAX_DEPTH));
 
   let trials = [0];

@@ -4,8 +4,8 @@ import { REGIME_CODES, type PhaseGridKernel } from '../phaseGrid.ts';
 import { mixingDepth, type Level } from '../theory/level.ts';
 import { type Aggregator, type Answers, chanceAccuracy } from '../theory/model.ts';
 import { pluralityPhaseStructure, reachedFixedPoint } from '../theory/pluralityPhases.ts';
-import { rootBias } from '../theory/scope.ts';
-import { expectedRootAccuracy } from '../theory/difficulty.ts';
+import { rootBias, rootSkill } from '../theory/scope.ts';
+import { expectedRootAccuracy, expectedRootSkill } from '../theory/difficulty.ts';
 import type { Kernel } from '../wasm/kernel.ts';
 import {
   runMonteCarloSegments, type MonteCarloMode, type MonteCarloModel, type MonteCarloSegment, type MonteCarloVariant,
@@ -164,19 +164,29 @@ function computeTheory(kernel: PhaseGridKernel, t: NonNullable<SweepTask['theory
             mixExact = mix.exact ?? NaN;
             mixSmall = mix.smallSignal ?? NaN;
           }
-          // §I2 mixes over tasks of different leaf accuracy: one start no longer describes the row.
-          const mixed = rhoTask > 0 || (dispersion > 0 && Math.abs(u0) < 1);
+          // §I2 mixes over tasks of different leaf accuracy (mean p_0 = p_c + (1 − p_c)·s_0, §H1; a
+          // mean of 0 or 1 has no spread): one start no longer describes the row.
+          const mean = chance + (1 - chance) * u0;
+          const spread = dispersion > 0 && mean > 0 && mean < 1;
+          const mixed = rhoTask > 0 || spread;
           const trend = mixed || !(target > 0) ? NaN : start > target ? 1 : 0;
           for (let k = 0; k < nd; k++) {
             // §I1: the exact mixture over the task-level event; §I2: the expectation over task difficulty
-            // (mean leaf accuracy (1 + u_0)/2, as design --dispersion). Binary only (refused otherwise in spec.ts).
+            // (mean leaf accuracy p_0, as design --dispersion). Binary majority: rootBias /
+            // expectedRootAccuracy; K ≠ 2 or a judge: the plurality mixture rootSkill / expectedRootSkill.
             let uL = r.uL[p * nd + k];
             let accuracyL = chance + (1 - chance) * uL;
-            if (dispersion > 0 && Math.abs(u0) < 1) {
-              accuracyL = expectedRootAccuracy(level, box.depths[k], { rhoTask, difficulty: { mean: (1 + u0) / 2, dispersion } });
-              uL = 2 * accuracyL - 1;
+            if (spread) {
+              const difficulty = { mean, dispersion };
+              if (binary) {
+                accuracyL = expectedRootAccuracy(level, box.depths[k], { rhoTask, difficulty });
+                uL = 2 * accuracyL - 1;
+              } else {
+                uL = expectedRootSkill(level, box.depths[k], { answers, rhoTask, difficulty });
+                accuracyL = chance + (1 - chance) * uL;
+              }
             } else if (rhoTask > 0) {
-              uL = rootBias(level, u0, box.depths[k], { rhoTask });
+              uL = binary ? rootBias(level, u0, box.depths[k], { rhoTask }) : rootSkill(level, u0, box.depths[k], { answers, rhoTask });
               accuracyL = chance + (1 - chance) * uL;
             }
             const clipped = mixed ? NaN : r.clipped[p * nd + k];

@@ -156,7 +156,9 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const B = p.budget;
   const task = checkTaskModel(p.task ?? {});
   const aggregator = checkAggregator('aggregator', p.aggregator ?? 'plurality');
-  if (task.distractors !== 'symmetric' && task.answers !== 2) throw new InvalidParameterError('task.distractors', "'symmetric' in the design search", task.distractors);
+  // One dominant distractor (§H4's two-number map) is exact for the root; a probability vector is Monte Carlo only.
+  if (Array.isArray(task.distractors)) throw new InvalidParameterError('task.distractors', "'symmetric' or { dominant: δ } in the design search", task.distractors);
+  const dominant = task.distractors !== 'symmetric' && task.answers !== 2 ? task.distractors : null;
   const plural = task.answers !== 2 || aggregator !== 'plurality';
   if (plural && p.chance !== undefined && Math.abs(p.chance - chanceAccuracy(task.answers)) > 1e-12) {
     throw new InvalidParameterError('chance', `1/K = ${chanceAccuracy(task.answers)} for K = ${task.answers} answers (or omitted)`, p.chance);
@@ -165,6 +167,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   const sym = plural ? { answers: task.answers } : undefined;
   const rhoTask = checkUnit('rhoTask', p.rhoTask ?? 0);
   const dispersion = checkNumber('dispersion', p.dispersion ?? 0, 0, 1 - Number.EPSILON, 'a dispersion φ in [0, 1) (§I2)');
+  if (dominant && dispersion > 0) throw new InvalidParameterError('dispersion', '0 with a dominant distractor (§I2 is built for symmetric distractors)', dispersion);
   const toAccuracy = (u: number) => chance + (1 - chance) * u;
   const singleBias = leafBias(p.leafLaw, B);
   const single: DesignRow = {
@@ -203,7 +206,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
         const u0 = leafBias(p.leafLaw, x);
         // A Beta with mean 0 or 1 is degenerate: every task alike.
         // K answers or a judge: the plurality mixture of §I1 (rootSkill) and the §I2 expectation over Beta accuracies in 1/K units.
-        const u = sym ? (dispersion === 0 ? rootSkill(level, u0, depth, { ...sym, rhoTask })
+        const u = sym ? (dispersion === 0 ? rootSkill(level, u0, depth, { ...sym, rhoTask, ...(dominant ? { distractors: dominant } : {}) })
           : expectedRootSkill(level, depth, { ...sym, rhoTask, difficulty: { mean: toAccuracy(u0), dispersion } }))
           : dispersion === 0 || Math.abs(u0) >= 1 ? rootBias(level, u0, depth, { rhoTask })
             : 2 * expectOverDifficulty({ mean: (1 + u0) / 2, dispersion }, (q) => (1 + rootBias(level, 2 * q - 1, depth, { rhoTask })) / 2) - 1;

@@ -3,9 +3,10 @@
 // 10,000 more than 5 minutes). These are guard tests on purpose: the limits are wall-clock, set
 // ~4–10× above what a loaded 2-core machine measures (100,000 budgets: 0.25–1 s; 10,000 budgets and 20 resamples: 0.3–2 s), so
 // only a return of the quadratic search can fail them. The many-budget search (more than
-// EXHAUSTIVE_SPLITS distinct budgets) must also find the law. Counts still use the exhaustive search.
+// EXHAUSTIVE_SPLITS distinct budgets) must also find the law. Counts still use the exhaustive search
+// (quadratic in distinct x: issue 16, open; docs/guarantees.md).
 import { describe, expect, it } from 'vitest';
-import { EXHAUSTIVE_SPLITS } from '../../src/calibrate/leafLawFit.ts';
+import { EXHAUSTIVE_SPLITS, JACKKNIFE_MAX_REFITS } from '../../src/calibrate/leafLawFit.ts';
 import { exactLeafAccuracies, fitLeafLaw, leafBias } from '../../src/index.ts';
 
 const law = { kind: 'power' as const, k: 0.02, beta: 0.5, gMax: 0.6 };
@@ -52,4 +53,19 @@ describe('§G3 leaf-law fit with many distinct budgets (issue 16)', () => {
     expect(open.gMaxReached).toBe(false);
     expect(Math.abs(open.beta - law.beta)).toBeLessThan(1e-9);
   });
+
+  it('above JACKKNIFE_MAX_REFITS jackknife refits the intervals switch from BCa to percentile (the jackknife is rows × fit time)', () => {
+    // One refit per accuracy row: JACKKNIFE_MAX_REFITS rows keep BCa, one more row gives percentile.
+    const atCap = fitLeafLaw(noisyAccuracies(JACKKNIFE_MAX_REFITS), { bootstrap: 30, seed: 3 });
+    expect(atCap.intervals.beta!.method).toBe('BCa');
+    const above = fitLeafLaw(noisyAccuracies(JACKKNIFE_MAX_REFITS + 1), { bootstrap: 30, seed: 3 });
+    expect(above.intervals.beta!.method).toBe('percentile');
+    expect(above.intervals.k!.method).toBe('percentile');
+    // A percentile interval of the resamples: it straddles the estimate and spans less than ±3
+    // bootstrap standard errors (a 95% interval spans about ±2).
+    const b = above.intervals.beta!;
+    expect(b.lower).toBeLessThan(above.beta);
+    expect(b.upper).toBeGreaterThan(above.beta);
+    expect(b.upper - b.lower).toBeLessThan(6 * b.stdError);
+  }, 120_000);
 });

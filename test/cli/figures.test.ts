@@ -95,6 +95,45 @@ describe('sweep figures', () => {
   }, 60_000);
 });
 
+describe('extended sweep figures (§H1 skill vs accuracy, §I axes)', () => {
+  const texts = async (svg: string) => [...(await readFile(svg, 'utf8')).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+  it('a 1-D sweep over rho_task plots the root skill against ρ_task (the default field is skillL)', async () => {
+    const svg = join(dir, 'rhotask.svg');
+    const r = await synergy(['sweep', '--answers', '10', '--b', '3', '--gamma', '0.85', '--rho', '0', '--u0', '0.3', '--depth', '6', '--axis', 'rho_task=0:0.5:6', '--workers', '1', '--out', join(dir, 'rhotask.csv'), '--plot', svg]);
+    expect(r.code, r.stderr).toBe(0);
+    const t = await texts(svg);
+    expect(t).toContain('task-level correlation ρ_task');
+    expect(t).toContain('root skill s_L');
+    expect(t).toContain('root skill s_L at answers = 10, b = 3, gamma = 0.85, rho = 0, dispersion = 0, u0 = 0.3, depth = 6');
+    expect(t.join('\n')).not.toMatch(/bias/);
+  }, 60_000);
+
+  it('a 1-D sweep over answers=2,3,5,10 plots accuracy against K with the simulated accuracy ±2σ', async () => {
+    const svg = join(dir, 'answers.svg');
+    const r = await synergy(['sweep', '--axis', 'answers=2,3,5,10', '--b', '3', '--gamma', '0.85', '--rho', '0', '--u0', '0.3', '--depth', '4', '--trials', '2000', '--workers', '1', '--out', join(dir, 'answers.csv'), '--plot', svg, '--plot-field', 'accuracyL']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = await texts(svg);
+    expect(t).toContain('number of answers K');
+    expect(t).toContain('root accuracy p_L');
+    expect(t).toContain('accuracy (simulated, ±2σ)');
+    expect(t.some((x) => x.startsWith('root accuracy p_L at b = 3, gamma = 0.85, rho = 0, rhoTask = 0, dispersion = 0, u0 = 0.3, depth = 4'))).toBe(true);
+    expect(await readFile(svg, 'utf8')).toContain('aria-roledescription="errorbar"');
+  }, 60_000);
+
+  it('in an extended sweep u0 is labelled the leaf skill s₀, in a binary sweep the leaf bias u₀', async () => {
+    const ext = join(dir, 'skill.svg');
+    expect((await synergy(['sweep', '--answers', '4', '--b', '3', '--gamma', '0.9', '--rho', '0', '--axis', 'u0=0.1:0.5:3', '--axis', 'dispersion=0,0.2', '--depth', '3', '--workers', '1', '--out', join(dir, 'skill.csv'), '--plot', ext])).code).toBe(0);
+    const e = await texts(ext);
+    expect(e).toContain('leaf skill s₀');
+    expect(e).toContain('task difficulty dispersion φ');
+    expect(e).not.toContain('leaf bias u₀');
+    const bin = join(dir, 'bias.svg');
+    expect((await synergy(['sweep', '--b', '3', '--gamma', '0.9', '--rho', '0', '--axis', 'u0=0.1:0.5:3', '--depth', '3', '--workers', '1', '--out', join(dir, 'bias.csv'), '--plot', bin])).code).toBe(0);
+    expect(await texts(bin)).toContain('leaf bias u₀');
+  }, 60_000);
+});
+
 describe('series plots (reproduce, trajectories)', () => {
   it('clipped lines are dashed and share their exact line\'s colour; exact lines are solid', async () => {
     const { seriesPlot } = await import('../../src/cli/plot.ts');

@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accuracyFromSkill, phaseGrid, REGIME_CODES, sweep } from '../../src/index.ts';
+import { accuracyFromSkill, expectedRootSkill, phaseGrid, REGIME_CODES, rootSkill, sweep, type Answers } from '../../src/index.ts';
 import { BIN, synergy } from './run.ts';
 
 const theory = ['--b', '5', '--u0', '0.05', '--depth', '30', '--axis', 'rho=0:0.5:11', '--axis', 'gamma=0.4:1:13'];
@@ -157,6 +157,31 @@ describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
     expect(csv[5].split(',')[1]).toBe('open');
   });
 
+  it('theory with rho_task and dispersion for K ≠ 2: skillL is rootSkill / expectedRootSkill, accuracyL its accuracy', async () => {
+    const r = await synergy(['sweep', '--axis', 'answers=3,open', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--axis', 'rho_task=0,0.4', '--axis', 'dispersion=0,0.2', '--u0', '0.3', '--depth', '5', '--out', '-', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    const [head, ...lines] = r.stdout.trim().split('\n');
+    const col = head.split(',');
+    const at = (line: string, name: string) => line.split(',')[col.indexOf(name)];
+    expect(lines).toHaveLength(8);
+    const level = { b: 3, gamma: 0.9, rho: 0.1 };
+    for (const line of lines) {
+      const k: Answers = at(line, 'answers') === 'open' ? 'open' : Number(at(line, 'answers'));
+      const [rhoTask, dispersion] = [Number(at(line, 'rhoTask')), Number(at(line, 'dispersion'))];
+      const mean = accuracyFromSkill(0.3, k);
+      const skill = dispersion > 0
+        ? expectedRootSkill(level, 5, { answers: k, rhoTask, difficulty: { mean, dispersion } })
+        : rootSkill(level, 0.3, 5, { answers: k, rhoTask });
+      if (dispersion > 0 || rhoTask > 0) {
+        expect(Number(at(line, 'skillL'))).toBe(skill);
+        expect(at(line, 'trend')).toBe('');
+      } else {
+        expect(Math.abs(Number(at(line, 'skillL')) - skill)).toBeLessThan(1e-12);
+      }
+      expect(Number(at(line, 'accuracyL'))).toBe(accuracyFromSkill(Number(at(line, 'skillL')), k));
+    }
+  });
+
   it('shows a bistable level with its threshold s† and the §B9 falling trend', async () => {
     const k = await synergy(['sweep', '--answers', '10', '--b', '3', '--gamma', '0.85', '--rho', '0', '--axis', 'u0=0.1,0.3,0.99', '--depth', '6', '--out', '-', '--format', 'ndjson']);
     const rows = k.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -178,10 +203,11 @@ describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
   it('extended Monte Carlo shards merge to the single-process file (words in CSV rows read back)', async () => {
     const dir = await tmp();
     const args = ['sweep', '--axis', 'answers=2,4,open', '--b', '3', '--gamma', '0.9', '--axis', 'rho_task=0,0.5', '--rho', '0.1', '--u0', '0.2', '--depth', '3', '--trials', '2000'];
-    // ρ_task > 0 with K ≠ 2 is refused, so this grid uses answers=2 with rho_task and the rest separately
+    // ρ_task > 0 with K ≠ 2 is refused in Monte Carlo (the plurality simulator does not draw the task-level event)
     const refused = await synergy([...args, '--out', join(dir, 'no.csv')]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^synergy: --axis rho_task must be 0 unless answers = 2/);
+    expect(refused.stderr).toMatch(/^synergy: --axis rho_task must be 0 in a Monte Carlo sweep with answers ≠ 2.*plurality simulator/);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     const ok = ['sweep', '--axis', 'answers=2,4,open', '--b', '3', '--gamma', '0.9', '--rho', '0.1', '--axis', 'u0=0.2,0.5', '--depth', '3', '--trials', '2000'];
     expect((await synergy([...ok, '--out', join(dir, 'one.csv')])).code).toBe(0);
     for (const i of [1, 2]) expect((await synergy([...ok, '--shard', `${i}/2`, '--out', join(dir, `s${i}.csv`)])).code).toBe(0);
@@ -209,7 +235,8 @@ describe('synergy sweep over the extended model (§H, §I1, §B9)', () => {
       [['--aggregator', 'judge:2'], /^synergy: --aggregator must be plurality or judge:v/],
       [['--rho-task', '1.5'], /^synergy: --rho-task must be a number in \[0, 1\]/],
       [['--axis', 'rho_task=0,2'], /^synergy: --axis rho_task\[1\] must be a number in \[0, 1\]/],
-      [['--answers', '3', '--rho-task', '0.2'], /^synergy: --rho-task must be 0 unless answers = 2/],
+      [['--answers', '3', '--rho-task', '0.2', '--trials', '100'], /^synergy: --rho-task must be 0 in a Monte Carlo sweep with answers ≠ 2/],
+      [['--aggregator', 'judge:0.5', '--dispersion', '0.2', '--trials', '100'], /^synergy: --dispersion must be 0 in a Monte Carlo sweep with answers ≠ 2/],
       [['--answers', '3', '--distractor', 'dominant:0.5'], /^synergy: --distractor must be 'symmetric' with compute 'theory' or 'both'.*got "?dominant:0\.5/],
       [['--answers', '3', '--trials', '100', '--mode', 'levels'], /^synergy: --mode must be 'full' in a sweep with answers/],
       [['--answers', '3', '--trials', '100', '--variant', 'channelAfterCopy'], /^synergy: --variant must be 'standard' in a sweep with answers/],

@@ -41,7 +41,9 @@ describe('plurality simulator vs brute-force exact reference (§H6)', () => {
   });
 
   it('bit-sliced path (full tree, symmetric, no judge) vs exact and vs the scalar path (dominant δ = 1/(K − 1) is symmetric)', () => {
-    for (const [b, K, depth, gamma, rho, p0] of [[2, 4, 4, 0.9, 0.1, 0.4], [3, 7, 3, 0.8, 0.2, 0.3], [6, 3, 2, 0.95, 0.3, 0.5], [3, 16, 3, 1, 0, 0.2], [5, 2, 3, 0.7, 0.1, 0.6]]) {
+    for (const [b, K, depth, gamma, rho, p0] of [[2, 4, 4, 0.9, 0.1, 0.4], [3, 7, 3, 0.8, 0.2, 0.3], [6, 3, 2, 0.95, 0.3, 0.5], [3, 16, 3, 1, 0, 0.2], [5, 2, 3, 0.7, 0.1, 0.6],
+      // The bench case (K = 10: nested coins for the leaf and the channel) and leaves below chance.
+      [5, 10, 3, 0.9, 0.1, 0.3], [3, 10, 3, 0.9, 0.1, 0.05], [4, 5, 3, 0.6, 0.3, 0.25]]) {
       const trials = 40_000;
       const tree = { b, gamma, rho };
       const exact = rootDistribution(leafDistribution(K, p0, 'symmetric'), [tree], depth);
@@ -174,6 +176,10 @@ describe('reproducibility and builds (§D4)', () => {
   it('plain and SIMD builds give identical counts; counts are a pure function of (seed, cell, chunk)', () => {
     const specs: PluralitySimulationSpec[] = [
       { tree: { b: 3, gamma: 0.8, rho: 0.1 }, task: { answers: 4 }, s0: 0.3, depth: 4, mode: 'full' },
+      // Bit-sliced path with K not a power of two: leaves in the skill form (q ≥ 1/K, even b with
+      // ties) and below chance (q < 1/K: wrong answers drawn below K − 1, then + 1).
+      { tree: { b: 4, gamma: 0.85, rho: 0.2 }, task: { answers: 7 }, s0: 0.4, depth: 3, mode: 'full' },
+      { tree: { b: 5, gamma: 0.9, rho: 0.1 }, task: { answers: 10 }, p0: 0.05, depth: 3, mode: 'full' },
       { tree: { b: 5, gamma: 0.9, rho: 0, aggregator: { judge: 0.3 } }, task: { answers: 'open', distractors: { dominant: 0.5 } }, p0: 0.3, depth: 3, mode: 'full' },
       { tree: { b: 4, gamma: 0.7, rho: 0.2 }, task: { answers: 5, distractors: [0.1, 0.2, 0.3, 0.4] }, p0: 0.4, depth: 6, mode: 'levels' },
     ];

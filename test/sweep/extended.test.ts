@@ -4,8 +4,8 @@
 // values within 6σ; results are identical for 1, 2 and 4 workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  accuracyFromSkill, expectedRootAccuracy, InvalidParameterError, PiscinaExecutor, phaseGrid, phaseStructure, REGIME_CODES, reachedFixedPoint,
-  rootBias, simulatePluralityChunk, sweep, TRIALS_PER_CHUNK, trajectory, type Answers, type SweepExtendedMonteCarlo, type SweepSpec,
+  accuracyFromSkill, expectedRootAccuracy, expectedRootSkill, InvalidParameterError, PiscinaExecutor, phaseGrid, phaseStructure, REGIME_CODES, reachedFixedPoint,
+  rootBias, rootSkill, simulatePluralityChunk, sweep, TRIALS_PER_CHUNK, trajectory, type Answers, type SweepExtendedMonteCarlo, type SweepSpec,
 } from '../../src/node.ts';
 import { TREND_CODES } from '../../src/sweep/task.ts';
 import { sweepBytes } from './sweepBytes.ts';
@@ -111,9 +111,50 @@ describe('rhoTask axis (§I1)', () => {
     }
   });
 
-  it('is refused with K ≠ 2, a judge or a dominant distractor (§I1 plurality mixture not built)', () => {
-    expect(() => sweep({ answers: 3, rhoTask: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 0.1, depth: 2 })).toThrow(/rhoTask/);
-    expect(() => sweep({ aggregator: { judge: 0.3 }, rhoTask: [0, 0.2], b: 3, gamma: 0.9, rho: 0, u0: 0.1, depth: 2 })).toThrow(/rhoTask/);
+});
+
+describe('ρ_task and dispersion with K ≠ 2 or a judge (§I1, §I2 plurality mixture)', () => {
+  it('theory: skillL equals rootSkill / expectedRootSkill for the same cell exactly', async () => {
+    const check = async (spec: SweepSpec, judge?: { judge: number }) => {
+      const cells = await sweep(spec).collect();
+      let mixed = 0;
+      for (const c of cells) {
+        const k = c.answers as Answers;
+        const level = { b: c.b, gamma: c.gamma, rho: c.rho, ...(judge ? { aggregator: judge } : {}) };
+        const pc = accuracyFromSkill(0, k);
+        const mean = pc + (1 - pc) * c.u0;
+        const expected = c.dispersion! > 0
+          ? expectedRootSkill(level, c.depth, { answers: k, rhoTask: c.rhoTask!, difficulty: { mean, dispersion: c.dispersion! } })
+          : rootSkill(level, c.u0, c.depth, { answers: k, rhoTask: c.rhoTask! });
+        if (c.dispersion! > 0 || c.rhoTask! > 0) {
+          expect(c.theory!.uL).toBe(expected);
+          expect(c.theory!.trend).toBeNaN();
+          expect(c.theory!.clipped).toBeNaN();
+          mixed++;
+        } else {
+          expect(Math.abs(c.theory!.uL - expected)).toBeLessThan(1e-12);
+        }
+        expect(c.theory!.accuracyL).toBe(pc + (1 - pc) * c.theory!.uL);
+      }
+      return cells;
+    };
+    const cells = await check({ answers: [3, 10, 'open'], b: [3, 4], gamma: [0.9], rho: [0, 0.2], rhoTask: [0, 0.3], dispersion: [0, 0.2], u0: [0.15, 0.5], depth: [0, 4] });
+    // the task-level event and difficulty change the answer (cell order: ρ_task, φ, u0, depth fastest)
+    const at = (rt: number, phi: number) => cells.find((c) => c.answers === 10 && c.b === 3 && c.rho === 0 && c.rhoTask === rt && c.dispersion === phi && c.u0 === 0.5 && c.depth === 4)!;
+    expect(at(0, 0).theory!.uL - at(0.3, 0).theory!.uL).toBeGreaterThan(1e-3);
+    expect(Math.abs(at(0, 0).theory!.uL - at(0, 0.2).theory!.uL)).toBeGreaterThan(1e-3);
+    await check({ answers: [2, 'open'], aggregator: { judge: 0.4 }, b: [3], gamma: [0.85], rho: [0.1], rhoTask: [0, 0.5], dispersion: [0, 0.3], u0: [0.1], depth: [3] }, { judge: 0.4 });
+  });
+
+  it('Monte Carlo is refused: the plurality simulator draws neither the task-level event nor a difficulty', () => {
+    const err = (f: () => unknown) => { try { f(); } catch (e) { return e as InvalidParameterError; } throw new Error('no error'); };
+    const base = { b: 3, gamma: 0.9, rho: 0, u0: 0.1, depth: 2, trials: 100 };
+    expect(err(() => sweep({ ...base, answers: 3, rhoTask: 0.2 })).parameter).toBe('rhoTask');
+    expect(err(() => sweep({ ...base, aggregator: { judge: 0.3 }, rhoTask: [0, 0.2] })).parameter).toBe('rhoTask');
+    expect(err(() => sweep({ ...base, answers: 3, dispersion: 0.2 })).parameter).toBe('dispersion');
+    expect(err(() => sweep({ ...base, answers: 'open', dispersion: [0, 0.2], compute: 'montecarlo' })).message).toMatch(/plurality simulator/);
+    // theory alone is not refused
+    expect(() => sweep({ answers: 3, rhoTask: 0.2, dispersion: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 0.1, depth: 2 })).not.toThrow();
   });
 });
 
@@ -153,7 +194,7 @@ describe('dispersion axis (§I2), combined with ρ and ρ_task', () => {
     const cells = await sweep({ b: 3, gamma: 0.9, rho: 0.1, dispersion: [0.2, 0.5], u0: [0.2, -0.1], depth: 4, trials: 100_000 }, { seed: 4 }).collect();
     for (const z of zScores(cells)) expect(Math.abs(z)).toBeLessThan(6);
     expect(Math.abs(cells[0].theory!.accuracyL - accuracyFromSkill(cells[0].theory!.uStar, 2))).toBeGreaterThan(0.05);
-    expect(() => sweep({ answers: 3, dispersion: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2 })).toThrow(/dispersion/);
+    expect(() => sweep({ answers: 3, dispersion: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2, trials: 100 })).toThrow(/dispersion/);
     expect(() => sweep({ dispersion: 0.2, rhoTask: 0.3, b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2, trials: 100 })).toThrow(/dispersion/);
     expect(() => sweep({ dispersion: [0, 1], b: 3, gamma: 0.9, rho: 0, u0: 0.2, depth: 2 })).toThrow(/dispersion\[1\]/);
     expect(() => sweep({ dispersion: 0.2, b: 3, gamma: 0.9, rho: 0, u0: 1, depth: 2, trials: 100 })).toThrow(/u0\[0\]/);
