@@ -126,6 +126,8 @@ async function copyShard(
   for await (const [line, terminated] of streamLines(file, (l) => bad(file, `line ${l} is longer than ${MAX_LINE} bytes: not a sweep row`))) {
     n++;
     lastTerminated = terminated;
+    // A cut last line may still parse (a shortened number): the missing newline decides first.
+    if (!terminated) throw bad(file, 'its last line has no newline (cut mid-row?)');
     if (n === 1 && header !== null) {
       if (line !== header) throw bad(file, `line 1 is not the header ${JSON.stringify(header.slice(0, 80))}`);
       continue;
