@@ -238,7 +238,11 @@ export function blockCell(r: ResolvedSweep, block: SweepBlock, i: number): Sweep
   const out: SweepCell = { cell, ...cellParameters(r, cell) };
   if (block.theory) {
     const t = block.theory;
-    out.theory = Object.fromEntries(THEORY_FIELDS.map((f) => [f, t[f][i]])) as SweepTheory;
+    // A literal, not Object.fromEntries: this runs once per cell when a sweep is iterated cell by cell.
+    out.theory = {
+      alpha: t.alpha[i], s: t.s[i], uStar: t.uStar[i], mixingDepth: t.mixingDepth[i], mixingDepthSmallSignal: t.mixingDepthSmallSignal[i],
+      uL: t.uL[i], clipped: t.clipped[i], accuracyL: t.accuracyL[i], regime: t.regime[i], trend: t.trend[i], threshold: t.threshold[i],
+    } satisfies Record<TheoryField, number>;
   }
   const mc = block.montecarlo;
   if (mc) {
