@@ -1,6 +1,6 @@
 // Issue 15, guard rails: simulate and sweep say what they will do and how long it should take, and
 // refuse runs over the documented limits unless --yes; simulate --workers gives identical counts.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -195,6 +195,8 @@ describe('--json through npm', () => {
   });
 
   it('npx synergy … --json and npm run -s synergy -- … --json print only the JSON', async () => {
+    // npx runs the bin file itself: the build must leave it executable (tsc writes 0644).
+    expect((await stat(BIN)).mode & 0o111).not.toBe(0);
     const direct = JSON.parse((await synergy(analyze)).stdout);
     for (const [command, args] of [['npx', ['--no-install', 'synergy', ...analyze]], ['npm', ['run', '-s', 'synergy', '--', ...analyze]]] as const) {
       const r = await run(command, [...args]);
