@@ -15,7 +15,7 @@ import {
   bytesPerRow, checkPlan, estimateSeconds, MAX_UNCONFIRMED_OUTPUT_BYTES, MAX_UNCONFIRMED_SECONDS, simulatePlan, sweepPlan,
 } from '../../src/cli/workPlan.ts';
 import { spawn } from 'node:child_process';
-import { BIN, synergy } from './run.ts';
+import { BIN, synergy, synergyOnTty } from './run.ts';
 
 const design = ['--b', '5', '--gamma', '0.9', '--rho', '0.1', '--u0', '0.1'];
 
@@ -124,15 +124,7 @@ describe('the CLI guard rails', () => {
     const args = ['simulate', ...design, '--depth', '3', '--trials', '200000', '--workers', '2'];
     const piped = await synergy(args);
     expect(piped.stderr).not.toMatch(/\[#/);
-    // util-linux `script` runs the command on a pseudo-terminal and copies what it prints.
-    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const tty = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`script exited ${code}`))));
-    });
+    const tty = await synergyOnTty(args);
     expect(tty).toMatch(/simulate \[#+\] 4\/4 chunks, [\d.]+k? chunks\/s, ETA \d+ s/);
     expect(tty).toContain(piped.stdout.split('\n')[1]);
   });

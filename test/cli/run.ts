@@ -27,3 +27,18 @@ export function spawnRun(command: string, args: readonly string[], options: { cw
 export function synergy(args: string[], options: { cwd?: string } = {}): Promise<Run> {
   return spawnRun(process.execPath, [BIN, ...args], options);
 }
+
+/**
+ * Runs `synergy args` on a pseudo-terminal (util-linux `script`) and returns what it printed there;
+ * rejects on a non-zero exit. For the progress lines that only a TTY gets.
+ */
+export function synergyOnTty(args: readonly string[]): Promise<string> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`script exited ${code}`))));
+  });
+}

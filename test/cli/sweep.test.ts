@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accuracyFromSkill, expectedRootSkill, phaseGrid, REGIME_CODES, rootSkill, sweep, type Answers } from '../../src/index.ts';
-import { BIN, synergy } from './run.ts';
+import { BIN, synergy, synergyOnTty } from './run.ts';
 
 const theory = ['--b', '5', '--u0', '0.05', '--depth', '30', '--axis', 'rho=0:0.5:11', '--axis', 'gamma=0.4:1:13'];
 
@@ -124,15 +124,7 @@ describe('progress on stderr', () => {
     // Piped, stderr holds only the plan line (issue 15), no progress.
     expect(piped.stderr).toMatch(/^plan: 6 cells, [^\n]* on 1 worker; estimated < 1 s \(mode full\)\n$/);
     expect(piped.stdout).toBe('');
-    // util-linux `script` runs the command on a pseudo-terminal and copies what it prints.
-    const command = [process.execPath, BIN, ...args, '--out', join(dir, 't.csv')].map((a) => `'${a}'`).join(' ');
-    const tty = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`script exited ${code}`))));
-    });
+    const tty = await synergyOnTty([...args, '--out', join(dir, 't.csv')]);
     expect(tty).toMatch(/sweep \[#+\] 6\/6 cells, [\d.]+k? cells\/s, ETA \d+ s/);
     expect(await readFile(join(dir, 't.csv'), 'utf8')).toBe(await readFile(join(dir, 'p.csv'), 'utf8'));
   });
