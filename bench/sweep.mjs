@@ -6,6 +6,7 @@
 //   per cell (the async-iterable API) and per block; peak heap and RSS while streaming.
 // Targets: 2 workers ≥ 1.8× 1 worker; 1 worker ≥ 0.9× in-thread; 1000×1000 theory < 3 s.
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { PiscinaExecutor, simulateTreeChunk, sweep, TRIALS_PER_CHUNK } from '../dist/node.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -33,6 +34,18 @@ function directInThread() {
   return correct;
 }
 
+// The machine's own ceiling: the same chunks split over bare worker_threads (no Piscina, no sweep).
+const cellList = [];
+for (const gamma of mcSpec.gamma) for (const rho of mcSpec.rho) cellList.push({ cell: cellList.length, gamma, rho });
+const rawThreads = [0, 1].map(() => new Worker(new URL('./sweepRawThread.mjs', import.meta.url)));
+function onRawThreads(n) {
+  const parts = Array.from({ length: n }, (_, t) => cellList.filter((c) => c.cell % n === t));
+  return Promise.all(parts.map((cells, t) => new Promise((resolve) => {
+    rawThreads[t].once('message', resolve);
+    rawThreads[t].postMessage({ cells, seed: SEED, trials: TRIALS_PER_CHUNK });
+  }))).then((counts) => counts.reduce((a, b) => a + b, 0));
+}
+
 async function viaSweep(executor) {
   let correct = 0;
   for await (const block of sweep(mcSpec, { executor, seed: SEED }).blocks()) for (const c of block.montecarlo.correct) correct += c;
@@ -55,12 +68,15 @@ const pools = { 1: new PiscinaExecutor({ workers: 1 }), 2: new PiscinaExecutor({
 await viaSweep(pools[1]);
 await viaSweep(pools[2]);
 directInThread();
+await onRawThreads(1);
+await onRawThreads(2);
 
-const mcTimes = { direct: [], 1: [], 2: [] };
-const mcCores = { direct: [], 1: [], 2: [] };
+const mcTimes = { direct: [], 1: [], 2: [], raw1: [], raw2: [] };
+const mcCores = { direct: [], 1: [], 2: [], raw1: [], raw2: [] };
 let checksum = null;
 for (let round = 0; round < ROUNDS; round++) {
-  const runs = [['direct', () => directInThread()], ['1', () => viaSweep(pools[1])], ['2', () => viaSweep(pools[2])]];
+  const runs = [['direct', () => directInThread()], ['1', () => viaSweep(pools[1])], ['2', () => viaSweep(pools[2])],
+    ['raw1', () => onRawThreads(1)], ['raw2', () => onRawThreads(2)]];
   // Rotate the order each round.
   for (let k = 0; k < runs.length; k++) {
     const [name, fn] = runs[(k + round) % runs.length];
@@ -72,6 +88,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 await Promise.all(Object.values(pools).map((p) => p.close()));
+await Promise.all(rawThreads.map((w) => w.terminate()));
 const mcRate = Object.fromEntries(Object.entries(mcTimes).map(([k, ts]) => [k, leafVotes / median(ts)]));
 
 // ---- Theory: 1000 × 1000 (γ, ρ) at b = 5, u_0 = 0.05, depth 10.
@@ -119,6 +136,9 @@ const c = (k) => f(median(mcCores[k]));
 console.log(`| MC, simulator called in-thread (16 cells × 65,536 trials, b = 3, L = 7) | ${f(median(mcTimes.direct))} s | ${G(mcRate.direct)} leaf-votes | 1.00 | | ${c('direct')} |`);
 console.log(`| MC sweep, Piscina, 1 worker | ${f(median(mcTimes[1]))} s | ${G(mcRate[1])} leaf-votes | ${f(mcRate[1] / mcRate.direct)} × in-thread | ≥ 0.90 ${mcRate[1] / mcRate.direct >= 0.9 ? '✅' : '❌'} | ${c(1)} |`);
 console.log(`| MC sweep, Piscina, 2 workers | ${f(median(mcTimes[2]))} s | ${G(mcRate[2])} leaf-votes | ${f(mcRate[2] / mcRate[1])} × 1 worker | ≥ 1.80 ${mcRate[2] / mcRate[1] >= 1.8 ? '✅' : '❌'} | ${c(2)} |`);
+console.log(`| MC, bare worker_threads (no pool), 1 thread | ${f(median(mcTimes.raw1))} s | ${G(mcRate.raw1)} leaf-votes | ${f(mcRate.raw1 / mcRate.direct)} × in-thread | | ${c('raw1')} |`);
+console.log(`| MC, bare worker_threads (no pool), 2 threads: the machine's ceiling | ${f(median(mcTimes.raw2))} s | ${G(mcRate.raw2)} leaf-votes | ${f(mcRate.raw2 / mcRate.raw1)} × 1 thread | | ${c('raw2')} |`);
+console.log(`| Piscina 2 workers against the bare 2-thread ceiling | | | ${f(mcRate[2] / mcRate.raw2)} | | |`);
 const cold = median(theoryTimes.coldCell);
 console.log(`| Theory ${N}×${N}, 2 workers, pool started by the sweep, per-cell iteration | ${f(cold)} s | ${f(N * N / cold / 1e6)} M cells/s | | < 3 s ${cold < 3 ? '✅' : '❌'} | |`);
 console.log(`| Theory ${N}×${N}, 2 workers, warm pool, per-cell iteration | ${f(median(theoryTimes.warmCell))} s | ${f(N * N / median(theoryTimes.warmCell) / 1e6)} M cells/s | | | |`);
