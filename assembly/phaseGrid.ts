@@ -162,7 +162,13 @@ const REGIME_CRITICAL: u8 = 1;
 const REGIME_BISTABLE: u8 = 2;
 const REGIME_AMPLIFYING: u8 = 3;
 const REGIME_IDENTITY: u8 = 4;
+// Mirrors of src/theory/pluralityPhases.ts (test/theory/pluralityTangency.test.ts checks they agree):
+// SCAN = RATIO_SCAN = 1/CHANCE_PROBE (μ is the max of S(s)/s over s = i/SCAN, i ≥ 1, refined by
+// golden section but never below s = 1/SCAN; on the line α = 1 chance repels iff S(1/SCAN) > 1/SCAN),
+// TANGENCY = TANGENCY_TOLERANCE (a fixed point above chance exists iff μ ≥ 1 − τ: the one §H5
+// saddle-node rule).
 const SCAN: i32 = 2048;
+const TANGENCY: f64 = 1e-9;
 
 let pb: i32 = 0;
 let pCoef: usize = 0;
@@ -392,9 +398,8 @@ export function pluralityGrid(
       best = skillMap(x) / x;
     }
     if (gamma > 0.0) {
-      let lo = gamma * <f64>(bestI - 1) / <f64>SCAN;
+      let lo = gamma * <f64>max(bestI - 1, 1) / <f64>SCAN;
       let hi = gamma * <f64>min(bestI + 1, SCAN) / <f64>SCAN;
-      if (lo <= 0.0) lo = hi * 1e-9;
       for (let k = 0; k < 40; k++) {
         const a = hi - 0.6180339887498949 * (hi - lo);
         const c = lo + 0.6180339887498949 * (hi - lo);
@@ -405,15 +410,18 @@ export function pluralityGrid(
     }
     for (let ir = 0; ir < nr; ir++) {
       const rho = load<f64>(rhoPtr + (<usize>ir << 3));
-      const a = gamma * (rho + (1.0 - rho) * slope);
+      // α in the library's order of operations (pluralityLevelDerivative at 0), so the α = 1 tests agree bit for bit
+      const a = rho * gamma + (1.0 - rho) * gamma * slope;
       const mu = gamma * (rho + (1.0 - rho) * best);
       const sExp = Math.log(a) / lnB; // s = ln α / ln b, as organizationExponent
       let regime: u8;
-      if (gamma == 1.0 && rho == 1.0) regime = REGIME_IDENTITY;
+      // identity as pluralityPhaseStructure: γ = 1 with ρ = 1, or b = 2 plurality (F_{2,K}(s) = s)
+      if (gamma == 1.0 && (rho == 1.0 || (b == 2 && judge == 0.0))) regime = REGIME_IDENTITY;
       else if (a > 1.0 || (1.0 - rho) * f0 > 1e-14) regime = REGIME_AMPLIFYING;
       // on the line α = 1 the first-order test is silent: chance repels iff S(s) > s just above it
       else if (a == 1.0 && rho * gamma + (1.0 - rho) * skillMap(gamma / <f64>SCAN) * <f64>SCAN > 1.0) regime = REGIME_AMPLIFYING;
-      else if (mu >= 1.0 - 1e-14 && gamma > 0.0) regime = REGIME_BISTABLE;
+      // the tangency rule (TANGENCY_TOLERANCE): a saddle-node, or a near miss within τ, is bistable
+      else if (mu >= 1.0 - TANGENCY && gamma > 0.0) regime = REGIME_BISTABLE;
       else regime = a == 1.0 ? REGIME_CRITICAL : REGIME_SUBCRITICAL;
       for (let iu = 0; iu < nu; iu++) {
         const cell = (<usize>(ig * nr + ir)) * <usize>nu + <usize>iu;

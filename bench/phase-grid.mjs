@@ -193,8 +193,7 @@ if (process.env.PART !== 'binary') {
       for (let i = 1; i <= SCAN; i++) { const x = (g * i) / SCAN; const v = fastF(x) / x; if (v > best) { best = v; bestI = i; } }
       best = F((g * bestI) / SCAN) / ((g * bestI) / SCAN); // the scan locates, the stable F values
       if (g > 0) {
-        let lo = (g * (bestI - 1)) / SCAN, hi = (g * Math.min(bestI + 1, SCAN)) / SCAN;
-        if (lo <= 0) lo = hi * 1e-9;
+        let lo = (g * Math.max(bestI - 1, 1)) / SCAN, hi = (g * Math.min(bestI + 1, SCAN)) / SCAN;
         for (let k = 0; k < 40; k++) {
           const a = hi - 0.6180339887498949 * (hi - lo), c = lo + 0.6180339887498949 * (hi - lo);
           if (F(a) / a > F(c) / c) hi = c; else lo = a;
@@ -205,9 +204,10 @@ if (process.env.PART !== 'binary') {
       for (let k = 0, gk = 1; k <= B; k++) { row[k] = fk[k] * gk; gk *= g; }
       for (let ir = 0; ir < nr; ir++) {
         const r = s.rho[ir], cell = ig * nr + ir;
-        const a = g * (r + (1 - r) * slopeBK), mu = g * (r + (1 - r) * best);
+        const a = r * g + (1 - r) * g * slopeBK, mu = g * (r + (1 - r) * best);
         out.alpha[cell] = a;
-        out.regime[cell] = g === 1 && r === 1 ? 4 : a > 1 ? 3 : a === 1 && r * g + (1 - r) * F(g / SCAN) * SCAN > 1 ? 3 : mu >= 1 - 1e-14 && g > 0 ? 2 : a === 1 ? 1 : 0;
+        // TANGENCY_TOLERANCE = 1e-9 (src/theory/pluralityPhases.ts); b = 5 here, so no b = 2 identity
+        out.regime[cell] = g === 1 && r === 1 ? 4 : a > 1 ? 3 : a === 1 && r * g + (1 - r) * F(g / SCAN) * SCAN > 1 ? 3 : mu >= 1 - 1e-9 && g > 0 ? 2 : a === 1 ? 1 : 0;
         for (let k = 0; k <= B; k++) c[k] = (1 - r) * row[k] + (k === 1 ? r * g : 0);
         let u = s.u0[0];
         for (let l = 0; l <= 30; l++) {

@@ -6,10 +6,44 @@ import { type PluralityLevel, pluralityLevelDerivative, pluralityLevelMap } from
 
 export interface FixedPointInfo {
   value: number;
-  /** |S'(s*)| < 1. */
+  /** |S'(s*)| < 1; a tangent point counts as stable (it attracts from above). */
   stable: boolean;
   /** S'(s*). */
   slope: number;
+  /**
+   * A saddle-node tangency (see TANGENCY_TOLERANCE): s† and s* merged into one semi-stable point,
+   * reported once as both the threshold and the highest stable fixed point.
+   */
+  tangent?: true;
+}
+
+/**
+ * The one rule for a level at (or within rounding of) a saddle-node, shared with the WASM phase grid
+ * (assembly/phaseGrid.ts receives it as an argument from src/phaseGrid.ts): with
+ * μ = max_{0<s≤1} S(s)/s, a fixed point above chance exists iff μ ≥ 1 − TANGENCY_TOLERANCE. A level
+ * whose S comes within τ·s of the diagonal without crossing it counts as touching it: passing that
+ * bottleneck takes ~1/√τ ≈ 3·10^4 levels, more than any depth the tools iterate, so for every tree
+ * they compute it holds like a fixed point. τ = 1e-9 is far above the ~1e-15 rounding of μ, so the
+ * scalar code and the grid, which compute μ with different roundings, fall on the same side for every
+ * (γ, ρ) except within ~1e-15 of the line μ = 1 − τ itself (exact tangencies such as b = 3, open
+ * answers, γ = 0.8, ρ = 0 have μ = 1 and are bistable in both).
+ */
+export const TANGENCY_TOLERANCE = 1e-9;
+
+/**
+ * The point s at which chance is probed on the line α = 1, where the first-order test is silent:
+ * chance repels iff S(s) > s there (shared with the WASM grid, which receives it as an argument).
+ */
+export const CHANCE_PROBE = 1 / 2048;
+
+/**
+ * S is the identity: γ = 1 and either every output is a copy (ρ = 1) or the rule itself is (b = 2
+ * plurality: two votes and a random tie-break pass the skill through, F_{2,K}(s) = s). Mirrored in
+ * assembly/phaseGrid.ts.
+ */
+function isIdentity(level: PluralityLevel): boolean {
+  const agg = level.aggregator ?? 'plurality';
+  return level.gamma === 1 && (level.rho === 1 || (level.b === 2 && (agg === 'plurality' || agg.judge === 0)));
 }
 
 /**
@@ -61,7 +95,7 @@ export function pluralityAlpha(level: PluralityLevel, answers: Answers): number 
 
 export function pluralityPhaseStructure(level: PluralityLevel, answers: Answers): PhaseStructure {
   const alpha = pluralityAlpha(level, answers);
-  if (level.gamma === 1 && level.rho === 1) {
+  if (isIdentity(level)) {
     return { alpha, regime: 'identity', fixedPoints: [], best: NaN, threshold: null };
   }
   const h = (s: number): number => pluralityLevelMap(level, answers, s) - s;
@@ -87,12 +121,28 @@ export function pluralityPhaseStructure(level: PluralityLevel, answers: Answers)
     prevS = s;
     prevH = hs;
   }
-  const fixedPoints = roots.map((value) => {
+  const fixedPoints: FixedPointInfo[] = roots.map((value) => {
     const slope = pluralityLevelDerivative(level, answers, value);
-    // At chance with α = 1 the first-order test is silent: h's sign just above 0 decides.
-    const stable = value === 0 && slope === 1 ? h(1 / n) < 0 : Math.abs(slope) < 1;
+    // At chance with α = 1 the first-order test is silent: h's sign just above CHANCE_PROBE decides.
+    const stable = value === 0 && slope === 1 ? !(h(CHANCE_PROBE) > 0) : Math.abs(slope) < 1;
     return { value, stable, slope };
   });
+  // Tangency rule (TANGENCY_TOLERANCE): chance attracts and nothing above it does, yet S reaches the
+  // diagonal within τ — a saddle-node (the scan may even land on the double root, slope 1: unstable
+  // by the first-order test), two roots inside one scan cell, or a near miss. Then the point of
+  // closest approach is one semi-stable fixed point, s† = s* (bistable).
+  if (fixedPoints.length > 0 && fixedPoints[0].value === 0 && fixedPoints[0].stable && !fixedPoints.some((f) => f.value > 0 && f.stable)) {
+    const { excess, at } = maxExcess(level, answers);
+    if (excess >= -TANGENCY_TOLERANCE) {
+      const above = fixedPoints.filter((f) => f.value > 0);
+      if (above.length === 0) fixedPoints.push({ value: at, stable: true, slope: pluralityLevelDerivative(level, answers, at), tangent: true });
+      else {
+        // the scan's own root(s) there are the double root: keep the one nearest the closest approach
+        const nearest = above.reduce((x, y) => (Math.abs(y.value - at) < Math.abs(x.value - at) ? y : x));
+        fixedPoints.splice(1, fixedPoints.length - 1, { ...nearest, stable: true, tangent: true });
+      }
+    }
+  }
   const stable = fixedPoints.filter((f) => f.stable);
   const best = stable.length ? stable[stable.length - 1].value : 0;
   const chanceAttracts = stable.length > 0 && stable[0].value === 0;
@@ -103,7 +153,7 @@ export function pluralityPhaseStructure(level: PluralityLevel, answers: Answers)
   // s†: the first unstable fixed point above the lowest attractor, when a higher attractor exists.
   let threshold: number | null = null;
   if (stable.length > 1) {
-    const above = fixedPoints.find((f) => !f.stable && f.value > stable[0].value);
+    const above = fixedPoints.find((f) => (!f.stable || f.tangent) && f.value > stable[0].value);
     threshold = above ? above.value : null;
   }
   return { alpha, regime, fixedPoints, best, threshold };
@@ -122,36 +172,43 @@ export function reachedFixedPoint(level: PluralityLevel, answers: Answers, s0: n
   return s0;
 }
 
+/** Points of the S(s)/s scan: s = i/RATIO_SCAN, i = 1 … RATIO_SCAN, the same points as the WASM grid's. */
+const RATIO_SCAN = 2048;
+
 /**
- * max_{s∈(0,1]} (S(s)/s − 1), by grid then golden-section refinement around the best cell. The ratio
- * (not S(s) − s, which tends to 0 at chance) is ≥ 0 exactly when a fixed point above chance exists;
- * at s → 0 it tends to α − 1.
+ * μ − 1 with μ = max_{1/RATIO_SCAN ≤ s ≤ 1} S(s)/s, by grid then golden-section refinement around the
+ * best cell (never below the first point: closer to chance S(s)/s is α to first order, which α itself
+ * decides). The ratio (not S(s) − s, which tends to 0 at chance) is ≥ 0 exactly when a fixed point
+ * above chance exists. Mirrored in assembly/phaseGrid.ts (pluralityGrid); returns the argmax too.
  */
-function maxExcess(level: PluralityLevel, answers: Answers): number {
+function maxExcess(level: PluralityLevel, answers: Answers): { excess: number; at: number } {
   const h = (s: number): number => pluralityLevelMap(level, answers, s) / s - 1;
-  const n = gridSize(level.b);
+  const n = RATIO_SCAN;
   let bestI = 1, bestH = -Infinity;
   for (let i = 1; i <= n; i++) {
     const v = h(i / n);
     if (v > bestH) { bestH = v; bestI = i; }
   }
-  let lo = Math.max(bestI - 1, 1e-9) / n, hi = Math.min(1, (bestI + 1) / n);
+  let lo = Math.max(bestI - 1, 1) / n, hi = Math.min(1, (bestI + 1) / n);
   const g = (Math.sqrt(5) - 1) / 2;
   for (let k = 0; k < 60; k++) {
     const a = hi - g * (hi - lo), b = lo + g * (hi - lo);
     if (h(a) > h(b)) hi = b; else lo = a;
   }
-  return Math.max(bestH, h(0.5 * (lo + hi)));
+  const mid = 0.5 * (lo + hi);
+  const hm = h(mid);
+  return hm >= bestH ? { excess: hm, at: mid } : { excess: bestH, at: bestI / n };
 }
 
 /**
  * The lower edge of the region with a fixed point above chance (§H5): the least γ at which
- * max_{s>0}(S(s)/s − 1) ≥ 0, by bisection. S grows with γ at every s > 0 (F is increasing), so this
+ * μ ≥ 1 − TANGENCY_TOLERANCE (maxExcess), by bisection. S grows with γ at every s > 0 (F is increasing), so this
  * set of γ is an interval [γ_b, 1]. Below the α = 1 line γ_c it is the bistable region (a saddle-node
  * at γ_b: S(s) = s and S'(s) = 1); returns 1 when no γ < 1 has one (and ρ < 1), 0 when every γ does.
  */
 export function pluralityBistableGamma(b: number, rho: number, answers: Answers, aggregator: PluralityLevel['aggregator']): number {
-  const at = (gamma: number): boolean => maxExcess({ b, gamma, rho, aggregator }, answers) >= -ZERO;
+  // the same predicate as phaseStructure's tangency rule, so γ ≥ γ_b iff a fixed point above chance is reported
+  const at = (gamma: number): boolean => maxExcess({ b, gamma, rho, aggregator }, answers).excess >= -TANGENCY_TOLERANCE;
   if (at(0)) return 0;
   if (!at(1)) return 1;
   let lo = 0, hi = 1;

@@ -145,7 +145,7 @@ describe('WASM phase grid with K answers (§H5)', () => {
   it('regime, α and s_L per cell agree with the scalar library over a (γ, ρ) grid', async () => {
     const { REGIME_CODES } = await import('../../src/index.ts');
     for (const [b, K, aggregator] of [[5, 4, 'plurality'], [3, 10, 'plurality'], [4, 'open', 'plurality'], [3, 'open', { judge: 0.4 }], [5, 6, { judge: 0.2 }]] as const) {
-      // off the saddle-node lines (e.g. b = 3, K = 10, ρ = 0.1 has γ_b = 0.8 exactly, where rounding decides)
+      // off the saddle-node lines; those (e.g. b = 3, K = 10, ρ = 0.1, γ_b = 0.8) follow one tangency rule, test/theory/pluralityTangency.test.ts
       const gamma = [...Array.from({ length: 14 }, (_, i) => 0.3123 + 0.05 * i), 1];
       const rho = [0, 0.1, 0.35, 0.7, 1];
       const u0 = [0.05, 0.3];
