@@ -112,6 +112,12 @@ export function formatDesign(result: ReturnType<typeof design>, top: number): st
     binary ? 'floor (accuracy)' : 'floor (MSE)', 'regime', 's', 'why'], rows)];
   const infeasible = result.rows.filter((r) => !r.feasible);
   out.push(`\n${result.rows.filter((r) => r.feasible).length} feasible candidates, ${infeasible.length} ruled out (${countBy(infeasible)}).`);
+  // §H3: say which fan-ins were searched (an even b is its own organization only beyond K = 2 majority).
+  if (binary) {
+    out.push(result.fanIns === 'odd'
+      ? 'Fan-in: odd b only (K = 2: an even b with a random tie-break has the level map of b − 1 at a higher cost, so it never wins; §H3).'
+      : 'Fan-in: every b ≥ 2 (even b: plurality with a uniformly random tie-break; §H3).');
+  }
   if (binary && result.fanInCapped !== null) {
     out.push(`Fan-in stopped at --max-fan-in ${result.fanInCapped}: the window and budget allow wider stars and trees (raise the flag to rank them; the search grows with the square of the fan-in).`);
   }

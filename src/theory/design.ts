@@ -61,7 +61,7 @@ export interface DesignRow {
 
 export interface BinaryDesignProblem {
   /**
-   * Largest fan-in enumerated for stars and trees (odd, default DEFAULT_MAX_FAN_IN): a wide window
+   * Largest fan-in enumerated for stars and trees (default DEFAULT_MAX_FAN_IN): a wide window
    * and budget otherwise make the search quadratic in the window (issue 16: W = 10^7 ran for
    * minutes). `fanInCapped` in the result says when the window and budget allowed wider ones.
    */
@@ -116,6 +116,12 @@ export interface BinaryDesignResult {
   verdicts: FamilyVerdict[] | null;
   /** maxFanIn when it stopped the enumeration while wider organizations were still feasible, else null. */
   fanInCapped: number | null;
+  /**
+   * Fan-ins enumerated (§H3): 'all' (b ≥ 2) for K ≥ 3, open answers or a judge, where an even b is its
+   * own organization; 'odd' for binary majority (K = 2, plurality), where an even b with a random
+   * tie-break has exactly the level map of b − 1 at a higher cost, so it can never win.
+   */
+  fanIns: 'all' | 'odd';
 }
 
 /** Default cap on the fan-in of the binary design search (stars of up to 1001 leaves). */
@@ -179,7 +185,9 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
     const gamma = fidelity(p.fidelity, m);
     const bWindow = windowFanIn(p.window, overhead, m);
     // Stars are depth-1 trees with b = N; trees have depth ≥ 2 and fan-in within the window.
-    for (let b = 3; ; b += 2) {
+    // §H3: with K ≥ 3, open answers or a judge every b ≥ 2 is distinct (ties broken at random); for
+    // K = 2 plurality an even b is b − 1 with more leaves to pay for, so only odd b are searched.
+    for (let b = sym ? 2 : 3; ; b += sym ? 1 : 2) {
       if (sym && b > MAX_PLURALITY_FAN_IN) break; // the exact plurality maps stop at b = 151 (stars included)
       if (b > maxFanIn) {
         // Capped only if this fan-in would still fit the window and leave the leaves compute.
@@ -226,7 +234,7 @@ export function designBinary(p: BinaryDesignProblem): BinaryDesignResult {
   for (const r of rows) r.reason ||= sym ? pluralityReason(r, best, single, p.rho, aggregator, sym.answers) : binaryReason(r, best, single, p.rho, rhoTask);
   single.reason = single === best ? 'best: no organization beats one agent with all of B' : `loses to ${describe(best)}`;
   // §B12's small-signal verdict is the binary theory's; K-answer trees have none (bistability is not small-signal)
-  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single), fanInCapped };
+  return { rows, best, single, verdicts: sym ? null : binaryVerdicts(p, rows, single), fanInCapped, fanIns: sym ? 'all' : 'odd' };
 }
 
 function binaryRegime(level: Level, u0: number, depth: number, epsilon: number): DesignRegime {
@@ -268,6 +276,7 @@ function pluralityReason(r: DesignRow, best: DesignRow, single: DesignRow, rho: 
       ? `${prefix}: leaves' skill ${r.leafBias!.toFixed(4)} is below the threshold s† = ${ps.threshold.toFixed(4)} (${a} ≤ 1, bistable): they fall to chance`
       : `${prefix}: chance is the only attractor (${a}), votes wash out`;
   }
+  if (ps.regime === 'identity') return `${prefix}: b = 2 at γ = 1 passes the leaves' skill ${r.leafBias!.toFixed(4)} through unchanged (two votes, random tie-break; §H3)`;
   const lifted = ps.regime === 'bistable' && ps.threshold !== null ? ` — ${a} ≤ 1: it gains only because the leaves' skill ${r.leafBias!.toFixed(4)} clears s† = ${ps.threshold.toFixed(4)}` : '';
   const state = r.regime === 'saturated' ? `saturated at s* = ${reachedFixedPoint(level, answers, r.leafBias!, ps).toFixed(4)}` : `growing, s_L = ${r.bias!.toFixed(4)}`;
   const vs = r.bias! < single.bias! ? `below the single agent (skill ${single.bias!.toFixed(4)})` : `vs the single agent's skill ${single.bias!.toFixed(4)}`;
