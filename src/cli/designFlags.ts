@@ -58,9 +58,25 @@ export function parseAnswers(value: string | undefined): Answers {
   return k;
 }
 
-/** --distractor: symmetric | dominant:δ with δ ∈ [0, 1]; returns δ or null. */
+/**
+ * A --distractor value written as a probability vector over the wrong answers (§H1), e.g. 0.5,0.3,0.2:
+ * its entries, unchecked; null when the value is not a list of numbers.
+ */
+export function distractorVector(value: string): number[] | null {
+  const parts = value.split(',');
+  if (!parts.every((x) => x.trim() !== '' && Number.isFinite(Number(x)))) return null;
+  return parts.map(Number);
+}
+
+/**
+ * --distractor: symmetric | dominant:δ with δ ∈ [0, 1]; returns δ or null. For the theory commands
+ * (analyze, design, predict, sweep): a probability vector is refused, since only `simulate` has it.
+ */
 export function parseDistractor(value: string | undefined): number | null {
   if (value === undefined || value === 'symmetric') return null;
+  if (distractorVector(value) !== null) {
+    throw new InvalidParameterError('--distractor', 'symmetric or dominant:δ here: a probability vector over the wrong answers is for synergy simulate only (no exact map for general vectors)', value);
+  }
   const m = /^dominant:(.+)$/.exec(value);
   const d = m ? Number(m[1]) : NaN;
   if (!m || !(d >= 0 && d <= 1)) throw new InvalidParameterError('--distractor', 'symmetric or dominant:δ with δ in [0, 1]', value);

@@ -87,7 +87,7 @@ export function program(): Command {
     .option('--yes', `start even when estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes`)
     .option('--plot <file.svg|file.png>', 'trajectory figure with one simulation per depth L = 1 … depth (±2σ bars)')
     .option('--answers <K>', 'K answers or open (§H1); then --u0 is the leaf skill s, --p0 its accuracy', '2')
-    .option('--distractor <d>', 'symmetric | dominant:δ (§H1)', 'symmetric')
+    .option('--distractor <d>', 'symmetric | dominant:δ | p1,…,p(K−1), a probability vector over the wrong answers (§H1)', 'symmetric')
     .option('--aggregator <a>', 'plurality | judge:v (§H7)', 'plurality')
     .option('--json', 'machine-readable output')
     .action(async (o) => {

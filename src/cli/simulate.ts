@@ -16,7 +16,7 @@ import { rootBias } from '../theory/scope.ts';
 import { clippedPredictor, type Level } from '../theory/level.ts';
 import { fmt, keyValues } from './format.ts';
 import { seriesPlot, type SeriesPoint } from './plot.ts';
-import { type DesignFlags, resolveDesign } from './designFlags.ts';
+import { type DesignFlags, distractorVector, resolveDesign } from './designFlags.ts';
 import { parseInteger, parseNumber } from './options.ts';
 import { checkPlan, describePlan, estimateSeconds, simulatePlan } from './workPlan.ts';
 
@@ -233,11 +233,25 @@ export function parseAnswers(text: string): Answers {
   return k;
 }
 
-export function parseDistractor(text: string): Distractors {
+/**
+ * --distractor symmetric | dominant:δ | p_1,…,p_{K−1} (§H1): the vector form gives each wrong answer's
+ * share of the wrong mass (length K − 1, entries ≥ 0, sum 1 within 1e-9, as checkDistractors); the
+ * simulators take any profile, the exact maps only the first two.
+ */
+export function parseDistractor(text: string, answers: Answers): Distractors {
   if (text === 'symmetric') return text;
+  const vector = distractorVector(text);
+  if (vector !== null) {
+    if (answers === 'open') throw new InvalidParameterError('--distractor', 'symmetric or dominant:δ with open answers (a probability vector needs a finite --answers K)', text);
+    const sum = vector.reduce((a, x) => a + x, 0);
+    if (vector.length !== answers - 1 || vector.some((x) => !(x >= 0)) || !(Math.abs(sum - 1) <= 1e-9)) {
+      throw new InvalidParameterError('--distractor', `${answers - 1} comma-separated probabilities ≥ 0 summing to 1 (one per wrong answer of K = ${answers}), symmetric or dominant:δ`, text);
+    }
+    return vector;
+  }
   const match = /^dominant:(.+)$/.exec(text);
   const delta = match ? Number(match[1]) : NaN;
-  if (!(delta >= 0 && delta <= 1)) throw new InvalidParameterError('--distractor', 'symmetric or dominant:δ with δ in [0, 1]', text);
+  if (!(delta >= 0 && delta <= 1)) throw new InvalidParameterError('--distractor', 'symmetric, dominant:δ with δ in [0, 1], or p_1,…,p_{K−1} (a probability vector over the wrong answers)', text);
   return { dominant: delta };
 }
 
@@ -256,7 +270,7 @@ export function parseAggregator(text: string): Aggregator {
  */
 export function simulatePluralityCli(flags: SimulateFlags & PluralityFlags) {
   const answers = parseAnswers(flags.answers ?? '2');
-  const distractors = parseDistractor(flags.distractor ?? 'symmetric');
+  const distractors = parseDistractor(flags.distractor ?? 'symmetric', answers);
   const aggregator = parseAggregator(flags.aggregator ?? 'plurality');
   if (flags.variant !== undefined && flags.variant !== 'standard') {
     throw new InvalidParameterError('--variant', 'standard with --answers, --distractor or --aggregator', flags.variant);
@@ -265,7 +279,8 @@ export function simulatePluralityCli(flags: SimulateFlags & PluralityFlags) {
   const b = Number(bText);
   if (bText === undefined || !Number.isInteger(b) || b < 2 || b > 1024) throw new InvalidParameterError('--b', 'an integer in [2, 1024]', bText ?? 'nothing');
   // resolveDesign checks γ, ρ, depth (with an odd stand-in b: the plurality model allows any b ≥ 2).
-  const { level, depth, m } = resolveDesign({ ...flags, b: '3', u0: flags.u0 ?? (flags.p0 === undefined ? undefined : '0'), p0: undefined });
+  // The profile was parsed above (resolveDesign's parser is the theory commands', which refuse a vector).
+  const { level, depth, m } = resolveDesign({ ...flags, b: '3', u0: flags.u0 ?? (flags.p0 === undefined ? undefined : '0'), p0: undefined, distractor: undefined });
   let s0: number | undefined, p0: number | undefined;
   if (flags.u0 !== undefined && flags.p0 !== undefined) throw new InvalidParameterError('--p0', 'absent when --u0 (the leaf skill) is given', flags.p0);
   if (flags.p0 !== undefined) p0 = checkUnit('--p0', parseNumber('p0', flags.p0));
@@ -293,7 +308,9 @@ export function simulatePluralityCli(flags: SimulateFlags & PluralityFlags) {
 
 export function formatPluralitySimulation(r: ReturnType<typeof simulatePluralityCli>): string {
   const agg = r.aggregator === 'plurality' ? 'plurality' : `judge v = ${r.aggregator.judge}`;
-  const dist = r.distractors === 'symmetric' ? 'symmetric distractors' : `dominant distractor δ = ${(r.distractors as { dominant: number }).dominant}`;
+  const dist = r.distractors === 'symmetric' ? 'symmetric distractors'
+    : Array.isArray(r.distractors) ? `distractor profile (${r.distractors.join(', ')}) over wrong answers 1 … ${r.distractors.length}`
+      : `dominant distractor δ = ${(r.distractors as { dominant: number }).dominant}`;
   const rows: [string, string][] = [
     ['design', `b = ${r.b}, γ = ${fmt(r.gamma)}, ρ = ${r.rho}, depth ${r.depth}, ${agg}`],
     ['task', `${r.answers === 'open' ? 'open answers (K = ∞, chance 0)' : `K = ${r.answers} answers (chance ${fmt(chanceAccuracy(r.answers), 6)})`}, ${dist}`],
@@ -302,6 +319,7 @@ export function formatPluralitySimulation(r: ReturnType<typeof simulatePlurality
     [`root accuracy p_${r.depth}`, `${fmt(r.accuracy, 6)} ± ${fmt(r.accuracyStdError, 6)}`],
     [`root skill s_${r.depth}`, `${fmt(r.skill, 6)} ± ${fmt(r.skillStdError, 6)}  (standard error: ${r.stdErrorMethod})`],
   ];
-  if (r.distractors !== 'symmetric') rows.push(['on the dominant distractor', `${fmt(r.dominantShare, 6)} of roots`]);
+  if (Array.isArray(r.distractors)) rows.push(['on wrong answer 1', `${fmt(r.dominantShare, 6)} of roots (leaves' share ${r.distractors[0]} of the wrong mass)`]);
+  else if (r.distractors !== 'symmetric') rows.push(['on the dominant distractor', `${fmt(r.dominantShare, 6)} of roots`]);
   return keyValues(rows);
 }

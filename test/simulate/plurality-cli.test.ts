@@ -1,8 +1,12 @@
 // `synergy simulate --answers/--distractor/--aggregator` (§H6): accuracy and skill labelled, the
 // JSON numbers equal to the library's simulation with the same seed, bad flags exit 2 naming the flag.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulatePlurality } from '../../src/simulate/plurality.ts';
 import { synergy } from '../cli/run.ts';
+import { leafDistribution, rootDistribution, type RefLevel } from './pluralityReference.ts';
 
 describe('synergy simulate, plurality model', () => {
   it('prints accuracy and skill, labelled; --json equals the library with cell = depth', async () => {
@@ -41,4 +45,66 @@ describe('synergy simulate, plurality model', () => {
     expect(evenB.code).toBe(2);
     expect(evenB.stderr).toContain('--b');
   });
+});
+
+// §H1, §H6: a probability vector over the wrong answers is a Monte Carlo profile only; the theory
+// commands have no exact map for it and refuse it naming --distractor.
+describe('synergy simulate --distractor p_1,…,p_{K−1}', () => {
+  const cases: [string, number, number, number[], RefLevel, string[]][] = [
+    ['K = 4, b = 3', 4, 0.4, [0.5, 0.3, 0.2], { b: 3, gamma: 0.9, rho: 0.1 }, []],
+    ['K = 3, b = 4, a judge', 3, 0.35, [0.9, 0.1], { b: 4, gamma: 0.95, rho: 0.05, judge: 0.2 }, ['--aggregator', 'judge:0.2']],
+  ];
+  for (const [name, K, p0, vector, level, extra] of cases) {
+    it(`${name}: root accuracy and wrong answer 1's share equal the brute-force reference within 6σ`, async () => {
+      const trials = 20000, depth = 3;
+      const r = await synergy(['simulate', '--b', String(level.b), '--gamma', String(level.gamma), '--rho', String(level.rho), '--answers', String(K),
+        '--distractor', vector.join(','), '--p0', String(p0), '--depth', String(depth), '--trials', String(trials), ...extra, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.distractors).toEqual(vector);
+      expect(j.trials).toBe(trials);
+      const ref = rootDistribution(leafDistribution(K, p0, vector), [level], depth);
+      const symmetric = rootDistribution(leafDistribution(K, p0, 'symmetric'), [level], depth);
+      for (const [got, want, other] of [[j.accuracy, ref[0], symmetric[0]], [j.dominantShare, ref[1], symmetric[1]]]) {
+        const sigma = Math.sqrt(want * (1 - want) / trials);
+        expect(Math.abs(got - want)).toBeLessThan(6 * sigma);
+        // the profile matters: the symmetric reference is far outside that band for at least wrong answer 1
+        if (other === symmetric[1]) expect(Math.abs(other - want)).toBeGreaterThan(12 * sigma);
+      }
+      const text = await synergy(['simulate', '--b', String(level.b), '--gamma', String(level.gamma), '--rho', String(level.rho), '--answers', String(K),
+        '--distractor', vector.join(','), '--p0', String(p0), '--depth', '2', '--trials', '1000', ...extra]);
+      expect(text.stdout).toContain(`distractor profile (${vector.join(', ')}) over wrong answers 1 … ${K - 1}`);
+      expect(text.stdout).toMatch(/on wrong answer 1 +[0-9.]+ of roots/);
+    }, 60_000);
+  }
+
+  it('bad vectors, and vectors given to theory commands, exit 2 with one line naming --distractor and touch no files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-vector-'));
+    try {
+      const sim = ['simulate', '--b', '3', '--gamma', '0.9', '--rho', '0', '--p0', '0.4', '--depth', '2', '--trials', '1000'];
+      const runs: [string[], RegExp][] = [
+        [[...sim, '--answers', '4', '--distractor', '0.5,0.5'], /3 comma-separated probabilities ≥ 0 summing to 1/], // wrong length
+        [[...sim, '--answers', '4', '--distractor', '0.6,0.5,-0.1'], /3 comma-separated probabilities ≥ 0/], // negative
+        [[...sim, '--answers', '4', '--distractor', '0.5,0.3,0.2001'], /summing to 1/], // sum 1.0001
+        [[...sim, '--answers', 'open', '--distractor', '0.5,0.5'], /needs a finite --answers K/],
+        [[...sim, '--answers', '4', '--distractor', '0.5,x,0.5'], /p_1,…,p_\{K−1\}/],
+        [['analyze', '--b', '3', '--gamma', '0.9', '--rho', '0', '--p0', '0.4', '--depth', '2', '--answers', '4', '--distractor', '0.5,0.3,0.2', '--plot', join(dir, 'a.svg')], /no exact map for general vectors/],
+        [['design', '--budget', '2e4', '--window', '400', '--m', '40', '--gamma', '0.9', '--leaf', 'power:0.05,0.3,1', '--rho', '0.1', '--answers', '4', '--distractor', '0.5,0.3,0.2'], /no exact map for general vectors/],
+        [['predict', '--single-accuracy', '0.36', '--budget', '20000', '--beta', '0.3', '--gamma', '0.9', '--rho', '0.1', '--m', '100', '--answers', '4', '--distractor', '0.5,0.3,0.2', '--star', '9'], /no exact map for general vectors/],
+        [['sweep', '--axis', 'rho=0:0.5:3', '--b', '3', '--gamma', '0.9', '--u0', '0.2', '--depth', '3', '--answers', '4', '--distractor', '0.5,0.3,0.2', '--workers', '1', '--out', join(dir, 'sweep.csv')], /no exact map for general vectors/],
+      ];
+      for (const [args, message] of runs) {
+        const r = await synergy(args, { cwd: dir });
+        expect(r.code, args.join(' ')).toBe(2);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines, args.join(' ')).toHaveLength(1);
+        expect(lines[0]).toMatch(/^synergy: --distractor must be /);
+        expect(lines[0]).toMatch(message);
+        expect(r.stdout).toBe('');
+      }
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
