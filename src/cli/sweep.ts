@@ -15,7 +15,7 @@ import { arrayShard, shardPath } from '../sweep/cluster.ts';
 import { writeParquet } from '../sweep/parquet.ts';
 import { blockFormatter } from './rows.ts';
 import { extendedColumns, isExtended, ROW_WORDS, textValue } from './sweepColumns.ts';
-import { parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
+import { distractorVector, parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
 import { skillFromAccuracy, type Answers } from '../theory/model.ts';
 import { checkQueueFlags, queuedSweep, type QueuedSweep } from './queueSweep.ts';
 import { checkWritableFile } from './files.ts';
@@ -154,8 +154,10 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   // The extended model (§H1, §H7, §I1): present only when asked for, so binary sweeps keep their rows.
   if (answers !== undefined) spec.answers = answers.length === 1 ? answers[0] : answers;
   if (f.distractor !== undefined) {
-    const delta = parseDistractor(f.distractor);
-    spec.distractors = delta === null ? 'symmetric' : { dominant: delta };
+    // a probability vector goes to the spec as is: it checks length K − 1, entries ≥ 0, sum 1 and --compute montecarlo
+    const vector = distractorVector(f.distractor);
+    const delta = vector === null ? parseDistractor(f.distractor) : null;
+    spec.distractors = vector ?? (delta === null ? 'symmetric' : { dominant: delta });
   }
   if (f.aggregator !== undefined) spec.aggregator = parseAggregator(f.aggregator);
   spec.rhoTask = value('rhoTask');
@@ -558,7 +560,7 @@ export function sweepOptions(cmd: Command): Command {
   return cmd
     .option('--axis <name=start:stop:count | name=v1,v2,…>', 'a swept parameter (repeatable): answers (K list, open allowed), b, gamma, m, rho, rho_task, dispersion, u0, p0, depth, trials', (v: string, prev: string[] = []) => [...prev, v])
     .option('--answers <K|open>', 'number of answers K ≥ 2 or open (§H1); u0 is then the leaf skill s_0')
-    .option('--distractor <profile>', 'symmetric or dominant:δ (§H1; dominant is Monte Carlo only for K ≠ 2)')
+    .option('--distractor <profile>', 'symmetric, dominant:δ or p1,…,p(K−1) (§H1; dominant is Monte Carlo only for K ≠ 2, a vector needs --compute montecarlo)')
     .option('--aggregator <rule>', 'plurality or judge:v (§H7)')
     .option('--rho-task <ρ_task>', 'organization-wide shared failure (§I1; Monte Carlo only for K = 2 with plurality)')
     .option('--dispersion <φ>', 'task difficulty: leaf accuracy per task ~ Beta with mean p_0 = p_c + (1 − p_c)·u0 and dispersion φ in [0, 1) (§I2; Monte Carlo only for K = 2 with plurality)')

@@ -153,8 +153,9 @@ export function resolveSweepSpec(spec: SweepSpec): ResolvedSweep {
   const aggregator = checkAggregator('aggregator', spec.aggregator ?? 'plurality');
   const distractors = spec.distractors ?? 'symmetric';
   answers.forEach((k, i) => checkDistractors(answers.length > 1 ? `distractors (answers[${i}] = ${k})` : 'distractors', distractors, k));
-  if (Array.isArray(distractors)) {
-    throw new InvalidParameterError('distractors', "'symmetric' or { dominant: δ } in a sweep (a probability vector fixes K: use simulatePlurality)", distractors);
+  // A probability vector (§H1) is simulated like any profile but has no exact map, and its length fixes K.
+  if (Array.isArray(distractors) && (theory || answers.length !== 1)) {
+    throw new InvalidParameterError('distractors', "'symmetric' or { dominant: δ } unless compute is 'montecarlo' (--compute montecarlo) with one K (a probability vector over the wrong answers has no exact map for general vectors)", distractors);
   }
   if (distractors !== 'symmetric' && theory && answers.some((k) => k !== 2)) {
     throw new InvalidParameterError('distractors', "'symmetric' with compute 'theory' or 'both' (the phase grid is the one-number map of §H4; a dominant distractor is Monte Carlo only here)", `dominant:${(distractors as { dominant: number }).dominant}`);

@@ -1,6 +1,6 @@
 // `synergy simulate --answers/--distractor/--aggregator` (§H6): accuracy and skill labelled, the
 // JSON numbers equal to the library's simulation with the same seed, bad flags exit 2 naming the flag.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,41 @@ describe('synergy simulate --distractor p_1,…,p_{K−1}', () => {
       expect(text.stdout).toMatch(/on wrong answer 1 +[0-9.]+ of roots/);
     }, 60_000);
   }
+
+  it('a Monte Carlo sweep (--compute montecarlo) carries the vector: each cell equals the reference within 6σ, the meta file records it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-vector-sweep-'));
+    try {
+      const out = join(dir, 'v.csv');
+      const trials = 20000;
+      const r = await synergy(['sweep', '--compute', 'montecarlo', '--answers', '4', '--distractor', '0.5,0.3,0.2', '--b', '3', '--gamma', '0.9',
+        '--axis', 'rho=0,0.1,0.4', '--p0', '0.4', '--depth', '3', '--trials', String(trials), '--workers', '1', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const [header, ...lines] = (await readFile(out, 'utf8')).trim().split('\n');
+      const cols = header.split(',');
+      expect(lines).toHaveLength(3);
+      for (const line of lines) {
+        const row = Object.fromEntries(line.split(',').map((v, i) => [cols[i], Number(v)]));
+        const want = rootDistribution(leafDistribution(4, 0.4, [0.5, 0.3, 0.2]), [{ b: 3, gamma: 0.9, rho: row.rho }], 3)[0];
+        expect(row.trials).toBe(trials);
+        expect(Math.abs(row.accuracy - want), `ρ = ${row.rho}`).toBeLessThan(6 * Math.sqrt(want * (1 - want) / trials));
+      }
+      expect(JSON.parse(await readFile(`${out}.meta.json`, 'utf8')).spec.distractors).toEqual([0.5, 0.3, 0.2]);
+      // theory (the default compute) has no map for it; a bad vector is caught before any file is written
+      for (const [args, message] of [
+        [['--answers', '4', '--distractor', '0.5,0.3,0.2'], /unless compute is 'montecarlo' \(--compute montecarlo\) with one K/],
+        [['--compute', 'montecarlo', '--trials', '100', '--answers', '4', '--distractor', '0.5,0.6'], /3 probabilities ≥ 0 summing to 1/],
+        [['--compute', 'montecarlo', '--trials', '100', '--axis', 'answers=3,4', '--distractor', '0.5,0.5'], /--distractor must be/],
+      ] as const) {
+        const bad = await synergy(['sweep', ...args, '--b', '3', '--gamma', '0.9', '--rho', '0', '--u0', '0.2', '--depth', '2', '--workers', '1', '--out', join(dir, 'bad.csv')]);
+        expect(bad.code, args.join(' ')).toBe(2);
+        expect(bad.stderr.trim().split('\n').filter((l) => !l.startsWith('plan: ')), args.join(' ')).toHaveLength(1);
+        expect(bad.stderr).toMatch(message);
+      }
+      expect((await readdir(dir)).sort()).toEqual(['v.csv', 'v.csv.meta.json']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('bad vectors, and vectors given to theory commands, exit 2 with one line naming --distractor and touch no files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'synergy-vector-'));
