@@ -280,6 +280,9 @@ let leafSkill: bool = false;
  * c + (1 − c)·P(top bit of a uniform answer), 0 where uniformBelow draws its own top plane.
  */
 let topCodes: usize = 0;
+/** Whether fusedLeaves applies to this K, and whether the top plane of a uniform answer is a fair coin (K = 2^m). */
+let fusedFast: bool = false;
+let topIsCoin: bool = false;
 
 /**
  * A leaf (or a leaf's received message): right with probability q, else uniform over the K − 1 wrong
@@ -347,6 +350,152 @@ function leafForm(q: f64, at: usize): void {
   store<i32>(at, skill ? 1 : 0, 8);
 }
 
+/**
+ * The b fused leaf messages of a level-1 aggregator at msgs (stride m planes): leafPlanes in the
+ * skill form with top code `top` (0: K = 2^m, the top plane a fair coin), repeated b times with the
+ * generator state kept in registers. It reads the same words in the same order and applies the same
+ * steps as leafPlanes → nestedCoins/coinWord → uniformBelow, so the planes are identical; it only
+ * runs where uniformBelow needs no Bernoulli step below the top plane (fusedFast).
+ */
+function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize): void {
+  const st = laneState;
+  const stride = <usize>m << 4;
+  const t = tableK;
+  // Planes drawn from plain words: all of them (K = 2^m) or all below the nested top plane.
+  const jStart = top != 0 ? m - 2 : m - 1;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = v128.load(st), s1 = v128.load(st, 16), s2 = v128.load(st, 32), s3 = v128.load(st, 48);
+    const zero = i64x2.splat(0);
+    for (let i = 0; i < b; i++) {
+      const x = msgs + <usize>i * stride;
+      // Right (U < code) and, nested, the top plane of the uniform answer (code ≤ U < top).
+      let rem1 = code, rem2 = top;
+      let res1 = zero, res2 = zero, und1 = i64x2.splat(-1), und2 = und1;
+      do {
+        for (let step = 0; step < 3; step++) {
+          const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+          const y = rotlPair(xx, 7);
+          const r = i64x2.add(y, i64x2.shl(y, 3));
+          const tt = i64x2.shl(s1, 17);
+          s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+          s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+          if (<i64>rem1 < 0) {
+            res1 = v128.or(res1, v128.andnot(und1, r));
+            und1 = v128.and(und1, r);
+          } else {
+            und1 = v128.andnot(und1, r);
+          }
+          if (<i64>rem2 < 0) {
+            res2 = v128.or(res2, v128.andnot(und2, r));
+            und2 = v128.and(und2, r);
+          } else {
+            und2 = v128.andnot(und2, r);
+          }
+          rem1 <<= 1;
+          rem2 <<= 1;
+        }
+      } while ((rem1 != 0 && v128.any_true(und1)) || (rem2 != 0 && v128.any_true(und2)));
+      let tight = i64x2.splat(-1);
+      if (top != 0) {
+        tight = v128.andnot(res2, res1);
+        v128.store(x + (<usize>(m - 1) << 4), tight);
+      }
+      for (let j = 0; j <= jStart; j++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        v128.store(tmp + (<usize>j << 4), i64x2.add(y, i64x2.shl(y, 3)));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+      }
+      for (let j = jStart; j >= 0; j--) {
+        const kind = load<u64>(t + (<usize>j << 4));
+        const r = v128.load(tmp + (<usize>j << 4));
+        let bit = j < m - 1 ? v128.andnot(r, tight) : zero;
+        if (kind == 3) {
+          bit = r;
+          tight = v128.and(tight, bit);
+        } else if (kind == 1) {
+          tight = zero;
+        }
+        v128.store(x + (<usize>j << 4), v128.andnot(bit, res1));
+      }
+    }
+    v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
+    return;
+  }
+  let a0 = load<u64>(st), a1 = load<u64>(st, 16), a2 = load<u64>(st, 32), a3 = load<u64>(st, 48);
+  let b0 = load<u64>(st, 8), b1 = load<u64>(st, 24), b2 = load<u64>(st, 40), b3 = load<u64>(st, 56);
+  for (let i = 0; i < b; i++) {
+    const x = msgs + <usize>i * stride;
+    let rem1 = code, rem2 = top;
+    let res1A: u64 = 0, res1B: u64 = 0, res2A: u64 = 0, res2B: u64 = 0;
+    let und1A: u64 = ONE, und1B: u64 = ONE, und2A: u64 = ONE, und2B: u64 = ONE;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const rA = rotl<u64>(a1 * 5, 7) * 9;
+        const tA = a1 << 17;
+        a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+        const rB = rotl<u64>(b1 * 5, 7) * 9;
+        const tB = b1 << 17;
+        b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+        if (<i64>rem1 < 0) {
+          res1A |= und1A & ~rA; res1B |= und1B & ~rB;
+          und1A &= rA; und1B &= rB;
+        } else {
+          und1A &= ~rA; und1B &= ~rB;
+        }
+        if (<i64>rem2 < 0) {
+          res2A |= und2A & ~rA; res2B |= und2B & ~rB;
+          und2A &= rA; und2B &= rB;
+        } else {
+          und2A &= ~rA; und2B &= ~rB;
+        }
+        rem1 <<= 1;
+        rem2 <<= 1;
+      }
+    } while ((rem1 != 0 && (und1A | und1B) != 0) || (rem2 != 0 && (und2A | und2B) != 0));
+    let tA: u64 = ONE, tB: u64 = ONE;
+    if (top != 0) {
+      tA = res2A & ~res1A;
+      tB = res2B & ~res1B;
+      store<u64>(x + (<usize>(m - 1) << 4), tA);
+      store<u64>(x + (<usize>(m - 1) << 4), tB, 8);
+    }
+    for (let j = 0; j <= jStart; j++) {
+      const out = tmp + (<usize>j << 4);
+      store<u64>(out, rotl<u64>(a1 * 5, 7) * 9);
+      const sA = a1 << 17;
+      a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= sA; a3 = rotl<u64>(a3, 45);
+      store<u64>(out, rotl<u64>(b1 * 5, 7) * 9, 8);
+      const sB = b1 << 17;
+      b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= sB; b3 = rotl<u64>(b3, 45);
+    }
+    for (let j = jStart; j >= 0; j--) {
+      const kind = load<u64>(t + (<usize>j << 4));
+      const rA = load<u64>(tmp + (<usize>j << 4)), rB = load<u64>(tmp + (<usize>j << 4), 8);
+      let bA: u64 = 0, bB: u64 = 0;
+      if (j < m - 1) {
+        bA = rA & ~tA;
+        bB = rB & ~tB;
+      }
+      if (kind == 3) {
+        bA = rA;
+        bB = rB;
+        tA &= bA;
+        tB &= bB;
+      } else if (kind == 1) {
+        tA = 0;
+        tB = 0;
+      }
+      store<u64>(x + (<usize>j << 4), bA & ~res1A);
+      store<u64>(x + (<usize>j << 4), bB & ~res1B, 8);
+    }
+  }
+  store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
+  store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
+}
+
 /** Writes the m answer planes of one node at `level` (0 = leaf) to dst, depth first. */
 function nodePlanes(level: i32, dst: usize): void {
   const f = frames + <usize>level * frameBytes;
@@ -362,7 +511,11 @@ function nodePlanes(level: i32, dst: usize): void {
   const stride = <usize>m << 4;
   const repl = f + F_REPL;
   const misc = f + F_MISC;
-  for (let i = 0; i < b; i++) {
+  const fused = load<u64>(e + E_FUSED);
+  const fast = level == 1 && fusedFast && load<i32>(e + E_FORM) != 0 && fused != 0 && fused != ONE
+    && fused != HALF_CODE && (load<u64>(topAt) != 0 ? load<u64>(topAt) != ONE : topIsCoin);
+  if (fast) fusedLeaves(msgs, b, fused, load<u64>(topAt), f);
+  for (let i = 0; i < b && !fast; i++) {
     const x = msgs + <usize>i * stride;
     if (level == 1) {
       // Fused leaf draw: a received leaf message is right with probability γ·p_0 + (1 − γ)/K and
@@ -546,6 +699,10 @@ export function slicedFullTree(
   leafSkill = load<i32>(tmpForm, 8) != 0;
   topCodes = scratch + 768;
   const topKind = load<u64>(tableK + (<usize>(m - 1) << 4));
+  // fusedLeaves: no Bernoulli step below the top plane of a uniform answer.
+  topIsCoin = topKind == 3;
+  fusedFast = true;
+  for (let j = 0; j < m - 1; j++) if (load<u64>(tableK + (<usize>j << 4)) == 2) fusedFast = false;
   const pTop = <f64>(K - (<u32>1 << <u32>(m - 1))) / <f64>K;
   for (let k = 0; k < levels; k++) {
     const e = tableAt + <usize>k * E_BYTES;
