@@ -355,9 +355,10 @@ function leafForm(q: f64, at: usize): void {
  * skill form with top code `top` (0: K = 2^m, the top plane a fair coin), repeated b times with the
  * generator state kept in registers. It reads the same words in the same order and applies the same
  * steps as leafPlanes → nestedCoins/coinWord → uniformBelow, so the planes are identical; it only
- * runs where uniformBelow needs no Bernoulli step below the top plane (fusedFast).
+ * runs where uniformBelow needs no Bernoulli step below the top plane (fusedFast). Then the
+ * aggregator's shared-failure word S ~ Bernoulli(rho) at `S`, as coinWord would draw it next.
  */
-function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize): void {
+function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize, rho: u64, S: usize): void {
   const st = laneState;
   const stride = <usize>m << 4;
   const t = tableK;
@@ -420,6 +421,37 @@ function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize): void
         }
         v128.store(x + (<usize>j << 4), v128.andnot(bit, res1));
       }
+    }
+    if (rho == 0 || rho == ONE) {
+      store<u64>(S, rho);
+      store<u64>(S, rho, 8);
+    } else {
+      // coinWord's draw: one word for a fair coin, else the comparison loop.
+      const half = rho == HALF_CODE;
+      let rem = half ? 0 : rho;
+      let res = i64x2.splat(0), und = i64x2.splat(-1);
+      do {
+        for (let step = 0; step < 3; step++) {
+          const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+          const y = rotlPair(xx, 7);
+          const r = i64x2.add(y, i64x2.shl(y, 3));
+          const tt = i64x2.shl(s1, 17);
+          s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+          s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+          if (half) {
+            res = r;
+            break;
+          }
+          if (<i64>rem < 0) {
+            res = v128.or(res, v128.andnot(und, r));
+            und = v128.and(und, r);
+          } else {
+            und = v128.andnot(und, r);
+          }
+          rem <<= 1;
+        }
+      } while (rem != 0 && v128.any_true(und));
+      v128.store(S, res);
     }
     v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
     return;
@@ -492,6 +524,38 @@ function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize): void
       store<u64>(x + (<usize>j << 4), bB & ~res1B, 8);
     }
   }
+  if (rho == 0 || rho == ONE) {
+    store<u64>(S, rho);
+    store<u64>(S, rho, 8);
+  } else {
+    const half = rho == HALF_CODE;
+    let rem = half ? 0 : rho;
+    let resA: u64 = 0, resB: u64 = 0, undA: u64 = ONE, undB: u64 = ONE;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const rA = rotl<u64>(a1 * 5, 7) * 9;
+        const tA = a1 << 17;
+        a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+        const rB = rotl<u64>(b1 * 5, 7) * 9;
+        const tB = b1 << 17;
+        b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+        if (half) {
+          resA = rA;
+          resB = rB;
+          break;
+        }
+        if (<i64>rem < 0) {
+          resA |= undA & ~rA; resB |= undB & ~rB;
+          undA &= rA; undB &= rB;
+        } else {
+          undA &= ~rA; undB &= ~rB;
+        }
+        rem <<= 1;
+      }
+    } while (rem != 0 && (undA | undB) != 0);
+    store<u64>(S, resA);
+    store<u64>(S, resB, 8);
+  }
   store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
   store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
 }
@@ -514,7 +578,7 @@ function nodePlanes(level: i32, dst: usize): void {
   const fused = load<u64>(e + E_FUSED);
   const fast = level == 1 && fusedFast && load<i32>(e + E_FORM) != 0 && fused != 0 && fused != ONE
     && fused != HALF_CODE && (load<u64>(topAt) != 0 ? load<u64>(topAt) != ONE : topIsCoin);
-  if (fast) fusedLeaves(msgs, b, fused, load<u64>(topAt), f);
+  if (fast) fusedLeaves(msgs, b, fused, load<u64>(topAt), f, load<u64>(e + E_RHO), misc);
   for (let i = 0; i < b && !fast; i++) {
     const x = msgs + <usize>i * stride;
     if (level == 1) {
@@ -553,8 +617,9 @@ function nodePlanes(level: i32, dst: usize): void {
     }
   }
   pluralityFirst(msgs, b, dst);
-  // Shared failure §B4: with probability ρ the output is the first received message.
-  coinWord(misc, load<u64>(e + E_RHO));
+  // Shared failure §B4: with probability ρ the output is the first received message (S drawn by
+  // fusedLeaves on its path).
+  if (!fast) coinWord(misc, load<u64>(e + E_RHO));
   if (ASC_FEATURE_SIMD) {
     const S = v128.load(misc);
     if (v128.any_true(S)) {
