@@ -667,10 +667,21 @@ function pluralityFirst(msgs: usize, b: i32, dst: usize): void {
     for (let i = 0; i < b - 1; i++) {
       const xi = msgs + <usize>i * stride;
       let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+      // K ≤ 16: x_i's planes stay in registers.
+      const a0 = v128.load(xi), a1 = m > 1 ? v128.load(xi, 16) : zero;
+      const a2 = m > 2 ? v128.load(xi, 32) : zero, a3 = m > 3 ? v128.load(xi, 48) : zero;
       for (let k = i + 1; k < b; k++) {
         const xk = msgs + <usize>k * stride;
         let eq = ones;
-        for (let j = 0; j < m; j++) eq = v128.andnot(eq, v128.xor(v128.load(xi + (<usize>j << 4)), v128.load(xk + (<usize>j << 4))));
+        if (m <= 4) {
+          let d = v128.xor(a0, v128.load(xk));
+          if (m > 1) d = v128.or(d, v128.xor(a1, v128.load(xk, 16)));
+          if (m > 2) d = v128.or(d, v128.xor(a2, v128.load(xk, 32)));
+          if (m > 3) d = v128.or(d, v128.xor(a3, v128.load(xk, 48)));
+          eq = v128.not(d);
+        } else {
+          for (let j = 0; j < m; j++) eq = v128.andnot(eq, v128.xor(v128.load(xi + (<usize>j << 4)), v128.load(xk + (<usize>j << 4))));
+        }
         // c += eq (ripple carry over `bits` planes; c ≤ b − 1 − i never overflows).
         let carry = v128.and(c0, eq); c0 = v128.xor(c0, eq);
         if (bits > 1) { const t = v128.and(c1, carry); c1 = v128.xor(c1, carry); carry = t; }
@@ -702,10 +713,20 @@ function pluralityFirst(msgs: usize, b: i32, dst: usize): void {
     for (let i = 0; i < b - 1; i++) {
       const xi = msgs + <usize>i * stride + h;
       let c0: u64 = 0, c1: u64 = 0, c2: u64 = 0, c3: u64 = 0;
+      const a0 = load<u64>(xi), a1 = m > 1 ? load<u64>(xi, 16) : 0;
+      const a2 = m > 2 ? load<u64>(xi, 32) : 0, a3 = m > 3 ? load<u64>(xi, 48) : 0;
       for (let k = i + 1; k < b; k++) {
         const xk = msgs + <usize>k * stride + h;
         let eq: u64 = ONE;
-        for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 4)) ^ load<u64>(xk + (<usize>j << 4)));
+        if (m <= 4) {
+          let d = a0 ^ load<u64>(xk);
+          if (m > 1) d |= a1 ^ load<u64>(xk, 16);
+          if (m > 2) d |= a2 ^ load<u64>(xk, 32);
+          if (m > 3) d |= a3 ^ load<u64>(xk, 48);
+          eq = ~d;
+        } else {
+          for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 4)) ^ load<u64>(xk + (<usize>j << 4)));
+        }
         let carry = c0 & eq; c0 ^= eq;
         if (bits > 1) { const t = c1 & carry; c1 ^= carry; carry = t; }
         if (bits > 2) { const t = c2 & carry; c2 ^= carry; carry = t; }
