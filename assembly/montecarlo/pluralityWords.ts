@@ -560,6 +560,219 @@ function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize, rho: 
   store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
 }
 
+/**
+ * The channel of §H2 on the message at x (nodePlanes' steps for levels ≥ 2: G and, nested, the top
+ * plane of the replacement; the replacement's lower planes unless every lane is intact; x ← G ? x :
+ * replacement), then, if S ≠ 0, the aggregator's shared-failure word S ~ Bernoulli(rho), with the
+ * generator state in registers: the same words in the same order as nestedCoins/coinWord →
+ * uniformBelow → coinWord, so the same planes. Conditions as fusedLeaves, with γ for the code.
+ */
+function channelFast(x: usize, gamma: u64, top: u64, tmp: usize, rho: u64, S: usize): void {
+  const st = laneState;
+  const t = tableK;
+  const jStart = top != 0 ? m - 2 : m - 1;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = v128.load(st), s1 = v128.load(st, 16), s2 = v128.load(st, 32), s3 = v128.load(st, 48);
+    const zero = i64x2.splat(0);
+    let rem1 = gamma, rem2 = top;
+    let res1 = zero, res2 = zero, und1 = i64x2.splat(-1), und2 = und1;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        const r = i64x2.add(y, i64x2.shl(y, 3));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+        if (<i64>rem1 < 0) {
+          res1 = v128.or(res1, v128.andnot(und1, r));
+          und1 = v128.and(und1, r);
+        } else {
+          und1 = v128.andnot(und1, r);
+        }
+        if (<i64>rem2 < 0) {
+          res2 = v128.or(res2, v128.andnot(und2, r));
+          und2 = v128.and(und2, r);
+        } else {
+          und2 = v128.andnot(und2, r);
+        }
+        rem1 <<= 1;
+        rem2 <<= 1;
+      }
+    } while ((rem1 != 0 && v128.any_true(und1)) || (rem2 != 0 && v128.any_true(und2)));
+    const G = res1;
+    if (v128.any_true(v128.not(G))) {
+      let tight = i64x2.splat(-1);
+      if (top != 0) {
+        tight = v128.andnot(res2, G);
+        const at = x + (<usize>(m - 1) << 4);
+        v128.store(at, v128.bitselect(v128.load(at), tight, G));
+      }
+      for (let j = 0; j <= jStart; j++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        v128.store(tmp + (<usize>j << 4), i64x2.add(y, i64x2.shl(y, 3)));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+      }
+      for (let j = jStart; j >= 0; j--) {
+        const kind = load<u64>(t + (<usize>j << 4));
+        const r = v128.load(tmp + (<usize>j << 4));
+        let bit = j < m - 1 ? v128.andnot(r, tight) : zero;
+        if (kind == 3) {
+          bit = r;
+          tight = v128.and(tight, bit);
+        } else if (kind == 1) {
+          tight = zero;
+        }
+        const at = x + (<usize>j << 4);
+        v128.store(at, v128.bitselect(v128.load(at), bit, G));
+      }
+    }
+    if (S != 0) {
+      if (rho == 0 || rho == ONE) {
+        store<u64>(S, rho);
+        store<u64>(S, rho, 8);
+      } else {
+        const half = rho == HALF_CODE;
+        let rem = half ? 0 : rho;
+        let res = zero, und = i64x2.splat(-1);
+        do {
+          for (let step = 0; step < 3; step++) {
+            const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+            const y = rotlPair(xx, 7);
+            const r = i64x2.add(y, i64x2.shl(y, 3));
+            const tt = i64x2.shl(s1, 17);
+            s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+            s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+            if (half) {
+              res = r;
+              break;
+            }
+            if (<i64>rem < 0) {
+              res = v128.or(res, v128.andnot(und, r));
+              und = v128.and(und, r);
+            } else {
+              und = v128.andnot(und, r);
+            }
+            rem <<= 1;
+          }
+        } while (rem != 0 && v128.any_true(und));
+        v128.store(S, res);
+      }
+    }
+    v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
+    return;
+  }
+  let a0 = load<u64>(st), a1 = load<u64>(st, 16), a2 = load<u64>(st, 32), a3 = load<u64>(st, 48);
+  let b0 = load<u64>(st, 8), b1 = load<u64>(st, 24), b2 = load<u64>(st, 40), b3 = load<u64>(st, 56);
+  let rem1 = gamma, rem2 = top;
+  let res1A: u64 = 0, res1B: u64 = 0, res2A: u64 = 0, res2B: u64 = 0;
+  let und1A: u64 = ONE, und1B: u64 = ONE, und2A: u64 = ONE, und2B: u64 = ONE;
+  do {
+    for (let step = 0; step < 3; step++) {
+      const rA = rotl<u64>(a1 * 5, 7) * 9;
+      const tA = a1 << 17;
+      a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+      const rB = rotl<u64>(b1 * 5, 7) * 9;
+      const tB = b1 << 17;
+      b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+      if (<i64>rem1 < 0) {
+        res1A |= und1A & ~rA; res1B |= und1B & ~rB;
+        und1A &= rA; und1B &= rB;
+      } else {
+        und1A &= ~rA; und1B &= ~rB;
+      }
+      if (<i64>rem2 < 0) {
+        res2A |= und2A & ~rA; res2B |= und2B & ~rB;
+        und2A &= rA; und2B &= rB;
+      } else {
+        und2A &= ~rA; und2B &= ~rB;
+      }
+      rem1 <<= 1;
+      rem2 <<= 1;
+    }
+  } while ((rem1 != 0 && (und1A | und1B) != 0) || (rem2 != 0 && (und2A | und2B) != 0));
+  const GA = res1A, GB = res1B;
+  if ((GA & GB) != ONE) {
+    let tA: u64 = ONE, tB: u64 = ONE;
+    if (top != 0) {
+      tA = res2A & ~GA;
+      tB = res2B & ~GB;
+      const at = x + (<usize>(m - 1) << 4);
+      store<u64>(at, (load<u64>(at) & GA) | (tA & ~GA));
+      store<u64>(at, (load<u64>(at, 8) & GB) | (tB & ~GB), 8);
+    }
+    for (let j = 0; j <= jStart; j++) {
+      const out = tmp + (<usize>j << 4);
+      store<u64>(out, rotl<u64>(a1 * 5, 7) * 9);
+      const sA = a1 << 17;
+      a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= sA; a3 = rotl<u64>(a3, 45);
+      store<u64>(out, rotl<u64>(b1 * 5, 7) * 9, 8);
+      const sB = b1 << 17;
+      b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= sB; b3 = rotl<u64>(b3, 45);
+    }
+    for (let j = jStart; j >= 0; j--) {
+      const kind = load<u64>(t + (<usize>j << 4));
+      const rA = load<u64>(tmp + (<usize>j << 4)), rB = load<u64>(tmp + (<usize>j << 4), 8);
+      let bA: u64 = 0, bB: u64 = 0;
+      if (j < m - 1) {
+        bA = rA & ~tA;
+        bB = rB & ~tB;
+      }
+      if (kind == 3) {
+        bA = rA;
+        bB = rB;
+        tA &= bA;
+        tB &= bB;
+      } else if (kind == 1) {
+        tA = 0;
+        tB = 0;
+      }
+      const at = x + (<usize>j << 4);
+      store<u64>(at, (load<u64>(at) & GA) | (bA & ~GA));
+      store<u64>(at, (load<u64>(at, 8) & GB) | (bB & ~GB), 8);
+    }
+  }
+  if (S != 0) {
+    if (rho == 0 || rho == ONE) {
+      store<u64>(S, rho);
+      store<u64>(S, rho, 8);
+    } else {
+      const half = rho == HALF_CODE;
+      let rem = half ? 0 : rho;
+      let resA: u64 = 0, resB: u64 = 0, undA: u64 = ONE, undB: u64 = ONE;
+      do {
+        for (let step = 0; step < 3; step++) {
+          const rA = rotl<u64>(a1 * 5, 7) * 9;
+          const tA = a1 << 17;
+          a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+          const rB = rotl<u64>(b1 * 5, 7) * 9;
+          const tB = b1 << 17;
+          b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+          if (half) {
+            resA = rA;
+            resB = rB;
+            break;
+          }
+          if (<i64>rem < 0) {
+            resA |= undA & ~rA; resB |= undB & ~rB;
+            undA &= rA; undB &= rB;
+          } else {
+            undA &= ~rA; undB &= ~rB;
+          }
+          rem <<= 1;
+        }
+      } while (rem != 0 && (undA | undB) != 0);
+      store<u64>(S, resA);
+      store<u64>(S, resB, 8);
+    }
+  }
+  store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
+  store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
+}
+
 /** Writes the m answer planes of one node at `level` (0 = leaf) to dst, depth first. */
 function nodePlanes(level: i32, dst: usize): void {
   const f = frames + <usize>level * frameBytes;
@@ -579,6 +792,8 @@ function nodePlanes(level: i32, dst: usize): void {
   const fast = level == 1 && fusedFast && load<i32>(e + E_FORM) != 0 && fused != 0 && fused != ONE
     && fused != HALF_CODE && (load<u64>(topAt) != 0 ? load<u64>(topAt) != ONE : topIsCoin);
   if (fast) fusedLeaves(msgs, b, fused, load<u64>(topAt), f, load<u64>(e + E_RHO), misc);
+  const chanFast = level > 1 && fusedFast && gamma != 0 && gamma != ONE && gamma != HALF_CODE
+    && (load<u64>(topAt, 8) != 0 ? load<u64>(topAt, 8) != ONE : topIsCoin);
   for (let i = 0; i < b && !fast; i++) {
     const x = msgs + <usize>i * stride;
     if (level == 1) {
@@ -590,6 +805,11 @@ function nodePlanes(level: i32, dst: usize): void {
     }
     nodePlanes(level - 1, x);
     const top = load<u64>(topAt, 8);
+    if (chanFast) {
+      // The last message's call also draws S (coinWord's next draw below).
+      channelFast(x, gamma, top, f, load<u64>(e + E_RHO), i == b - 1 ? misc : 0);
+      continue;
+    }
     if (top != 0) nestedCoins(misc, misc + 32, gamma, top);
     else coinWord(misc, gamma);
     const GA = load<u64>(misc), GB = load<u64>(misc, 8);
@@ -619,7 +839,7 @@ function nodePlanes(level: i32, dst: usize): void {
   pluralityFirst(msgs, b, dst);
   // Shared failure §B4: with probability ρ the output is the first received message (S drawn by
   // fusedLeaves on its path).
-  if (!fast) coinWord(misc, load<u64>(e + E_RHO));
+  if (!fast && !chanFast) coinWord(misc, load<u64>(e + E_RHO));
   if (ASC_FEATURE_SIMD) {
     const S = v128.load(misc);
     if (v128.any_true(S)) {
