@@ -372,7 +372,25 @@ function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize, rho: 
       // Right (U < code) and, nested, the top plane of the uniform answer (code ≤ U < top).
       let rem1 = code, rem2 = top;
       let res1 = zero, res2 = zero, und1 = i64x2.splat(-1), und2 = und1;
-      do {
+      if (top == 0) do {
+        // The same loop for one code (K = 2^m: no nested top plane).
+        for (let step = 0; step < 3; step++) {
+          const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+          const y = rotlPair(xx, 7);
+          const r = i64x2.add(y, i64x2.shl(y, 3));
+          const tt = i64x2.shl(s1, 17);
+          s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+          s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+          if (<i64>rem1 < 0) {
+            res1 = v128.or(res1, v128.andnot(und1, r));
+            und1 = v128.and(und1, r);
+          } else {
+            und1 = v128.andnot(und1, r);
+          }
+          rem1 <<= 1;
+        }
+      } while (rem1 != 0 && v128.any_true(und1));
+      else do {
         for (let step = 0; step < 3; step++) {
           const xx = i64x2.add(s1, i64x2.shl(s1, 2));
           const y = rotlPair(xx, 7);
@@ -576,7 +594,25 @@ function channelFast(x: usize, gamma: u64, top: u64, tmp: usize, rho: u64, S: us
     const zero = i64x2.splat(0);
     let rem1 = gamma, rem2 = top;
     let res1 = zero, res2 = zero, und1 = i64x2.splat(-1), und2 = und1;
-    do {
+    if (top == 0) do {
+      // The same loop for one code (K = 2^m: no nested top plane).
+      for (let step = 0; step < 3; step++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        const r = i64x2.add(y, i64x2.shl(y, 3));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+        if (<i64>rem1 < 0) {
+          res1 = v128.or(res1, v128.andnot(und1, r));
+          und1 = v128.and(und1, r);
+        } else {
+          und1 = v128.andnot(und1, r);
+        }
+        rem1 <<= 1;
+      }
+    } while (rem1 != 0 && v128.any_true(und1));
+    else do {
       for (let step = 0; step < 3; step++) {
         const xx = i64x2.add(s1, i64x2.shl(s1, 2));
         const y = rotlPair(xx, 7);
