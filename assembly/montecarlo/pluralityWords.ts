@@ -915,6 +915,37 @@ function nodePlanes(level: i32, dst: usize): void {
 function pluralityFirst(msgs: usize, b: i32, dst: usize): void {
   const stride = <usize>m << 4;
   const bits = b <= 2 ? 1 : b <= 4 ? 2 : b <= 8 ? 3 : 4;
+  if (b == 3) {
+    // The same rule spelled out: x_1 wins only where x_1 = x_2 ≠ x_0 (c_1 = 1 > c_0 = 0).
+    const x1 = msgs + stride, x2 = msgs + 2 * stride;
+    if (ASC_FEATURE_SIMD) {
+      let d01 = i64x2.splat(0), d12 = d01;
+      for (let j = 0; j < m; j++) {
+        const a1 = v128.load(x1 + (<usize>j << 4));
+        d01 = v128.or(d01, v128.xor(v128.load(msgs + (<usize>j << 4)), a1));
+        d12 = v128.or(d12, v128.xor(a1, v128.load(x2 + (<usize>j << 4))));
+      }
+      const take = v128.andnot(d01, d12);
+      for (let j = 0; j < m; j++) {
+        v128.store(dst + (<usize>j << 4), v128.bitselect(v128.load(x1 + (<usize>j << 4)), v128.load(msgs + (<usize>j << 4)), take));
+      }
+      return;
+    }
+    for (let h: usize = 0; h < 16; h += 8) {
+      let d01: u64 = 0, d12: u64 = 0;
+      for (let j = 0; j < m; j++) {
+        const a1 = load<u64>(x1 + (<usize>j << 4) + h);
+        d01 |= load<u64>(msgs + (<usize>j << 4) + h) ^ a1;
+        d12 |= a1 ^ load<u64>(x2 + (<usize>j << 4) + h);
+      }
+      const take = d01 & ~d12;
+      for (let j = 0; j < m; j++) {
+        const o = (<usize>j << 4) + h;
+        store<u64>(dst + o, (load<u64>(msgs + o) & ~take) | (load<u64>(x1 + o) & take));
+      }
+    }
+    return;
+  }
   if (ASC_FEATURE_SIMD) {
     const zero = i64x2.splat(0);
     const ones = i64x2.splat(-1);
