@@ -10,6 +10,10 @@
 //   plurality §H3: the most frequent answer, ties to the answer occurring first — the uniformly random
 //   tie-break in distribution, since the messages are exchangeable (pluralityFirst);
 //   shared failure §B4: S ~ Bernoulli(ρ) → the first received message.
+// The hot paths fusedLeaves (a level-1 aggregator's b received leaves and S) and channelFast (a
+// channel at levels ≥ 2) keep the generator state in registers; they read the same words in the
+// same order as the general functions (leafPlanes, nestedCoins, uniformBelow, coinWord), so they
+// give the same planes.
 import { laneState } from './random';
 import { bernoulliWord, ONE, probabilityCode } from './words';
 
