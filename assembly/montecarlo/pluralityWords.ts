@@ -7,10 +7,13 @@
 // identical streams and give identical counts.
 //   leaf: right with probability q, else uniform over the K − 1 wrong answers (leafPlanes)
 //   channel §H2: G ~ Bernoulli(γ); U uniform in [0, K) (uniformBelow, no rejection); received = G ? x : U
-//   plurality §H3: c_i = #{j : x_j = x_i} (bit-sliced 4-bit counters, b² plane equalities), M = max c_i;
-//   among the first occurrences of the answers with c_i = M (one message per tied answer) a uniformly
-//   random one wins, by a reservoir over i with fresh Bernoulli(1/k) words;
+//   plurality §H3: the most frequent answer, ties to the answer occurring first — the uniformly random
+//   tie-break in distribution, since the messages are exchangeable (pluralityFirst);
 //   shared failure §B4: S ~ Bernoulli(ρ) → the first received message.
+// The hot paths fusedLeaves (a level-1 aggregator's b received leaves and S) and channelFast (a
+// channel at levels ≥ 2) keep the generator state in registers; they read the same words in the
+// same order as the general functions (leafPlanes, nestedCoins, uniformBelow, coinWord), so they
+// give the same planes.
 import { laneState } from './random';
 import { bernoulliWord, ONE, probabilityCode } from './words';
 
@@ -255,14 +258,11 @@ let nLevels: i32 = 1;
 let frames: usize = 0;
 let frameBytes: usize = 0;
 // One frame (16-byte words): m scratch words, m replacement planes, b ≤ 15 messages of m ≤ 16 planes,
-// b records of 5 words (counts c0–c3, candidate flag), 17 J words, 4 misc words, b² equality words.
+// 4 misc words.
 const F_REPL: usize = 256;
 const F_MSGS: usize = 512;
-const F_MISC: usize = 512 + 15 * 16 * 16 + 15 * 80 + 17 * 16;
-/** Pairwise equality words, word i·b + k for i < k. */
-const F_EQ: usize = F_MISC + 64;
-export const SLICED_FRAME_BYTES: usize = (F_EQ + 15 * 15 * 16 + 63) & ~(<usize>63);
-let inverse: usize = 0; // Bernoulli(1/k) codes, k = 1 … 16
+const F_MISC: usize = 512 + 15 * 16 * 16;
+export const SLICED_FRAME_BYTES: usize = (F_MISC + 64 + 63) & ~(<usize>63);
 const E_B: usize = 0;
 const E_GAMMA: usize = 8;
 const E_RHO: usize = 16;
@@ -284,6 +284,9 @@ let leafSkill: bool = false;
  * c + (1 − c)·P(top bit of a uniform answer), 0 where uniformBelow draws its own top plane.
  */
 let topCodes: usize = 0;
+/** Whether fusedLeaves applies to this K, and whether the top plane of a uniform answer is a fair coin (K = 2^m). */
+let fusedFast: bool = false;
+let topIsCoin: bool = false;
 
 /**
  * A leaf (or a leaf's received message): right with probability q, else uniform over the K − 1 wrong
@@ -351,6 +354,465 @@ function leafForm(q: f64, at: usize): void {
   store<i32>(at, skill ? 1 : 0, 8);
 }
 
+/**
+ * The b fused leaf messages of a level-1 aggregator at msgs (stride m planes): leafPlanes in the
+ * skill form with top code `top` (0: K = 2^m, the top plane a fair coin), repeated b times with the
+ * generator state kept in registers. It reads the same words in the same order and applies the same
+ * steps as leafPlanes → nestedCoins/coinWord → uniformBelow, so the planes are identical; it only
+ * runs where uniformBelow needs no Bernoulli step below the top plane (fusedFast). Then the
+ * aggregator's shared-failure word S ~ Bernoulli(rho) at `S`, as coinWord would draw it next.
+ */
+function fusedLeaves(msgs: usize, b: i32, code: u64, top: u64, tmp: usize, rho: u64, S: usize): void {
+  const st = laneState;
+  const stride = <usize>m << 4;
+  const t = tableK;
+  // Planes drawn from plain words: all of them (K = 2^m) or all below the nested top plane.
+  const jStart = top != 0 ? m - 2 : m - 1;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = v128.load(st), s1 = v128.load(st, 16), s2 = v128.load(st, 32), s3 = v128.load(st, 48);
+    const zero = i64x2.splat(0);
+    for (let i = 0; i < b; i++) {
+      const x = msgs + <usize>i * stride;
+      // Right (U < code) and, nested, the top plane of the uniform answer (code ≤ U < top).
+      let rem1 = code, rem2 = top;
+      let res1 = zero, res2 = zero, und1 = i64x2.splat(-1), und2 = und1;
+      if (top == 0) do {
+        // The same loop for one code (K = 2^m: no nested top plane).
+        for (let step = 0; step < 3; step++) {
+          const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+          const y = rotlPair(xx, 7);
+          const r = i64x2.add(y, i64x2.shl(y, 3));
+          const tt = i64x2.shl(s1, 17);
+          s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+          s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+          if (<i64>rem1 < 0) {
+            res1 = v128.or(res1, v128.andnot(und1, r));
+            und1 = v128.and(und1, r);
+          } else {
+            und1 = v128.andnot(und1, r);
+          }
+          rem1 <<= 1;
+        }
+      } while (rem1 != 0 && v128.any_true(und1));
+      else do {
+        for (let step = 0; step < 3; step++) {
+          const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+          const y = rotlPair(xx, 7);
+          const r = i64x2.add(y, i64x2.shl(y, 3));
+          const tt = i64x2.shl(s1, 17);
+          s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+          s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+          if (<i64>rem1 < 0) {
+            res1 = v128.or(res1, v128.andnot(und1, r));
+            und1 = v128.and(und1, r);
+          } else {
+            und1 = v128.andnot(und1, r);
+          }
+          if (<i64>rem2 < 0) {
+            res2 = v128.or(res2, v128.andnot(und2, r));
+            und2 = v128.and(und2, r);
+          } else {
+            und2 = v128.andnot(und2, r);
+          }
+          rem1 <<= 1;
+          rem2 <<= 1;
+        }
+      } while ((rem1 != 0 && v128.any_true(und1)) || (rem2 != 0 && v128.any_true(und2)));
+      let tight = i64x2.splat(-1);
+      if (top != 0) {
+        tight = v128.andnot(res2, res1);
+        v128.store(x + (<usize>(m - 1) << 4), tight);
+      }
+      for (let j = 0; j <= jStart; j++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        v128.store(tmp + (<usize>j << 4), i64x2.add(y, i64x2.shl(y, 3)));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+      }
+      for (let j = jStart; j >= 0; j--) {
+        const kind = load<u64>(t + (<usize>j << 4));
+        const r = v128.load(tmp + (<usize>j << 4));
+        let bit = j < m - 1 ? v128.andnot(r, tight) : zero;
+        if (kind == 3) {
+          bit = r;
+          tight = v128.and(tight, bit);
+        } else if (kind == 1) {
+          tight = zero;
+        }
+        v128.store(x + (<usize>j << 4), v128.andnot(bit, res1));
+      }
+    }
+    if (rho == 0 || rho == ONE) {
+      store<u64>(S, rho);
+      store<u64>(S, rho, 8);
+    } else {
+      // coinWord's draw: one word for a fair coin, else the comparison loop.
+      const half = rho == HALF_CODE;
+      let rem = half ? 0 : rho;
+      let res = i64x2.splat(0), und = i64x2.splat(-1);
+      do {
+        for (let step = 0; step < 3; step++) {
+          const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+          const y = rotlPair(xx, 7);
+          const r = i64x2.add(y, i64x2.shl(y, 3));
+          const tt = i64x2.shl(s1, 17);
+          s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+          s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+          if (half) {
+            res = r;
+            break;
+          }
+          if (<i64>rem < 0) {
+            res = v128.or(res, v128.andnot(und, r));
+            und = v128.and(und, r);
+          } else {
+            und = v128.andnot(und, r);
+          }
+          rem <<= 1;
+        }
+      } while (rem != 0 && v128.any_true(und));
+      v128.store(S, res);
+    }
+    v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
+    return;
+  }
+  let a0 = load<u64>(st), a1 = load<u64>(st, 16), a2 = load<u64>(st, 32), a3 = load<u64>(st, 48);
+  let b0 = load<u64>(st, 8), b1 = load<u64>(st, 24), b2 = load<u64>(st, 40), b3 = load<u64>(st, 56);
+  for (let i = 0; i < b; i++) {
+    const x = msgs + <usize>i * stride;
+    let rem1 = code, rem2 = top;
+    let res1A: u64 = 0, res1B: u64 = 0, res2A: u64 = 0, res2B: u64 = 0;
+    let und1A: u64 = ONE, und1B: u64 = ONE, und2A: u64 = ONE, und2B: u64 = ONE;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const rA = rotl<u64>(a1 * 5, 7) * 9;
+        const tA = a1 << 17;
+        a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+        const rB = rotl<u64>(b1 * 5, 7) * 9;
+        const tB = b1 << 17;
+        b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+        if (<i64>rem1 < 0) {
+          res1A |= und1A & ~rA; res1B |= und1B & ~rB;
+          und1A &= rA; und1B &= rB;
+        } else {
+          und1A &= ~rA; und1B &= ~rB;
+        }
+        if (<i64>rem2 < 0) {
+          res2A |= und2A & ~rA; res2B |= und2B & ~rB;
+          und2A &= rA; und2B &= rB;
+        } else {
+          und2A &= ~rA; und2B &= ~rB;
+        }
+        rem1 <<= 1;
+        rem2 <<= 1;
+      }
+    } while ((rem1 != 0 && (und1A | und1B) != 0) || (rem2 != 0 && (und2A | und2B) != 0));
+    let tA: u64 = ONE, tB: u64 = ONE;
+    if (top != 0) {
+      tA = res2A & ~res1A;
+      tB = res2B & ~res1B;
+      store<u64>(x + (<usize>(m - 1) << 4), tA);
+      store<u64>(x + (<usize>(m - 1) << 4), tB, 8);
+    }
+    for (let j = 0; j <= jStart; j++) {
+      const out = tmp + (<usize>j << 4);
+      store<u64>(out, rotl<u64>(a1 * 5, 7) * 9);
+      const sA = a1 << 17;
+      a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= sA; a3 = rotl<u64>(a3, 45);
+      store<u64>(out, rotl<u64>(b1 * 5, 7) * 9, 8);
+      const sB = b1 << 17;
+      b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= sB; b3 = rotl<u64>(b3, 45);
+    }
+    for (let j = jStart; j >= 0; j--) {
+      const kind = load<u64>(t + (<usize>j << 4));
+      const rA = load<u64>(tmp + (<usize>j << 4)), rB = load<u64>(tmp + (<usize>j << 4), 8);
+      let bA: u64 = 0, bB: u64 = 0;
+      if (j < m - 1) {
+        bA = rA & ~tA;
+        bB = rB & ~tB;
+      }
+      if (kind == 3) {
+        bA = rA;
+        bB = rB;
+        tA &= bA;
+        tB &= bB;
+      } else if (kind == 1) {
+        tA = 0;
+        tB = 0;
+      }
+      store<u64>(x + (<usize>j << 4), bA & ~res1A);
+      store<u64>(x + (<usize>j << 4), bB & ~res1B, 8);
+    }
+  }
+  if (rho == 0 || rho == ONE) {
+    store<u64>(S, rho);
+    store<u64>(S, rho, 8);
+  } else {
+    const half = rho == HALF_CODE;
+    let rem = half ? 0 : rho;
+    let resA: u64 = 0, resB: u64 = 0, undA: u64 = ONE, undB: u64 = ONE;
+    do {
+      for (let step = 0; step < 3; step++) {
+        const rA = rotl<u64>(a1 * 5, 7) * 9;
+        const tA = a1 << 17;
+        a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+        const rB = rotl<u64>(b1 * 5, 7) * 9;
+        const tB = b1 << 17;
+        b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+        if (half) {
+          resA = rA;
+          resB = rB;
+          break;
+        }
+        if (<i64>rem < 0) {
+          resA |= undA & ~rA; resB |= undB & ~rB;
+          undA &= rA; undB &= rB;
+        } else {
+          undA &= ~rA; undB &= ~rB;
+        }
+        rem <<= 1;
+      }
+    } while (rem != 0 && (undA | undB) != 0);
+    store<u64>(S, resA);
+    store<u64>(S, resB, 8);
+  }
+  store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
+  store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
+}
+
+/**
+ * The channel of §H2 on the message at x (nodePlanes' steps for levels ≥ 2: G and, nested, the top
+ * plane of the replacement; the replacement's lower planes unless every lane is intact; x ← G ? x :
+ * replacement), then, if S ≠ 0, the aggregator's shared-failure word S ~ Bernoulli(rho), with the
+ * generator state in registers: the same words in the same order as nestedCoins/coinWord →
+ * uniformBelow → coinWord, so the same planes. Conditions as fusedLeaves, with γ for the code.
+ */
+function channelFast(x: usize, gamma: u64, top: u64, tmp: usize, rho: u64, S: usize): void {
+  const st = laneState;
+  const t = tableK;
+  const jStart = top != 0 ? m - 2 : m - 1;
+  if (ASC_FEATURE_SIMD) {
+    let s0 = v128.load(st), s1 = v128.load(st, 16), s2 = v128.load(st, 32), s3 = v128.load(st, 48);
+    const zero = i64x2.splat(0);
+    let rem1 = gamma, rem2 = top;
+    let res1 = zero, res2 = zero, und1 = i64x2.splat(-1), und2 = und1;
+    if (top == 0) do {
+      // The same loop for one code (K = 2^m: no nested top plane).
+      for (let step = 0; step < 3; step++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        const r = i64x2.add(y, i64x2.shl(y, 3));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+        if (<i64>rem1 < 0) {
+          res1 = v128.or(res1, v128.andnot(und1, r));
+          und1 = v128.and(und1, r);
+        } else {
+          und1 = v128.andnot(und1, r);
+        }
+        rem1 <<= 1;
+      }
+    } while (rem1 != 0 && v128.any_true(und1));
+    else do {
+      for (let step = 0; step < 3; step++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        const r = i64x2.add(y, i64x2.shl(y, 3));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+        if (<i64>rem1 < 0) {
+          res1 = v128.or(res1, v128.andnot(und1, r));
+          und1 = v128.and(und1, r);
+        } else {
+          und1 = v128.andnot(und1, r);
+        }
+        if (<i64>rem2 < 0) {
+          res2 = v128.or(res2, v128.andnot(und2, r));
+          und2 = v128.and(und2, r);
+        } else {
+          und2 = v128.andnot(und2, r);
+        }
+        rem1 <<= 1;
+        rem2 <<= 1;
+      }
+    } while ((rem1 != 0 && v128.any_true(und1)) || (rem2 != 0 && v128.any_true(und2)));
+    const G = res1;
+    if (v128.any_true(v128.not(G))) {
+      let tight = i64x2.splat(-1);
+      if (top != 0) {
+        tight = v128.andnot(res2, G);
+        const at = x + (<usize>(m - 1) << 4);
+        v128.store(at, v128.bitselect(v128.load(at), tight, G));
+      }
+      for (let j = 0; j <= jStart; j++) {
+        const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+        const y = rotlPair(xx, 7);
+        v128.store(tmp + (<usize>j << 4), i64x2.add(y, i64x2.shl(y, 3)));
+        const tt = i64x2.shl(s1, 17);
+        s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+        s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+      }
+      for (let j = jStart; j >= 0; j--) {
+        const kind = load<u64>(t + (<usize>j << 4));
+        const r = v128.load(tmp + (<usize>j << 4));
+        let bit = j < m - 1 ? v128.andnot(r, tight) : zero;
+        if (kind == 3) {
+          bit = r;
+          tight = v128.and(tight, bit);
+        } else if (kind == 1) {
+          tight = zero;
+        }
+        const at = x + (<usize>j << 4);
+        v128.store(at, v128.bitselect(v128.load(at), bit, G));
+      }
+    }
+    if (S != 0) {
+      if (rho == 0 || rho == ONE) {
+        store<u64>(S, rho);
+        store<u64>(S, rho, 8);
+      } else {
+        const half = rho == HALF_CODE;
+        let rem = half ? 0 : rho;
+        let res = zero, und = i64x2.splat(-1);
+        do {
+          for (let step = 0; step < 3; step++) {
+            const xx = i64x2.add(s1, i64x2.shl(s1, 2));
+            const y = rotlPair(xx, 7);
+            const r = i64x2.add(y, i64x2.shl(y, 3));
+            const tt = i64x2.shl(s1, 17);
+            s2 = v128.xor(s2, s0); s3 = v128.xor(s3, s1); s1 = v128.xor(s1, s2); s0 = v128.xor(s0, s3);
+            s2 = v128.xor(s2, tt); s3 = rotlPair(s3, 45);
+            if (half) {
+              res = r;
+              break;
+            }
+            if (<i64>rem < 0) {
+              res = v128.or(res, v128.andnot(und, r));
+              und = v128.and(und, r);
+            } else {
+              und = v128.andnot(und, r);
+            }
+            rem <<= 1;
+          }
+        } while (rem != 0 && v128.any_true(und));
+        v128.store(S, res);
+      }
+    }
+    v128.store(st, s0); v128.store(st, s1, 16); v128.store(st, s2, 32); v128.store(st, s3, 48);
+    return;
+  }
+  let a0 = load<u64>(st), a1 = load<u64>(st, 16), a2 = load<u64>(st, 32), a3 = load<u64>(st, 48);
+  let b0 = load<u64>(st, 8), b1 = load<u64>(st, 24), b2 = load<u64>(st, 40), b3 = load<u64>(st, 56);
+  let rem1 = gamma, rem2 = top;
+  let res1A: u64 = 0, res1B: u64 = 0, res2A: u64 = 0, res2B: u64 = 0;
+  let und1A: u64 = ONE, und1B: u64 = ONE, und2A: u64 = ONE, und2B: u64 = ONE;
+  do {
+    for (let step = 0; step < 3; step++) {
+      const rA = rotl<u64>(a1 * 5, 7) * 9;
+      const tA = a1 << 17;
+      a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+      const rB = rotl<u64>(b1 * 5, 7) * 9;
+      const tB = b1 << 17;
+      b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+      if (<i64>rem1 < 0) {
+        res1A |= und1A & ~rA; res1B |= und1B & ~rB;
+        und1A &= rA; und1B &= rB;
+      } else {
+        und1A &= ~rA; und1B &= ~rB;
+      }
+      if (<i64>rem2 < 0) {
+        res2A |= und2A & ~rA; res2B |= und2B & ~rB;
+        und2A &= rA; und2B &= rB;
+      } else {
+        und2A &= ~rA; und2B &= ~rB;
+      }
+      rem1 <<= 1;
+      rem2 <<= 1;
+    }
+  } while ((rem1 != 0 && (und1A | und1B) != 0) || (rem2 != 0 && (und2A | und2B) != 0));
+  const GA = res1A, GB = res1B;
+  if ((GA & GB) != ONE) {
+    let tA: u64 = ONE, tB: u64 = ONE;
+    if (top != 0) {
+      tA = res2A & ~GA;
+      tB = res2B & ~GB;
+      const at = x + (<usize>(m - 1) << 4);
+      store<u64>(at, (load<u64>(at) & GA) | (tA & ~GA));
+      store<u64>(at, (load<u64>(at, 8) & GB) | (tB & ~GB), 8);
+    }
+    for (let j = 0; j <= jStart; j++) {
+      const out = tmp + (<usize>j << 4);
+      store<u64>(out, rotl<u64>(a1 * 5, 7) * 9);
+      const sA = a1 << 17;
+      a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= sA; a3 = rotl<u64>(a3, 45);
+      store<u64>(out, rotl<u64>(b1 * 5, 7) * 9, 8);
+      const sB = b1 << 17;
+      b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= sB; b3 = rotl<u64>(b3, 45);
+    }
+    for (let j = jStart; j >= 0; j--) {
+      const kind = load<u64>(t + (<usize>j << 4));
+      const rA = load<u64>(tmp + (<usize>j << 4)), rB = load<u64>(tmp + (<usize>j << 4), 8);
+      let bA: u64 = 0, bB: u64 = 0;
+      if (j < m - 1) {
+        bA = rA & ~tA;
+        bB = rB & ~tB;
+      }
+      if (kind == 3) {
+        bA = rA;
+        bB = rB;
+        tA &= bA;
+        tB &= bB;
+      } else if (kind == 1) {
+        tA = 0;
+        tB = 0;
+      }
+      const at = x + (<usize>j << 4);
+      store<u64>(at, (load<u64>(at) & GA) | (bA & ~GA));
+      store<u64>(at, (load<u64>(at, 8) & GB) | (bB & ~GB), 8);
+    }
+  }
+  if (S != 0) {
+    if (rho == 0 || rho == ONE) {
+      store<u64>(S, rho);
+      store<u64>(S, rho, 8);
+    } else {
+      const half = rho == HALF_CODE;
+      let rem = half ? 0 : rho;
+      let resA: u64 = 0, resB: u64 = 0, undA: u64 = ONE, undB: u64 = ONE;
+      do {
+        for (let step = 0; step < 3; step++) {
+          const rA = rotl<u64>(a1 * 5, 7) * 9;
+          const tA = a1 << 17;
+          a2 ^= a0; a3 ^= a1; a1 ^= a2; a0 ^= a3; a2 ^= tA; a3 = rotl<u64>(a3, 45);
+          const rB = rotl<u64>(b1 * 5, 7) * 9;
+          const tB = b1 << 17;
+          b2 ^= b0; b3 ^= b1; b1 ^= b2; b0 ^= b3; b2 ^= tB; b3 = rotl<u64>(b3, 45);
+          if (half) {
+            resA = rA;
+            resB = rB;
+            break;
+          }
+          if (<i64>rem < 0) {
+            resA |= undA & ~rA; resB |= undB & ~rB;
+            undA &= rA; undB &= rB;
+          } else {
+            undA &= ~rA; undB &= ~rB;
+          }
+          rem <<= 1;
+        }
+      } while (rem != 0 && (undA | undB) != 0);
+      store<u64>(S, resA);
+      store<u64>(S, resB, 8);
+    }
+  }
+  store<u64>(st, a0); store<u64>(st, a1, 16); store<u64>(st, a2, 32); store<u64>(st, a3, 48);
+  store<u64>(st, b0, 8); store<u64>(st, b1, 24); store<u64>(st, b2, 40); store<u64>(st, b3, 56);
+}
+
 /** Writes the m answer planes of one node at `level` (0 = leaf) to dst, depth first. */
 function nodePlanes(level: i32, dst: usize): void {
   const f = frames + <usize>level * frameBytes;
@@ -366,7 +828,13 @@ function nodePlanes(level: i32, dst: usize): void {
   const stride = <usize>m << 4;
   const repl = f + F_REPL;
   const misc = f + F_MISC;
-  for (let i = 0; i < b; i++) {
+  const fused = load<u64>(e + E_FUSED);
+  const fast = level == 1 && fusedFast && load<i32>(e + E_FORM) != 0 && fused != 0 && fused != ONE
+    && fused != HALF_CODE && (load<u64>(topAt) != 0 ? load<u64>(topAt) != ONE : topIsCoin);
+  if (fast) fusedLeaves(msgs, b, fused, load<u64>(topAt), f, load<u64>(e + E_RHO), misc);
+  const chanFast = level > 1 && fusedFast && gamma != 0 && gamma != ONE && gamma != HALF_CODE
+    && (load<u64>(topAt, 8) != 0 ? load<u64>(topAt, 8) != ONE : topIsCoin);
+  for (let i = 0; i < b && !fast; i++) {
     const x = msgs + <usize>i * stride;
     if (level == 1) {
       // Fused leaf draw: a received leaf message is right with probability γ·p_0 + (1 − γ)/K and
@@ -377,6 +845,11 @@ function nodePlanes(level: i32, dst: usize): void {
     }
     nodePlanes(level - 1, x);
     const top = load<u64>(topAt, 8);
+    if (chanFast) {
+      // The last message's call also draws S (coinWord's next draw below).
+      channelFast(x, gamma, top, f, load<u64>(e + E_RHO), i == b - 1 ? misc : 0);
+      continue;
+    }
     if (top != 0) nestedCoins(misc, misc + 32, gamma, top);
     else coinWord(misc, gamma);
     const GA = load<u64>(misc), GB = load<u64>(misc, 8);
@@ -403,127 +876,11 @@ function nodePlanes(level: i32, dst: usize): void {
       }
     }
   }
-  // Counts c_i = 1 + Σ_{k ≠ i} [x_k = x_i] (4 planes each; b ≤ 15 never overflows), their maximum M
-  // and the candidates, from the b(b − 1)/2 pairwise equality words. The SIMD build does it on whole
-  // words, the plain build on the two 64-lane halves: the same bitwise logic.
-  const counts = msgs + <usize>b * stride;
-  const eqAt = f + F_EQ;
+  pluralityFirst(msgs, b, dst);
+  // Shared failure §B4: with probability ρ the output is the first received message (S drawn by
+  // fusedLeaves on its path).
+  if (!fast && !chanFast) coinWord(misc, load<u64>(e + E_RHO));
   if (ASC_FEATURE_SIMD) {
-    const ones = i64x2.splat(-1);
-    for (let i = 0; i < b; i++) {
-      const xi = msgs + <usize>i * stride;
-      for (let k = i + 1; k < b; k++) {
-        const xk = msgs + <usize>k * stride;
-        let eq = ones;
-        for (let j = 0; j < m; j++) eq = v128.andnot(eq, v128.xor(v128.load(xi + (<usize>j << 4)), v128.load(xk + (<usize>j << 4))));
-        v128.store(eqAt + (<usize>(i * b + k) << 4), eq);
-      }
-    }
-    let M0 = i64x2.splat(0), M1 = M0, M2 = M0, M3 = M0;
-    for (let i = 0; i < b; i++) {
-      let c0 = ones, c1 = i64x2.splat(0), c2 = c1, c3 = c1, seen = c1;
-      for (let k = 0; k < b; k++) {
-        if (k == i) continue;
-        const eq = v128.load(eqAt + (<usize>(k < i ? k * b + i : i * b + k) << 4));
-        if (k < i) seen = v128.or(seen, eq);
-        let carry = eq;
-        let t = v128.and(c0, carry); c0 = v128.xor(c0, carry); carry = t;
-        t = v128.and(c1, carry); c1 = v128.xor(c1, carry); carry = t;
-        t = v128.and(c2, carry); c2 = v128.xor(c2, carry); carry = t;
-        c3 = v128.xor(c3, carry);
-      }
-      const at = counts + <usize>i * 80;
-      v128.store(at, c0); v128.store(at, c1, 16); v128.store(at, c2, 32); v128.store(at, c3, 48); v128.store(at, v128.not(seen), 64);
-      // gt = c > M, from the top plane.
-      let gt = v128.andnot(c3, M3), eqm = v128.not(v128.xor(c3, M3));
-      gt = v128.or(gt, v128.and(eqm, v128.andnot(c2, M2))); eqm = v128.andnot(eqm, v128.xor(c2, M2));
-      gt = v128.or(gt, v128.and(eqm, v128.andnot(c1, M1))); eqm = v128.andnot(eqm, v128.xor(c1, M1));
-      gt = v128.or(gt, v128.and(eqm, v128.andnot(c0, M0)));
-      M0 = v128.bitselect(c0, M0, gt); M1 = v128.bitselect(c1, M1, gt);
-      M2 = v128.bitselect(c2, M2, gt); M3 = v128.bitselect(c3, M3, gt);
-    }
-    // Candidates: first occurrences of the answers reaching M (one per tied answer), so a lane whose
-    // maximum is unique has one candidate and needs no tie-break draw. Stored over the flag word.
-    for (let i = 0; i < b; i++) {
-      const at = counts + <usize>i * 80;
-      const diff = v128.or(v128.or(v128.xor(v128.load(at), M0), v128.xor(v128.load(at, 16), M1)),
-        v128.or(v128.xor(v128.load(at, 32), M2), v128.xor(v128.load(at, 48), M3)));
-      v128.store(at, v128.andnot(v128.load(at, 64), diff), 64);
-    }
-  } else {
-    for (let h: usize = 0; h < 16; h += 8) {
-      for (let i = 0; i < b; i++) {
-        const xi = msgs + <usize>i * stride + h;
-        for (let k = i + 1; k < b; k++) {
-          const xk = msgs + <usize>k * stride + h;
-          let eq: u64 = ONE;
-          for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 4)) ^ load<u64>(xk + (<usize>j << 4)));
-          store<u64>(eqAt + (<usize>(i * b + k) << 4) + h, eq);
-        }
-      }
-      let M0: u64 = 0, M1: u64 = 0, M2: u64 = 0, M3: u64 = 0;
-      for (let i = 0; i < b; i++) {
-        let c0: u64 = ONE, c1: u64 = 0, c2: u64 = 0, c3: u64 = 0;
-        let seen: u64 = 0; // lanes where an earlier message carries the same answer
-        for (let k = 0; k < b; k++) {
-          if (k == i) continue;
-          const eq = load<u64>(eqAt + (<usize>(k < i ? k * b + i : i * b + k) << 4) + h);
-          if (k < i) seen |= eq;
-          let carry = eq;
-          let t = c0 & carry; c0 ^= carry; carry = t;
-          t = c1 & carry; c1 ^= carry; carry = t;
-          t = c2 & carry; c2 ^= carry; carry = t;
-          c3 ^= carry;
-        }
-        const at = counts + <usize>i * 80 + h;
-        store<u64>(at, c0); store<u64>(at, c1, 16); store<u64>(at, c2, 32); store<u64>(at, c3, 48); store<u64>(at, ~seen, 64);
-        let gt: u64 = 0, eqm: u64 = ONE;
-        gt |= eqm & c3 & ~M3; eqm &= ~(c3 ^ M3);
-        gt |= eqm & c2 & ~M2; eqm &= ~(c2 ^ M2);
-        gt |= eqm & c1 & ~M1; eqm &= ~(c1 ^ M1);
-        gt |= eqm & c0 & ~M0;
-        M0 = (M0 & ~gt) | (c0 & gt); M1 = (M1 & ~gt) | (c1 & gt);
-        M2 = (M2 & ~gt) | (c2 & gt); M3 = (M3 & ~gt) | (c3 & gt);
-      }
-      for (let i = 0; i < b; i++) {
-        const at = counts + <usize>i * 80 + h;
-        store<u64>(at, ~(load<u64>(at) ^ M0) & ~(load<u64>(at, 16) ^ M1) & ~(load<u64>(at, 32) ^ M2)
-          & ~(load<u64>(at, 48) ^ M3) & load<u64>(at, 64), 64);
-      }
-    }
-  }
-  // Reservoir over the candidate messages: J_k (k = 0 … b) one-hot per lane, candidates seen so far.
-  const J = counts + <usize>b * 80;
-  if (ASC_FEATURE_SIMD) {
-    // The same steps on whole words (the plain branch below spells them out per half).
-    const zero = i64x2.splat(0);
-    v128.store(J, i64x2.splat(-1));
-    for (let k = 1; k <= b; k++) v128.store(J + (<usize>k << 4), zero);
-    for (let i = 0; i < b; i++) {
-      const cand = v128.load(counts + <usize>i * 80, 64);
-      let take = zero;
-      for (let k = i; k >= 0; k--) {
-        const Jk = J + (<usize>k << 4);
-        const jk = v128.load(Jk);
-        const move = v128.and(jk, cand);
-        if (!v128.any_true(move)) continue;
-        if (k == 0) {
-          take = v128.or(take, move);
-        } else {
-          coinWord(misc, load<u64>(inverse + (<usize>(k + 1) << 3)));
-          take = v128.or(take, v128.and(move, v128.load(misc)));
-        }
-        v128.store(Jk, v128.andnot(jk, cand));
-        v128.store(Jk, v128.or(v128.load(Jk, 16), move), 16);
-      }
-      const xi = msgs + <usize>i * stride;
-      for (let j = 0; j < m; j++) {
-        const o = dst + (<usize>j << 4);
-        const xj = v128.load(xi + (<usize>j << 4));
-        v128.store(o, i == 0 ? xj : v128.bitselect(xj, v128.load(o), take));
-      }
-    }
-    coinWord(misc, load<u64>(e + E_RHO));
     const S = v128.load(misc);
     if (v128.any_true(S)) {
       for (let j = 0; j < m; j++) {
@@ -533,49 +890,6 @@ function nodePlanes(level: i32, dst: usize): void {
     }
     return;
   }
-  store<u64>(J, ONE);
-  store<u64>(J, ONE, 8);
-  for (let k = 1; k <= b; k++) {
-    store<u64>(J + (<usize>k << 4), 0);
-    store<u64>(J + (<usize>k << 4), 0, 8);
-  }
-  for (let i = 0; i < b; i++) {
-    const at = counts + <usize>i * 80;
-    const candA = load<u64>(at, 64), candB = load<u64>(at, 72);
-    let takeA: u64 = 0, takeB: u64 = 0;
-    for (let k = i; k >= 0; k--) {
-      const Jk = J + (<usize>k << 4);
-      const JkA = load<u64>(Jk), JkB = load<u64>(Jk, 8);
-      const moveA = JkA & candA, moveB = JkB & candB;
-      if ((moveA | moveB) == 0) continue;
-      // k candidates seen → this is the (k + 1)-th: keep it with probability 1/(k + 1).
-      if (k == 0) {
-        takeA |= moveA;
-        takeB |= moveB;
-      } else {
-        coinWord(misc, load<u64>(inverse + (<usize>(k + 1) << 3)));
-        takeA |= moveA & load<u64>(misc);
-        takeB |= moveB & load<u64>(misc, 8);
-      }
-      store<u64>(Jk, JkA & ~candA);
-      store<u64>(Jk, JkB & ~candB, 8);
-      store<u64>(Jk + 16, load<u64>(Jk, 16) | moveA);
-      store<u64>(Jk + 16, load<u64>(Jk, 24) | moveB, 8);
-    }
-    const xi = msgs + <usize>i * stride;
-    for (let j = 0; j < m; j++) {
-      const o = dst + (<usize>j << 4);
-      const xj = xi + (<usize>j << 4);
-      if (i == 0) {
-        store<u64>(o, load<u64>(xj));
-        store<u64>(o, load<u64>(xj, 8), 8);
-      } else {
-        store<u64>(o, (load<u64>(o) & ~takeA) | (load<u64>(xj) & takeA));
-        store<u64>(o, (load<u64>(o, 8) & ~takeB) | (load<u64>(xj, 8) & takeB), 8);
-      }
-    }
-  }
-  coinWord(misc, load<u64>(e + E_RHO));
   const SA = load<u64>(misc), SB = load<u64>(misc, 8);
   if ((SA | SB) != 0) {
     for (let j = 0; j < m; j++) {
@@ -583,6 +897,148 @@ function nodePlanes(level: i32, dst: usize): void {
       const x = msgs + (<usize>j << 4);
       store<u64>(o, (load<u64>(o) & ~SA) | (load<u64>(x) & SA));
       store<u64>(o, (load<u64>(o, 8) & ~SB) | (load<u64>(x, 8) & SB), 8);
+    }
+  }
+}
+
+/**
+ * Plurality of the b messages at `msgs` (m planes each), ties going to the answer whose first
+ * occurrence comes first, written to dst (§H3). This is the uniformly random tie-break of §H3 in
+ * distribution, with no draw: the b received messages of an aggregator of the full tree are i.i.d.
+ * (independent subtrees and channels with the same per-level parameters), hence exchangeable; given
+ * the multiset of received answers their order is a uniformly random arrangement of it, and answers
+ * tied at the largest count have the same number of occurrences, so each of the J tied answers is
+ * the one occurring first with probability 1/J. The output's law (all the parent sees) is therefore
+ * that of the random tie-break.
+ * Winner: c_i = #{k > i : x_k = x_i} (bit-sliced counters of ⌈log2 b⌉ planes, b(b − 1)/2 equality
+ * words); a first occurrence has c_i = (its count) − 1 and a later occurrence less, so the first i
+ * with the largest c_i (a running maximum with strict >) is the first occurrence of the first tied
+ * answer. The SIMD build works on whole words, the plain build on the two 64-lane halves: the same
+ * bitwise logic, so both give identical planes.
+ */
+function pluralityFirst(msgs: usize, b: i32, dst: usize): void {
+  const stride = <usize>m << 4;
+  const bits = b <= 2 ? 1 : b <= 4 ? 2 : b <= 8 ? 3 : 4;
+  if (b == 3) {
+    // The same rule spelled out: x_1 wins only where x_1 = x_2 ≠ x_0 (c_1 = 1 > c_0 = 0).
+    const x1 = msgs + stride, x2 = msgs + 2 * stride;
+    if (ASC_FEATURE_SIMD) {
+      let d01 = i64x2.splat(0), d12 = d01;
+      for (let j = 0; j < m; j++) {
+        const a1 = v128.load(x1 + (<usize>j << 4));
+        d01 = v128.or(d01, v128.xor(v128.load(msgs + (<usize>j << 4)), a1));
+        d12 = v128.or(d12, v128.xor(a1, v128.load(x2 + (<usize>j << 4))));
+      }
+      const take = v128.andnot(d01, d12);
+      for (let j = 0; j < m; j++) {
+        v128.store(dst + (<usize>j << 4), v128.bitselect(v128.load(x1 + (<usize>j << 4)), v128.load(msgs + (<usize>j << 4)), take));
+      }
+      return;
+    }
+    for (let h: usize = 0; h < 16; h += 8) {
+      let d01: u64 = 0, d12: u64 = 0;
+      for (let j = 0; j < m; j++) {
+        const a1 = load<u64>(x1 + (<usize>j << 4) + h);
+        d01 |= load<u64>(msgs + (<usize>j << 4) + h) ^ a1;
+        d12 |= a1 ^ load<u64>(x2 + (<usize>j << 4) + h);
+      }
+      const take = d01 & ~d12;
+      for (let j = 0; j < m; j++) {
+        const o = (<usize>j << 4) + h;
+        store<u64>(dst + o, (load<u64>(msgs + o) & ~take) | (load<u64>(x1 + o) & take));
+      }
+    }
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    const zero = i64x2.splat(0);
+    const ones = i64x2.splat(-1);
+    for (let j = 0; j < m; j++) v128.store(dst + (<usize>j << 4), v128.load(msgs + (<usize>j << 4)));
+    let B0 = zero, B1 = zero, B2 = zero, B3 = zero;
+    for (let i = 0; i < b - 1; i++) {
+      const xi = msgs + <usize>i * stride;
+      let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+      // K ≤ 16: x_i's planes stay in registers.
+      const a0 = v128.load(xi), a1 = m > 1 ? v128.load(xi, 16) : zero;
+      const a2 = m > 2 ? v128.load(xi, 32) : zero, a3 = m > 3 ? v128.load(xi, 48) : zero;
+      for (let k = i + 1; k < b; k++) {
+        const xk = msgs + <usize>k * stride;
+        let eq = ones;
+        if (m <= 4) {
+          let d = v128.xor(a0, v128.load(xk));
+          if (m > 1) d = v128.or(d, v128.xor(a1, v128.load(xk, 16)));
+          if (m > 2) d = v128.or(d, v128.xor(a2, v128.load(xk, 32)));
+          if (m > 3) d = v128.or(d, v128.xor(a3, v128.load(xk, 48)));
+          eq = v128.not(d);
+        } else {
+          for (let j = 0; j < m; j++) eq = v128.andnot(eq, v128.xor(v128.load(xi + (<usize>j << 4)), v128.load(xk + (<usize>j << 4))));
+        }
+        // c += eq (ripple carry over `bits` planes; c ≤ b − 1 − i never overflows).
+        let carry = v128.and(c0, eq); c0 = v128.xor(c0, eq);
+        if (bits > 1) { const t = v128.and(c1, carry); c1 = v128.xor(c1, carry); carry = t; }
+        if (bits > 2) { const t = v128.and(c2, carry); c2 = v128.xor(c2, carry); carry = t; }
+        if (bits > 3) c3 = v128.xor(c3, carry);
+      }
+      if (i == 0) {
+        B0 = c0; B1 = c1; B2 = c2; B3 = c3;
+        continue;
+      }
+      // gt = c > B, from the top plane down.
+      let gt = v128.andnot(c3, B3), eqm = v128.not(v128.xor(c3, B3));
+      gt = v128.or(gt, v128.and(eqm, v128.andnot(c2, B2))); eqm = v128.andnot(eqm, v128.xor(c2, B2));
+      gt = v128.or(gt, v128.and(eqm, v128.andnot(c1, B1))); eqm = v128.andnot(eqm, v128.xor(c1, B1));
+      gt = v128.or(gt, v128.and(eqm, v128.andnot(c0, B0)));
+      if (!v128.any_true(gt)) continue;
+      B0 = v128.bitselect(c0, B0, gt); B1 = v128.bitselect(c1, B1, gt);
+      B2 = v128.bitselect(c2, B2, gt); B3 = v128.bitselect(c3, B3, gt);
+      for (let j = 0; j < m; j++) {
+        const o = dst + (<usize>j << 4);
+        v128.store(o, v128.bitselect(v128.load(xi + (<usize>j << 4)), v128.load(o), gt));
+      }
+    }
+    return;
+  }
+  for (let h: usize = 0; h < 16; h += 8) {
+    for (let j = 0; j < m; j++) store<u64>(dst + (<usize>j << 4) + h, load<u64>(msgs + (<usize>j << 4) + h));
+    let B0: u64 = 0, B1: u64 = 0, B2: u64 = 0, B3: u64 = 0;
+    for (let i = 0; i < b - 1; i++) {
+      const xi = msgs + <usize>i * stride + h;
+      let c0: u64 = 0, c1: u64 = 0, c2: u64 = 0, c3: u64 = 0;
+      const a0 = load<u64>(xi), a1 = m > 1 ? load<u64>(xi, 16) : 0;
+      const a2 = m > 2 ? load<u64>(xi, 32) : 0, a3 = m > 3 ? load<u64>(xi, 48) : 0;
+      for (let k = i + 1; k < b; k++) {
+        const xk = msgs + <usize>k * stride + h;
+        let eq: u64 = ONE;
+        if (m <= 4) {
+          let d = a0 ^ load<u64>(xk);
+          if (m > 1) d |= a1 ^ load<u64>(xk, 16);
+          if (m > 2) d |= a2 ^ load<u64>(xk, 32);
+          if (m > 3) d |= a3 ^ load<u64>(xk, 48);
+          eq = ~d;
+        } else {
+          for (let j = 0; j < m; j++) eq &= ~(load<u64>(xi + (<usize>j << 4)) ^ load<u64>(xk + (<usize>j << 4)));
+        }
+        let carry = c0 & eq; c0 ^= eq;
+        if (bits > 1) { const t = c1 & carry; c1 ^= carry; carry = t; }
+        if (bits > 2) { const t = c2 & carry; c2 ^= carry; carry = t; }
+        if (bits > 3) c3 ^= carry;
+      }
+      if (i == 0) {
+        B0 = c0; B1 = c1; B2 = c2; B3 = c3;
+        continue;
+      }
+      let gt: u64 = 0, eqm: u64 = ONE;
+      gt |= eqm & c3 & ~B3; eqm &= ~(c3 ^ B3);
+      gt |= eqm & c2 & ~B2; eqm &= ~(c2 ^ B2);
+      gt |= eqm & c1 & ~B1; eqm &= ~(c1 ^ B1);
+      gt |= eqm & c0 & ~B0;
+      if (gt == 0) continue;
+      B0 = (B0 & ~gt) | (c0 & gt); B1 = (B1 & ~gt) | (c1 & gt);
+      B2 = (B2 & ~gt) | (c2 & gt); B3 = (B3 & ~gt) | (c3 & gt);
+      for (let j = 0; j < m; j++) {
+        const o = dst + (<usize>j << 4) + h;
+        store<u64>(o, (load<u64>(o) & ~gt) | (load<u64>(xi + (<usize>j << 4)) & gt));
+      }
     }
   }
 }
@@ -601,15 +1057,13 @@ export function slicedFullTree(
   table = tableAt;
   nLevels = levels;
   const p0 = code == ONE ? 1.0 : <f64>code / 18446744073709551616.0;
-  inverse = scratch;
-  for (let k = 1; k <= 16; k++) store<u64>(inverse + (<usize>k << 3), k == 1 ? ONE : <u64>(18446744073709551616.0 / <f64>k));
   tableK = scratch + 256;
   tableWrong = scratch + 512;
   uniformTable(tableK, K);
   uniformTable(tableWrong, K - 1);
   // The fused form is written over the entry's code slot and bytes 4-7 (a 12-byte leafForm record
   // would overlap γ, so it goes through a temporary).
-  const tmpForm = scratch + 160; // after the inverse table (17 codes), before tableK
+  const tmpForm = scratch + 160; // before tableK
   for (let k = 0; k < levels; k++) {
     const e = tableAt + <usize>k * E_BYTES;
     const gam = load<u64>(e + E_GAMMA) == ONE ? 1.0 : <f64>load<u64>(e + E_GAMMA) / 18446744073709551616.0;
@@ -622,6 +1076,10 @@ export function slicedFullTree(
   leafSkill = load<i32>(tmpForm, 8) != 0;
   topCodes = scratch + 768;
   const topKind = load<u64>(tableK + (<usize>(m - 1) << 4));
+  // fusedLeaves: no Bernoulli step below the top plane of a uniform answer.
+  topIsCoin = topKind == 3;
+  fusedFast = true;
+  for (let j = 0; j < m - 1; j++) if (load<u64>(tableK + (<usize>j << 4)) == 2) fusedFast = false;
   const pTop = <f64>(K - (<u32>1 << <u32>(m - 1))) / <f64>K;
   for (let k = 0; k < levels; k++) {
     const e = tableAt + <usize>k * E_BYTES;

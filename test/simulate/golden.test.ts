@@ -7,6 +7,8 @@ import {
   chainRisk, instantiateKernel, simulateContinuous, simulateTree, starRisk, trajectory, treeRisk,
   type SimulationVariant, type Tree,
 } from '../../src/index.ts';
+import { simulatePlurality } from '../../src/simulate/plurality.ts';
+import { leafDistribution, rootDistribution } from './pluralityReference.ts';
 import { biasSigma, channelAfterCopyTrajectory, continuousTreeSigma, heterogeneousReference, levelsSigma } from './reference.ts';
 
 type Case = {
@@ -53,6 +55,35 @@ describe('golden counts', () => {
       expect(Math.abs((2 * correct) / c.trials - 1 - u)).toBeLessThanOrEqual(6 * sigma + 2 / c.trials);
       expect(r.warning).toBeUndefined();
       if (c.mode === 'levels') expect(Math.abs(r.bias - u)).toBeLessThanOrEqual(6 * r.stdError + 2 / c.trials);
+    }
+  });
+
+  it('plurality bit-sliced simulator (§H6) reproduces the recorded counts, and the records are within 6σ of exact', async () => {
+    // Full trees, symmetric distractors: the bit-sliced kernel. K = 4 and 10 run its register-resident
+    // paths (fusedLeaves, channelFast; K = 10 with nested top planes), K = 7 the general uniform draw
+    // (a Bernoulli step below the top plane), p0 = 0.05 < 1/K the below-chance leaf form, b = 4 ties.
+    // Recorded after ties went to the first-occurring answer (issue 11 speed work), which changed the
+    // stream consumption; a change that keeps the words and their order keeps these counts.
+    const plain = await instantiateKernel('plain');
+    const recorded: [number, number, number, number, number, number, number, number][] = [
+      // b, K, depth, γ, ρ, p0, right roots, roots on wrong answer 1
+      [3, 4, 5, 0.9, 0.1, 0.5, 15479, 1532],
+      [5, 10, 3, 0.9, 0.1, 0.3, 15449, 530],
+      [3, 7, 3, 0.8, 0.2, 0.3, 5527, 2450],
+      [4, 5, 3, 0.6, 0.3, 0.25, 4440, 3948],
+      [3, 10, 3, 0.9, 0.1, 0.05, 1143, 2076],
+    ];
+    const trials = 20_000;
+    for (const [b, K, depth, gamma, rho, p0, correct, dominant] of recorded) {
+      const spec = { tree: { b, gamma, rho }, task: { answers: K }, p0, depth, mode: 'full' as const, trials, seed: 2026 };
+      const r = simulatePlurality(spec);
+      expect([r.correct, r.dominant]).toEqual([correct, dominant]);
+      const q = simulatePlurality(spec, plain);
+      expect([q.correct, q.dominant]).toEqual([correct, dominant]);
+      const exact = rootDistribution(leafDistribution(K, p0, 'symmetric'), [{ b, gamma, rho }], depth);
+      for (const [count, share] of [[correct, exact[0]], [dominant, exact[1]]]) {
+        expect(Math.abs(count / trials - share)).toBeLessThanOrEqual(6 * Math.sqrt(share * (1 - share) / trials) + 6 / trials);
+      }
     }
   });
 

@@ -43,7 +43,13 @@ describe('plurality simulator vs brute-force exact reference (§H6)', () => {
   it('bit-sliced path (full tree, symmetric, no judge) vs exact and vs the scalar path (dominant δ = 1/(K − 1) is symmetric)', () => {
     for (const [b, K, depth, gamma, rho, p0] of [[2, 4, 4, 0.9, 0.1, 0.4], [3, 7, 3, 0.8, 0.2, 0.3], [6, 3, 2, 0.95, 0.3, 0.5], [3, 16, 3, 1, 0, 0.2], [5, 2, 3, 0.7, 0.1, 0.6],
       // The bench case (K = 10: nested coins for the leaf and the channel) and leaves below chance.
-      [5, 10, 3, 0.9, 0.1, 0.3], [3, 10, 3, 0.9, 0.1, 0.05], [4, 5, 3, 0.6, 0.3, 0.25]]) {
+      [5, 10, 3, 0.9, 0.1, 0.3], [3, 10, 3, 0.9, 0.1, 0.05], [4, 5, 3, 0.6, 0.3, 0.25],
+      // Ties at one aggregator, which the kernel gives to the first-occurring answer (uniform in law
+      // for i.i.d. messages, §H3): even b and many answers, no shared failure.
+      [2, 3, 1, 0.9, 0, 0.5], [4, 3, 1, 1, 0, 0.45], [6, 5, 1, 0.8, 0, 0.35], [4, 5, 1, 0.9, 0, 0.3],
+      // Fast paths' special codes: ρ = 1/2 (one word) and 1/4 (a code that ends early), K = 12 (a
+      // plane where tight lanes go free), K = 16 (m = 4, every plane a fair coin).
+      [3, 4, 3, 0.9, 0.5, 0.5], [3, 12, 2, 0.7, 0.25, 0.3], [2, 16, 3, 0.85, 0.1, 0.3]]) {
       const trials = 40_000;
       const tree = { b, gamma, rho };
       const exact = rootDistribution(leafDistribution(K, p0, 'symmetric'), [tree], depth);
@@ -180,6 +186,12 @@ describe('reproducibility and builds (§D4)', () => {
       // ties) and below chance (q < 1/K: wrong answers drawn below K − 1, then + 1).
       { tree: { b: 4, gamma: 0.85, rho: 0.2 }, task: { answers: 7 }, s0: 0.4, depth: 3, mode: 'full' },
       { tree: { b: 5, gamma: 0.9, rho: 0.1 }, task: { answers: 10 }, p0: 0.05, depth: 3, mode: 'full' },
+      // The bench cases and the fast paths' special codes (ρ = 1/2, ρ = 1/4, K = 12, K = 16).
+      { tree: { b: 3, gamma: 0.9, rho: 0.1 }, task: { answers: 4 }, p0: 0.5, depth: 5, mode: 'full' },
+      { tree: { b: 5, gamma: 0.9, rho: 0.1 }, task: { answers: 10 }, p0: 0.3, depth: 4, mode: 'full' },
+      { tree: { b: 3, gamma: 0.9, rho: 0.5 }, task: { answers: 4 }, p0: 0.5, depth: 3, mode: 'full' },
+      { tree: { b: 7, gamma: 0.7, rho: 0.25 }, task: { answers: 12 }, p0: 0.3, depth: 2, mode: 'full' },
+      { tree: { b: 2, gamma: 0.85, rho: 0.1 }, task: { answers: 16 }, p0: 0.3, depth: 4, mode: 'full' },
       { tree: { b: 5, gamma: 0.9, rho: 0, aggregator: { judge: 0.3 } }, task: { answers: 'open', distractors: { dominant: 0.5 } }, p0: 0.3, depth: 3, mode: 'full' },
       { tree: { b: 4, gamma: 0.7, rho: 0.2 }, task: { answers: 5, distractors: [0.1, 0.2, 0.3, 0.4] }, p0: 0.4, depth: 6, mode: 'levels' },
     ];
