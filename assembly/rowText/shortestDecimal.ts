@@ -126,27 +126,50 @@ export function decimalLength(v: u64): i32 {
   return decimalLength17(v);
 }
 
+/** "00" … "99": two digits per lookup (ASCII, index 2·d). */
+const DIGIT_PAIRS: usize = memory.data<u8>([
+  48, 48, 48, 49, 48, 50, 48, 51, 48, 52, 48, 53, 48, 54, 48, 55, 48, 56, 48, 57,
+  49, 48, 49, 49, 49, 50, 49, 51, 49, 52, 49, 53, 49, 54, 49, 55, 49, 56, 49, 57,
+  50, 48, 50, 49, 50, 50, 50, 51, 50, 52, 50, 53, 50, 54, 50, 55, 50, 56, 50, 57,
+  51, 48, 51, 49, 51, 50, 51, 51, 51, 52, 51, 53, 51, 54, 51, 55, 51, 56, 51, 57,
+  52, 48, 52, 49, 52, 50, 52, 51, 52, 52, 52, 53, 52, 54, 52, 55, 52, 56, 52, 57,
+  53, 48, 53, 49, 53, 50, 53, 51, 53, 52, 53, 53, 53, 54, 53, 55, 53, 56, 53, 57,
+  54, 48, 54, 49, 54, 50, 54, 51, 54, 52, 54, 53, 54, 54, 54, 55, 54, 56, 54, 57,
+  55, 48, 55, 49, 55, 50, 55, 51, 55, 52, 55, 53, 55, 54, 55, 55, 55, 56, 55, 57,
+  56, 48, 56, 49, 56, 50, 56, 51, 56, 52, 56, 53, 56, 54, 56, 55, 56, 56, 56, 57,
+  57, 48, 57, 49, 57, 50, 57, 51, 57, 52, 57, 53, 57, 54, 57, 55, 57, 56, 57, 57,
+]);
+
+/** Writes the digits of r < 10^8 ending at p, two at a time; returns the address of the first. */
+// @ts-ignore: decorator
+@inline function writeSmall(p: usize, r: u32, atLeast: i32): usize {
+  let written = 0;
+  while (r >= 100 || written + 2 < atLeast) {
+    const q = r / 100;
+    p -= 2;
+    store<u16>(p, load<u16>(DIGIT_PAIRS + ((<usize>(r - q * 100)) << 1)));
+    r = q;
+    written += 2;
+  }
+  if (r >= 10 || written + 1 < atLeast) {
+    p -= 2;
+    store<u16>(p, load<u16>(DIGIT_PAIRS + (<usize>r << 1)));
+  } else {
+    store<u8>(--p, <u8>(48 + r));
+  }
+  return p;
+}
+
 /** Writes the `length` decimal digits of v ending at out + length (the caller knows the length). */
 export function writeDigits(out: usize, v: u64, length: i32): void {
   let p = out + <usize>length;
   // 8 digits at a time in 32-bit arithmetic: 64-bit division is the slow part.
   while (v >= 100000000) {
     const q = v / 100000000;
-    let r = <u32>(v - q * 100000000);
+    p = writeSmall(p, <u32>(v - q * 100000000), 8);
     v = q;
-    for (let k = 0; k < 8; k++) {
-      const d = r / 10;
-      store<u8>(--p, <u8>(48 + r - d * 10));
-      r = d;
-    }
   }
-  let r = <u32>v;
-  while (r >= 10) {
-    const d = r / 10;
-    store<u8>(--p, <u8>(48 + r - d * 10));
-    r = d;
-  }
-  store<u8>(--p, <u8>(48 + r));
+  writeSmall(p, <u32>v, 0);
 }
 
 /** Shortest digits of a finite, nonzero double's magnitude: returned; decimal exponent in `digitsExponent`. */
@@ -237,17 +260,22 @@ function shortestDigits(bits: u64): u64 {
   } else {
     let roundUp = false;
     // Most doubles: remove two digits at a time while possible, then one.
-    while (vp / 100 > vm / 100) {
-      roundUp = vr % 100 >= 50;
-      vr /= 100;
-      vp /= 100;
-      vm /= 100;
+    let vpDiv = vp / 100;
+    let vmDiv = vm / 100;
+    while (vpDiv > vmDiv) {
+      const vrDiv = vr / 100;
+      roundUp = vr - vrDiv * 100 >= 50;
+      vr = vrDiv;
+      vp = vpDiv;
+      vm = vmDiv;
       removed += 2;
+      vpDiv = vp / 100;
+      vmDiv = vm / 100;
     }
     if (vp / 10 > vm / 10) {
-      roundUp = vr % 10 >= 5;
-      vr /= 10;
-      vp /= 10;
+      const vrDiv = vr / 10;
+      roundUp = vr - vrDiv * 10 >= 5;
+      vr = vrDiv;
       vm /= 10;
       removed++;
     }
