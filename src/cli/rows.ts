@@ -9,6 +9,7 @@
 // per cell and costs far more than its text, are joined here in JavaScript.
 import { AXIS_ORDER, blockCell, type ResolvedSweep, type SweepBlock } from '../sweep/index.ts';
 import { rowTextInstance } from './rowText.ts';
+import { parquetType, type WordColumn } from '../sweep/parquet.ts';
 import { textValue } from './sweepColumns.ts';
 
 const MONTECARLO = new Set(['trials', 'correct', 'accuracy', 'bias', 'stdError', 'accuracyStdError', 'skill', 'skillStdError']);
@@ -270,5 +271,54 @@ function joinedRows(l: Layout, r: ResolvedSweep): RowFormatter {
       parts.push(row + tail + end);
     }
     return parts.join('');
+  };
+}
+
+/**
+ * A block's columns as the Parquet writer takes them (src/sweep/parquet.ts): numbers (NaN for none)
+ * or, for its STRING columns, codes into words — the values the CSV/NDJSON rows print.
+ */
+export function blockColumns(cols: readonly string[], r: ResolvedSweep): (block: SweepBlock) => (Float64Array | WordColumn)[] {
+  const l = layout('csv', cols, r);
+  const axisValues = cols.map((c) => (r as unknown as Record<string, readonly (number | string)[] | undefined>)[c]);
+  // Words of coded theory fields (code k is word k) and of word-valued axes (answers: 'open').
+  const words = cols.map((c, j) => (l.kind[j] === WORD ? l.texts[j] : parquetType(c) === 'STRING' ? axisValues[j]!.map(String) : []));
+  return (block) => {
+    const n = block.count;
+    const theory = block.theory as Record<string, Float64Array> | undefined;
+    const mc = l.kind.includes(MC) ? Array.from({ length: n }, (_, i) => blockCell(r, block, i).montecarlo as unknown as Record<string, number>) : [];
+    return cols.map((c, j) => {
+      switch (l.kind[j]) {
+        case CELL: {
+          const out = new Float64Array(n);
+          for (let i = 0; i < n; i++) out[i] = block.start + i;
+          return out;
+        }
+        case PARAMETER: {
+          // The axis value per row (its index for word axes): runs of `stride` cells, mixed radix.
+          const values = axisValues[j]!;
+          const strings = words[j].length > 0;
+          const out = new Float64Array(n);
+          const stride = l.stride[j];
+          const size = l.size[j];
+          let k = Math.floor(block.start / stride) % size;
+          let within = block.start % stride;
+          for (let i = 0; i < n;) {
+            const run = Math.min(n - i, stride - within);
+            out.fill(strings ? k : (values[k] as number), i, i + run);
+            i += run;
+            within = 0;
+            if (++k === size) k = 0;
+          }
+          return strings ? { codes: out, words: words[j] } : out;
+        }
+        case THEORY:
+          return theory![l.field[j]].subarray(0, n);
+        case WORD:
+          return { codes: theory![l.field[j]].subarray(0, n), words: words[j] };
+        default:
+          return Float64Array.from(mc, (m) => m[c] ?? NaN);
+      }
+    });
   };
 }

@@ -12,8 +12,8 @@ import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import type { ResolvedSweep } from '../sweep/spec.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
-import { writeParquet } from '../sweep/parquet.ts';
-import { blockFormatter } from './rows.ts';
+import { ParquetFileWriter, writeParquet } from '../sweep/parquet.ts';
+import { blockColumns, blockFormatter } from './rows.ts';
 import { extendedColumns, isExtended, ROW_WORDS, textValue } from './sweepColumns.ts';
 import { parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
 import { skillFromAccuracy, type Answers } from '../theory/model.ts';
@@ -385,21 +385,30 @@ async function runParquet(f: SweepFlags): Promise<void> {
   const cols = columns(spec);
   await checkWritableFile('--out', out);
   const stop = stopOnSignals();
-  const rows: (number | string | null)[][] = [];
+  // Row groups stream from the blocks to the .partial file, renamed once the footer is written.
+  const writer = new ParquetFileWriter(`${out}.partial`, cols);
+  let written = 0;
   let queued: QueuedSweep | undefined;
   try {
     queued = await queuedSweep(f, spec, seed);
-    for await (const cell of sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep'), ...queued?.options })) rows.push(rowValues(cell, cols));
+    const run = sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep'), ...queued?.options });
+    const values = blockColumns(cols, run.resolved);
+    for await (const block of run.blocks()) {
+      writer.append(values(block), block.count);
+      written += block.count;
+    }
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
+    writer.abort();
+    await unlink(`${out}.partial`).catch(() => {});
+    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${written} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
     throw error;
   } finally {
     stop.remove();
     await queued?.close();
   }
-  await writeParquet(`${out}.partial`, cols, rows);
+  writer.close();
   await rename(`${out}.partial`, out);
-  if (f.json) process.stdout.write(JSON.stringify({ out, cells: rows.length, range: { start: 0, end: cells } }) + '\n');
+  if (f.json) process.stdout.write(JSON.stringify({ out, cells: written, range: { start: 0, end: cells } }) + '\n');
 }
 
 /**
