@@ -23,8 +23,7 @@ export function parquetType(column: string): ParquetType {
 }
 
 /** Rows per row group, written as one data page per column (1 MB of doubles; DuckDB uses 122,880). */
-const ROW_GROUP = 1 << 17;
-const PAGE = ROW_GROUP;
+export const ROW_GROUP = 1 << 17;
 
 // parquet.thrift enums
 const TYPE = { INT32: 1, INT64: 2, DOUBLE: 5, STRING: 6 } as const;
@@ -242,12 +241,15 @@ export class ParquetFileWriter {
   private rows = 0;
   private readonly groups: { rows: number; chunks: ChunkMeta[] }[] = [];
   /** Scratch for one page's values (8 bytes per row) and definition levels. */
-  private readonly scratch = Buffer.alloc(8 * PAGE);
-  private readonly levels = Buffer.alloc(PAGE / 8 + 16);
+  private readonly scratch: Buffer;
+  private readonly levels: Buffer;
 
-  constructor(path: string, readonly cols: readonly string[]) {
+  /** `rowGroup`: rows per row group (the default in files the CLI writes; smaller in tests). */
+  constructor(path: string, readonly cols: readonly string[], private readonly rowGroup = ROW_GROUP) {
     this.types = cols.map(parquetType);
-    this.numbers = this.types.map(() => new Float64Array(ROW_GROUP));
+    this.numbers = this.types.map(() => new Float64Array(rowGroup));
+    this.scratch = Buffer.alloc(8 * rowGroup);
+    this.levels = Buffer.alloc(rowGroup / 8 + 16);
     this.plainWords = this.types.map(() => []);
     this.wordCodes = this.types.map(() => new Map());
     this.fd = openSync(path, 'w');
@@ -273,7 +275,7 @@ export class ParquetFileWriter {
     });
     let from = 0;
     while (from < count) {
-      const take = Math.min(count - from, ROW_GROUP - this.buffered);
+      const take = Math.min(count - from, this.rowGroup - this.buffered);
       sources.forEach((source, j) => {
         const target = this.numbers[j];
         if (source instanceof Float64Array) target.set(source.subarray(from, from + take), this.buffered);
@@ -281,7 +283,7 @@ export class ParquetFileWriter {
       });
       this.buffered += take;
       from += take;
-      if (this.buffered === ROW_GROUP) this.flushGroup();
+      if (this.buffered === this.rowGroup) this.flushGroup();
     }
   }
 
@@ -312,8 +314,8 @@ export class ParquetFileWriter {
     const chunk: ChunkMeta = { type, name, offset: this.offset, size: 0, values: n, nulls: 0 };
     let min = Infinity;
     let max = -Infinity;
-    for (let start = 0; start < n; start += PAGE) {
-      const count = Math.min(PAGE, n - start);
+    for (let start = 0; start < n; start += this.rowGroup) {
+      const count = Math.min(this.rowGroup, n - start);
       const levels = this.levels;
       levels.fill(0, 0, (count + 7) >> 3);
       const column = this.numbers[j].subarray(start, start + count);
