@@ -5,7 +5,7 @@
 // block; Parquet columns taken from the blocks and written as row groups (src/sweep/parquet.ts).
 // Medians of ROUNDS. Target: ≥ 1 M rows/s for each.
 import { InThreadExecutor, sweep } from '../dist/node.js';
-import { blockColumns, blockFormatter } from '../dist/cli/rows.js';
+import { blockBytes, blockColumns } from '../dist/cli/rows.js';
 import { columns } from '../dist/cli/sweep.js';
 import { ParquetFileWriter } from '../dist/sweep/parquet.js';
 import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -30,7 +30,7 @@ for (let round = 0; round < ROUNDS; round++) {
   rates.library.push(1e6 / ((performance.now() - t) / 1000));
   for (const format of ['csv', 'ndjson']) {
     const path = join(dir, `w.${format}`);
-    const rows = blockFormatter(format, cols, run.resolved);
+    const rows = blockBytes(format, cols, run.resolved);
     rmSync(path, { force: true }); // a new file, as the CLI writes (truncating the last round's costs time)
     t = performance.now();
     const fd = openSync(path, 'w');

@@ -25,6 +25,7 @@ const MC = 3;
 const CELL = 4;
 
 type RowFormatter = (block: SweepBlock, first: boolean, sep: string) => string;
+type RowBytes = (block: SweepBlock, first: boolean, sep: string) => Buffer;
 
 /** How each column prints: its kind, axis stride and size, its texts (axis values or words, no prefix). */
 interface Layout {
@@ -76,9 +77,22 @@ function layout(format: 'ndjson' | 'csv', cols: readonly string[], r: ResolvedSw
 
 /** Formats every cell of a block as rows (each preceded by `sep` except the file's first row). */
 export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[], r: ResolvedSweep): RowFormatter {
+  const bytes = blockBytes(format, cols, r);
+  return (block, first, sep) => bytes(block, first, sep).toString('utf8');
+}
+
+/**
+ * The rows of a block as UTF-8 bytes (what the CLI writes: the text is made as bytes, so no
+ * JavaScript string is built and encoded again for theory rows).
+ */
+export function blockBytes(format: 'ndjson' | 'csv', cols: readonly string[], r: ResolvedSweep): RowBytes {
   const l = layout(format, cols, r);
   const ascii = [...l.prefix, ...l.texts.flat(), l.missing].every((t) => /^[\x20-\x7e]*$/.test(t));
-  return l.kind.includes(MC) || !ascii ? joinedRows(l, r) : wasmRows(l);
+  if (l.kind.includes(MC) || !ascii) {
+    const rows = joinedRows(l, r);
+    return (block, first, sep) => Buffer.from(rows(block, first, sep), 'utf8');
+  }
+  return wasmRows(l);
 }
 
 /** Byte size of the program's pieces (four i64 words each, assembly/rowText/index.ts). */
@@ -98,7 +112,7 @@ const SEP_BYTES = 16;
  * (every constant, axis value and word once), the (address, length) tables of axis values and words,
  * the row's pieces, the separator, then per block the input columns and the output text.
  */
-function wasmRows(l: Layout): RowFormatter {
+function wasmRows(l: Layout): RowBytes {
   const m = rowTextInstance();
   const n = l.kind.length;
   // Pieces before addresses: [kind, a, b, c] with texts as pool indices for now.
@@ -191,7 +205,7 @@ function wasmRows(l: Layout): RowFormatter {
   let lastSep = '';
   return (block, first, sep) => {
     const count = block.count;
-    if (count === 0) return '';
+    if (count === 0) return Buffer.alloc(0);
     if (sep.length > SEP_BYTES) throw new Error('row separator too long');
     const theory = block.theory as Record<string, Float64Array>;
     if (count > capacity) {
@@ -211,7 +225,7 @@ function wasmRows(l: Layout): RowFormatter {
     inputs.forEach((j, slot) => new Float64Array(memory, base + fixed + 8 * capacity * slot, count).set(theory[l.field[j]].subarray(0, count)));
     const out = base + fixed + 8 * capacity * inputs.length;
     const length = m.formatRows(base + piecesAt, pieces.length, count, block.start, first, base + sepAt, sep.length, out);
-    return Buffer.from(memory, out, length).toString('latin1');
+    return Buffer.from(new Uint8Array(memory, out, length)); // a copy: the memory is reused
   };
 }
 

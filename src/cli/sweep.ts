@@ -13,7 +13,7 @@ import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import type { ResolvedSweep } from '../sweep/spec.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
 import { ParquetFileWriter, writeParquet } from '../sweep/parquet.ts';
-import { blockColumns, blockFormatter } from './rows.ts';
+import { blockBytes, blockColumns } from './rows.ts';
 import { extendedColumns, isExtended, ROW_WORDS, textValue } from './sweepColumns.ts';
 import { parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
 import { skillFromAccuracy, type Answers } from '../theory/model.ts';
@@ -279,9 +279,9 @@ async function runSweep(f: SweepFlags): Promise<void> {
   // Installed before any write and kept until the file is closed: a second Ctrl-C (or one that
   // arrives while the tail is written) cannot kill the process mid-write.
   const stop = stopOnSignals();
-  const write = async (h: Pick<Awaited<ReturnType<typeof open>>, 'write'>, text: string) => {
+  const write = async (h: Pick<Awaited<ReturnType<typeof open>>, 'write'>, text: string | Uint8Array) => {
     try {
-      await h.write(text);
+      await (typeof text === 'string' ? h.write(text) : h.write(text));
     } catch (error) {
       throw new OutputWriteError(f.out!, error);
     }
@@ -292,7 +292,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
     if (f.out === '-') {
       // Standard output: no meta file (nothing to resume); writes wait for the pipe to drain.
       handle = {
-        write: (text: string) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+        write: (text: string | Uint8Array) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
         close: async () => {},
       } as unknown as Awaited<ReturnType<typeof open>>;
       await write(handle, HEAD[format](cols));
@@ -320,28 +320,34 @@ async function runSweep(f: SweepFlags): Promise<void> {
     throw error;
   }
   let written = start - range.start;
-  let buffer = '';
+  // Rows as bytes (rows.ts), flushed in blocks of whole rows; `ending` closes the file validly.
+  let buffer: Buffer[] = [];
+  let buffered = 0;
+  const ending = () => Buffer.concat([...buffer, Buffer.from((written > 0 && format !== 'json' ? '\n' : '') + TAIL[format])]);
   let queued: QueuedSweep | undefined;
   try {
     if (start < range.end) {
       queued = await queuedSweep(f, spec, seed);
       const run = sweep(spec, { seed, workers, signal: stop.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep'), ...queued?.options });
-      const rows = blockFormatter(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
+      const rows = blockBytes(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
       for await (const block of run.blocks()) {
-        buffer += rows(block, written === 0, SEP[format]);
+        const bytes = rows(block, written === 0, SEP[format]);
+        buffer.push(bytes);
+        buffered += bytes.length;
         written += block.count;
         // Flush in blocks of whole rows, so an interruption leaves a valid, resumable file.
-        if (buffer.length > 1 << 16) {
-          await write(handle, buffer);
-          buffer = '';
+        if (buffered > 1 << 16) {
+          await write(handle, buffer.length === 1 ? buffer[0] : Buffer.concat(buffer));
+          buffer = [];
+          buffered = 0;
         }
       }
     }
-    await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
+    await write(handle, ending());
   } catch (error) {
     if ((error as Error).name === 'AbortError') {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
-      await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
+      await write(handle, ending());
       await handle.close();
       throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out === '-' ? 'the rows written to standard output are whole' : `${f.out} is valid — rerun with --resume to finish it`}`, stop.stoppedBy());
     }
