@@ -83,7 +83,8 @@ export function blockFormatter(format: 'ndjson' | 'csv', cols: readonly string[]
 
 /**
  * The rows of a block as UTF-8 bytes (what the CLI writes: the text is made as bytes, so no
- * JavaScript string is built and encoded again for theory rows).
+ * JavaScript string is built and encoded again for theory rows). The bytes may be a view into the
+ * formatter's memory: valid until its next call (write or copy them before).
  */
 export function blockBytes(format: 'ndjson' | 'csv', cols: readonly string[], r: ResolvedSweep): RowBytes {
   const l = layout(format, cols, r);
@@ -225,7 +226,7 @@ function wasmRows(l: Layout): RowBytes {
     inputs.forEach((j, slot) => new Float64Array(memory, base + fixed + 8 * capacity * slot, count).set(theory[l.field[j]].subarray(0, count)));
     const out = base + fixed + 8 * capacity * inputs.length;
     const length = m.formatRows(base + piecesAt, pieces.length, count, block.start, first, base + sepAt, sep.length, out);
-    return Buffer.from(new Uint8Array(memory, out, length)); // a copy: the memory is reused
+    return Buffer.from(memory, out, length);
   };
 }
 

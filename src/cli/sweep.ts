@@ -331,15 +331,18 @@ async function runSweep(f: SweepFlags): Promise<void> {
       const run = sweep(spec, { seed, workers, signal: stop.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep'), ...queued?.options });
       const rows = blockBytes(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
       for await (const block of run.blocks()) {
+        // Valid until the next call: written now, or copied into the buffer.
         const bytes = rows(block, written === 0, SEP[format]);
-        buffer.push(bytes);
-        buffered += bytes.length;
         written += block.count;
         // Flush in blocks of whole rows, so an interruption leaves a valid, resumable file.
-        if (buffered > 1 << 16) {
-          await write(handle, buffer.length === 1 ? buffer[0] : Buffer.concat(buffer));
+        if (buffered + bytes.length > 1 << 16) {
+          if (buffer.length > 0) await write(handle, Buffer.concat(buffer));
+          await write(handle, bytes);
           buffer = [];
           buffered = 0;
+        } else {
+          buffer.push(Buffer.from(bytes));
+          buffered += bytes.length;
         }
       }
     }
