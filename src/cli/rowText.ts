@@ -59,7 +59,8 @@ let numbers: RowTextExports | undefined;
 /** String(v) of each value, computed by the module (for tests and benchmarks of the formatter). */
 export function formatNumbers(values: Float64Array): string[] {
   numbers ??= rowTextInstance();
-  const at = numbers.reserve(values.length * 8 + values.length * 26);
+  const at = numbers.reserve(values.length * 8 + values.length * 26); // 25 bytes at most, and '\n'
+  if (at === 0) throw new Error('out of memory for the number formatter');
   new Float64Array(numbers.memory.buffer, at, values.length).set(values);
   const out = at + values.length * 8;
   const length = numbers.formatNumbers(at, values.length, out);

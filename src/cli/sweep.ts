@@ -395,19 +395,27 @@ async function runParquet(f: SweepFlags): Promise<void> {
   await checkWritableFile('--out', out);
   const stop = stopOnSignals();
   // Row groups stream from the blocks to the .partial file, renamed once the footer is written.
-  const writer = new ParquetFileWriter(`${out}.partial`, cols);
+  let writer: ParquetFileWriter | undefined;
   let written = 0;
   let queued: QueuedSweep | undefined;
   try {
     queued = await queuedSweep(f, spec, seed);
     const run = sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep'), ...queued?.options });
     const values = blockColumns(cols, run.resolved);
-    for await (const block of run.blocks()) {
-      writer.append(values(block), block.count);
-      written += block.count;
+    // A failed write (full disk) names the file, as the CSV/NDJSON writers do.
+    const writeError = (error: unknown) => (error as { syscall?: string }).syscall === 'write' ? new OutputWriteError(out, error) : error;
+    try {
+      writer = new ParquetFileWriter(`${out}.partial`, cols);
+      for await (const block of run.blocks()) {
+        writer.append(values(block), block.count);
+        written += block.count;
+      }
+      writer.close();
+    } catch (error) {
+      throw writeError(error);
     }
   } catch (error) {
-    writer.abort();
+    writer?.abort();
     await unlink(`${out}.partial`).catch(() => {});
     if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${written} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
     throw error;
@@ -415,7 +423,6 @@ async function runParquet(f: SweepFlags): Promise<void> {
     stop.remove();
     await queued?.close();
   }
-  writer.close();
   await rename(`${out}.partial`, out);
   if (f.json) process.stdout.write(JSON.stringify({ out, cells: written, range: { start: 0, end: cells } }) + '\n');
 }

@@ -232,6 +232,7 @@ export class ParquetFileWriter {
   private readonly fd: number;
   private readonly types: ParquetType[];
   private offset = 0;
+  private closed = false;
   /** Buffered rows per column: numbers, or for STRING columns codes into `plainWords[j]`. */
   private readonly numbers: Float64Array[];
   /** Per STRING column: each word's PLAIN bytes (length, UTF-8) and its code. */
@@ -447,11 +448,14 @@ export class ParquetFileWriter {
     this.put(footer);
     this.put(length);
     this.put(Buffer.from('PAR1'));
+    this.closed = true;
     closeSync(this.fd);
   }
 
   /** Closes the file without a footer (an interrupted write; the caller removes it). */
   abort(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 }

@@ -2,7 +2,8 @@
 // rest DOUBLE with nulls for NaN/±∞) holding exactly the NDJSON values; merge writes Parquet from
 // CSV shards with the same bytes as one process; resume and Parquet shards are refused with the reason.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +62,16 @@ describe('synergy sweep --out file.parquet', () => {
     const merge = await synergy(['merge', join(dir, 'one.parquet'), '--out', join(dir, 'x.csv')]);
     expect(merge.code).toBe(2);
     expect(merge.stderr).toMatch(/^synergy: merge must be shards in \.csv or \.ndjson file/);
+  });
+
+  it('a full disk fails in one line naming the file and leaves no .partial', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    const out = join(dir, 'full.parquet');
+    await symlink('/dev/full', `${out}.partial`); // every write to the partial file fails with ENOSPC
+    const run = await synergy([...ARGS, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([`synergy: cannot write ${out}: ENOSPC: no space left on device, write`]);
+    expect(existsSync(`${out}.partial`) || existsSync(out)).toBe(false);
   });
 
   it('--out - writes NDJSON or CSV to standard output with the file\'s bytes; --format is needed and only there', async () => {
