@@ -12,8 +12,8 @@ import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import type { ResolvedSweep } from '../sweep/spec.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
-import { writeParquet } from '../sweep/parquet.ts';
-import { blockFormatter } from './rows.ts';
+import { ParquetFileWriter, writeParquet } from '../sweep/parquet.ts';
+import { blockBytes, blockColumns } from './rows.ts';
 import { extendedColumns, isExtended, ROW_WORDS, textValue } from './sweepColumns.ts';
 import { distractorVector, parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
 import { skillFromAccuracy, type Answers } from '../theory/model.ts';
@@ -281,9 +281,9 @@ async function runSweep(f: SweepFlags): Promise<void> {
   // Installed before any write and kept until the file is closed: a second Ctrl-C (or one that
   // arrives while the tail is written) cannot kill the process mid-write.
   const stop = stopOnSignals();
-  const write = async (h: Pick<Awaited<ReturnType<typeof open>>, 'write'>, text: string) => {
+  const write = async (h: Pick<Awaited<ReturnType<typeof open>>, 'write'>, text: string | Uint8Array) => {
     try {
-      await h.write(text);
+      await (typeof text === 'string' ? h.write(text) : h.write(text));
     } catch (error) {
       throw new OutputWriteError(f.out!, error);
     }
@@ -294,7 +294,7 @@ async function runSweep(f: SweepFlags): Promise<void> {
     if (f.out === '-') {
       // Standard output: no meta file (nothing to resume); writes wait for the pipe to drain.
       handle = {
-        write: (text: string) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+        write: (text: string | Uint8Array) => new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve()))),
         close: async () => {},
       } as unknown as Awaited<ReturnType<typeof open>>;
       await write(handle, HEAD[format](cols));
@@ -322,28 +322,37 @@ async function runSweep(f: SweepFlags): Promise<void> {
     throw error;
   }
   let written = start - range.start;
-  let buffer = '';
+  // Rows as bytes (rows.ts), flushed in blocks of whole rows; `ending` closes the file validly.
+  let buffer: Buffer[] = [];
+  let buffered = 0;
+  const ending = () => Buffer.concat([...buffer, Buffer.from((written > 0 && format !== 'json' ? '\n' : '') + TAIL[format])]);
   let queued: QueuedSweep | undefined;
   try {
     if (start < range.end) {
       queued = await queuedSweep(f, spec, seed);
       const run = sweep(spec, { seed, workers, signal: stop.signal, range: { start, end: range.end }, onProgress: progressReporter('sweep'), ...queued?.options });
-      const rows = blockFormatter(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
+      const rows = blockBytes(format === 'csv' ? 'csv' : 'ndjson', cols, run.resolved);
       for await (const block of run.blocks()) {
-        buffer += rows(block, written === 0, SEP[format]);
+        // Valid until the next call: written now, or copied into the buffer.
+        const bytes = rows(block, written === 0, SEP[format]);
         written += block.count;
         // Flush in blocks of whole rows, so an interruption leaves a valid, resumable file.
-        if (buffer.length > 1 << 16) {
-          await write(handle, buffer);
-          buffer = '';
+        if (buffered + bytes.length > 1 << 16) {
+          if (buffer.length > 0) await write(handle, Buffer.concat(buffer));
+          await write(handle, bytes);
+          buffer = [];
+          buffered = 0;
+        } else {
+          buffer.push(Buffer.from(bytes));
+          buffered += bytes.length;
         }
       }
     }
-    await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
+    await write(handle, ending());
   } catch (error) {
     if ((error as Error).name === 'AbortError') {
       // Every row in the buffer is complete: keep them, close the file validly, and say how to finish.
-      await write(handle, buffer + (written > 0 && format !== 'json' ? '\n' : '') + TAIL[format]);
+      await write(handle, ending());
       await handle.close();
       throw new InterruptedError(`interrupted after ${written} of ${range.end - range.start} cells; ${f.out === '-' ? 'the rows written to standard output are whole' : `${f.out} is valid — rerun with --resume to finish it`}`, stop.stoppedBy());
     }
@@ -387,21 +396,37 @@ async function runParquet(f: SweepFlags): Promise<void> {
   const cols = columns(spec);
   await checkWritableFile('--out', out);
   const stop = stopOnSignals();
-  const rows: (number | string | null)[][] = [];
+  // Row groups stream from the blocks to the .partial file, renamed once the footer is written.
+  let writer: ParquetFileWriter | undefined;
+  let written = 0;
   let queued: QueuedSweep | undefined;
   try {
     queued = await queuedSweep(f, spec, seed);
-    for await (const cell of sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep'), ...queued?.options })) rows.push(rowValues(cell, cols));
+    const run = sweep(spec, { seed, workers, signal: stop.signal, onProgress: progressReporter('sweep'), ...queued?.options });
+    const values = blockColumns(cols, run.resolved);
+    // A failed write (full disk) names the file, as the CSV/NDJSON writers do.
+    const writeError = (error: unknown) => (error as { syscall?: string }).syscall === 'write' ? new OutputWriteError(out, error) : error;
+    try {
+      writer = new ParquetFileWriter(`${out}.partial`, cols);
+      for await (const block of run.blocks()) {
+        writer.append(values(block), block.count);
+        written += block.count;
+      }
+      writer.close();
+    } catch (error) {
+      throw writeError(error);
+    }
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${rows.length} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
+    writer?.abort();
+    await unlink(`${out}.partial`).catch(() => {});
+    if ((error as Error).name === 'AbortError') throw new InterruptedError(`interrupted after ${written} of ${cells} cells; nothing written (${PARQUET_WHOLE.replace(/^a \.csv or \.ndjson file: /, '')})`, stop.stoppedBy());
     throw error;
   } finally {
     stop.remove();
     await queued?.close();
   }
-  await writeParquet(`${out}.partial`, cols, rows);
   await rename(`${out}.partial`, out);
-  if (f.json) process.stdout.write(JSON.stringify({ out, cells: rows.length, range: { start: 0, end: cells } }) + '\n');
+  if (f.json) process.stdout.write(JSON.stringify({ out, cells: written, range: { start: 0, end: cells } }) + '\n');
 }
 
 /**

@@ -2,7 +2,8 @@
 // rest DOUBLE with nulls for NaN/±∞) holding exactly the NDJSON values; merge writes Parquet from
 // CSV shards with the same bytes as one process; resume and Parquet shards are refused with the reason.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +64,16 @@ describe('synergy sweep --out file.parquet', () => {
     expect(merge.stderr).toMatch(/^synergy: merge must be shards in \.csv or \.ndjson file/);
   });
 
+  it('a full disk fails in one line naming the file and leaves no .partial', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    const out = join(dir, 'full.parquet');
+    await symlink('/dev/full', `${out}.partial`); // every write to the partial file fails with ENOSPC
+    const run = await synergy([...ARGS, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([`synergy: cannot write ${out}: ENOSPC: no space left on device, write`]);
+    expect(existsSync(`${out}.partial`) || existsSync(out)).toBe(false);
+  });
+
   it('--out - writes NDJSON or CSV to standard output with the file\'s bytes; --format is needed and only there', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
     for (const format of ['ndjson', 'csv']) {
@@ -80,5 +91,70 @@ describe('synergy sweep --out file.parquet', () => {
     const stray = await synergy([...ARGS, '--out', join(dir, 'x.csv'), '--format', 'csv']);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toMatch(/^synergy: --format must be given only with --out -/);
+  });
+});
+
+describe('ParquetFileWriter (src/sweep/parquet.ts) from sweep blocks', () => {
+  it('writes every cell of a 3000-cell sweep over row groups of 1024 rows with the rows\' values, nulls and statistics', async () => {
+    const { sweep } = await import('../../src/index.ts');
+    const { columns, rowValues } = await import('../../src/cli/sweep.ts');
+    const { blockColumns } = await import('../../src/cli/rows.ts');
+    const { ParquetFileWriter } = await import('../../src/sweep/parquet.ts');
+    // gamma = 1 gives non-finite mixing depths (nulls); trend holds words and empties.
+    const spec = { b: [3], gamma: { start: 0.5, stop: 1, count: 30 }, rho: { start: 0, stop: 0.5, count: 100 }, u0: [-0.1], depth: [6] };
+    const cols = columns(spec);
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    const path = join(dir, 'big.parquet');
+    const run = sweep(spec, { chunkSize: 700 });
+    const values = blockColumns(cols, run.resolved);
+    const writer = new ParquetFileWriter(path, cols, 1024);
+    for await (const block of run.blocks()) writer.append(values(block), block.count);
+    writer.close();
+    const cells = await sweep(spec).collect();
+    const buf = await readFile(path);
+    const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+    const metadata = parquetMetadata(file);
+    expect(metadata.num_rows).toBe(3000n);
+    expect(metadata.row_groups.map((g) => g.num_rows)).toEqual([1024n, 1024n, 952n]);
+    const rows = await parquetReadObjects({ file });
+    expect(rows).toHaveLength(3000);
+    let nulls = 0;
+    rows.forEach((row, i) => {
+      const expected = rowValues(cells[i], cols);
+      cols.forEach((c, j) => {
+        const want = expected[j];
+        const got = row[c];
+        if (want === null) nulls++;
+        if (c === 'cell') expect(got).toBe(BigInt(want as number));
+        else if (got !== want) expect({ cell: i, column: c, got }).toEqual({ cell: i, column: c, got: want });
+      });
+    });
+    expect(nulls).toBeGreaterThan(100);
+    // Statistics: null counts and min/max of every numeric column chunk, as the values say.
+    const alpha = cols.indexOf('alpha');
+    const depth = cols.indexOf('mixingDepth');
+    metadata.row_groups.forEach((group, g) => {
+      const slice = rows.slice(g * 1024, (g + 1) * 1024);
+      const a = slice.map((r) => r.alpha as number);
+      expect(group.columns[alpha].meta_data?.statistics?.min_value).toBe(a.reduce((x, y) => Math.min(x, y)));
+      expect(group.columns[alpha].meta_data?.statistics?.max_value).toBe(a.reduce((x, y) => Math.max(x, y)));
+      expect(group.columns[depth].meta_data?.statistics?.null_count).toBe(BigInt(slice.filter((r) => r.mixingDepth === null).length));
+    });
+  });
+
+  it('INT64 beyond 2^32 and below 0, UTF-8 words and all-null columns read back', async () => {
+    const { ParquetFileWriter } = await import('../../src/sweep/parquet.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    const path = join(dir, 'edge.parquet');
+    const writer = new ParquetFileWriter(path, ['cell', 'depth', 'regime', 'alpha']);
+    const cell = new Float64Array([2 ** 40 + 3, -5, 2 ** 53 - 1, 0]);
+    writer.append([cell, new Float64Array([1, NaN, -7, 2 ** 31 - 1]), { codes: new Float64Array([0, NaN, 1, 0]), words: ['bistable', 'wörd'] }, new Float64Array(4).fill(NaN)], 4);
+    writer.close();
+    const buf = await readFile(path);
+    const rows = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) });
+    expect(rows.map((r) => r.cell)).toEqual([2n ** 40n + 3n, -5n, 2n ** 53n - 1n, 0n]);
+    expect(rows.map((r) => r.depth)).toEqual([1, null, -7, 2 ** 31 - 1]);
+    expect(rows.map((r) => r.regime)).toEqual(['bistable', null, 'wörd', 'bistable']);
+    expect(rows.map((r) => r.alpha)).toEqual([null, null, null, null]);
   });
 });
