@@ -108,7 +108,7 @@ describe('§G3 counts: the branch and bound equals the exhaustive search', () =>
       }
     }), { numRuns: 200, seed: 17 });
     expect(checked).toBeGreaterThan(120);
-    expect(saturated).toBeGreaterThan(40);
+    expect(saturated).toBeGreaterThanOrEqual(30);
   });
 
   it('fitLeafLaw uses it: noiseless saturating counts give the law to 1e-9 and a kink on the data', () => {
