@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type CountsData, countsSearchWork, fitLeafCounts, fitLeafCountsExhaustive,
+  type CountsData, countsSearchWork, fitLeafCounts, fitLeafCountsExhaustive, unsaturatedCandidate,
 } from '../../src/calibrate/leafCountsFit.ts';
 import { fitLeafLaw, leafBias, syntheticLeafCounts } from '../../src/index.ts';
 
@@ -120,6 +120,23 @@ describe('§G3 counts: the branch and bound equals the exhaustive search', () =>
     expect(Math.abs(r.gMax - 0.5)).toBeLessThan(1e-12);
     expect(r.saturationCompute!).toBeCloseTo(50, 6);
     expect(r.points.filter((p) => p.saturated).map((p) => p.x)).toEqual([50, 100, 200]);
+  });
+});
+
+describe('§G3 counts: the exact fit finds kinks the Nelder–Mead search missed', () => {
+  it('a kink on the second-highest budget (betaCoverage data set 3): saturated, AIC 4.2 below the plain power law', () => {
+    // Counts 45, 52, 70, 64, 70, 87, 87 of 100 at x = 10 … 10,000. The earlier search (separate fits
+    // polished by Nelder–Mead) returned the plain power law (AIC 824.997); the best min() law of the
+    // pattern "two budgets saturated" has its kink exactly on x = 3000.
+    const law = { kind: 'power' as const, k: 0.05, beta: 0.3, gMax: 1 };
+    const data = syntheticLeafCounts({ law, chance: 0.5, budgets: [10, 30, 100, 300, 1000, 3000, 10_000], trials: 100, seed: 3 });
+    expect(data.map((o) => (o as { right: number }).right)).toEqual([45, 52, 70, 64, 70, 87, 87]);
+    const r = fitLeafLaw(data, { bootstrap: 0 });
+    expect(r.gMaxReached).toBe(true);
+    expect(r.saturationCompute!).toBeCloseTo(3000, 6);
+    const plain = unsaturatedCandidate(countsData(data as { x: number; right: number; trials: number }[], 0.5))!;
+    expect(plain.aic).toBeCloseTo(824.997, 3);
+    expect(r.aic).toBeLessThan(plain.aic - 4);
   });
 });
 
