@@ -18,6 +18,8 @@ export class InvalidParameterError extends RangeError {
 }
 
 function describe(value: unknown): string {
+  // A missing value (an absent flag or field) reads as "got nothing".
+  if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return String(value);

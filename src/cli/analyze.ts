@@ -128,14 +128,25 @@ export function formatAnalysis(a: Analysis): string {
   if (a.clipped !== null) rows.push([`û_${a.depth} (clipped, §B9)`, `${fmt(a.clipped, 6)}  (${a.trend}: ${a.clippedBound} bound${a.rhoTask > 0 ? ' of the ρ_task = 0 trajectory' : ''})`]);
   rows.push(
     ['mixing depth (ε = 0.05)', a.mixingDepth === null ? 'none' : `${a.mixingDepth} levels${a.mixingDepthSmallSignal === null ? '' : ` (small-signal estimate ${fmt(a.mixingDepthSmallSignal, 2)})`}`],
-    ['critical ρ at this γ', `${fmt(a.criticalRho)}  (${binary ? 'amplifies' : 'α > 1'} iff ρ < ρ_c)`],
-    ['critical γ at this ρ', `${fmt(a.criticalGamma)}  (${binary ? 'amplifies' : 'α > 1'} iff γ > γ_c)`],
+    ['critical ρ at this γ', `${fmt(a.criticalRho)}  (${binary ? 'amplifies' : 'α > 1'} iff ρ < ρ_c${outsideUnit(a.criticalRho, 'ρ')})`],
+    ['critical γ at this ρ', `${fmt(a.criticalGamma)}  (${binary ? 'amplifies' : 'α > 1'} iff γ > γ_c${outsideUnit(a.criticalGamma, 'γ')})`],
   );
   if (a.dominantL !== null) {
     rows.push(['note', `α, the fixed points, s†, mixing depth and critical lines are those of the symmetric map (§H4); ${x}_${a.depth} uses the exact dominant-distractor map`]);
   }
   if (!binary) rows.push(['bistable edge γ_b at this ρ', `${fmt(a.bistableGamma)}  (a fixed point above chance iff γ ≥ γ_b; bistable for γ_b ≤ γ < γ_c)`]);
   return keyValues(rows);
+}
+
+/**
+ * A critical value outside [0, 1] is still the formula's root; say what it means for real ρ or γ.
+ * ρ helps below ρ_c, γ above γ_c.
+ */
+function outsideUnit(critical: number, symbol: 'ρ' | 'γ'): string {
+  const helpsBelow = symbol === 'ρ';
+  if (critical < 0) return helpsBelow ? ': no ρ in [0, 1] amplifies' : ': every γ in [0, 1] amplifies';
+  if (critical > 1) return helpsBelow ? ': every ρ in [0, 1] amplifies' : ': no γ in [0, 1] amplifies';
+  return '';
 }
 
 /**

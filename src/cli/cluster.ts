@@ -40,11 +40,11 @@ async function parseSweepCommand(words: string[]): Promise<{ flags: SweepFlags; 
 async function runCluster(engine: string, words: string[], f: ClusterFlags): Promise<void> {
   if (!ENGINES.includes(engine as ClusterEngine)) throw new InvalidParameterError('cluster', `one of ${ENGINES.join(', ')}`, engine);
   const { flags, args } = await parseSweepCommand(words);
-  if (flags.out === undefined) throw new InvalidParameterError('--out', 'given in the sweep command (the merged file; parts are written beside it)', 'nothing');
+  if (flags.out === undefined) throw new InvalidParameterError('--out', 'given in the sweep command (the merged file; parts are written beside it)', undefined);
   formatOf(flags.out);
   if (engine !== 'slurm' && flags.out.startsWith('/')) throw new InvalidParameterError('--out', 'a path relative to the shared volume mounted at /data', flags.out);
   const cells = sweepCells(flags, sweepSpec(flags), parseInteger('seed', flags.seed, 0));
-  if (f.shards === undefined) throw new InvalidParameterError('--shards', 'the number of array tasks', 'nothing');
+  if (f.shards === undefined) throw new InvalidParameterError('--shards', 'the number of array tasks', undefined);
   // AWS Batch arrays have 2 … 10,000 children; Kubernetes and Slurm accept more, but a shard per cell is the useful limit.
   const maxShards = Math.min(cells, 10_000);
   const shards = parseInteger('shards', f.shards, engine === 'batch' ? 2 : 1);
@@ -52,9 +52,9 @@ async function runCluster(engine: string, words: string[], f: ClusterFlags): Pro
   const cpus = parseInteger('cpus', f.cpus, 1);
   if (!(timeSeconds(f.time) > 0)) throw new InvalidParameterError('--time', 'a Slurm time: minutes, hours:minutes:seconds or days-hours:minutes:seconds', f.time);
   if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(f.name)) throw new InvalidParameterError('--name', 'lowercase letters, digits and -, at most 52 characters (a Kubernetes job name)', f.name);
-  if (engine !== 'slurm' && f.image === undefined) throw new InvalidParameterError('--image', `a container image with synergy on its PATH (needed for ${engine})`, 'nothing');
+  if (engine !== 'slurm' && f.image === undefined) throw new InvalidParameterError('--image', `a container image with synergy on its PATH (needed for ${engine})`, undefined);
   if (engine !== 'slurm' && f.volume === undefined) {
-    throw new InvalidParameterError('--volume', engine === 'kubernetes' ? 'a PersistentVolumeClaim shared by all pods (ReadWriteMany)' : 'an EFS file system id (fs-…) shared by all tasks', 'nothing');
+    throw new InvalidParameterError('--volume', engine === 'kubernetes' ? 'a PersistentVolumeClaim shared by all pods (ReadWriteMany)' : 'an EFS file system id (fs-…) shared by all tasks', undefined);
   }
   const sweepArgs = args.filter((_, i) => args[i] !== '--out' && args[i - 1] !== '--out' && !args[i].startsWith('--out='));
   const job = clusterJob({

@@ -89,7 +89,7 @@ export function resolveDesign(flags: DesignFlags): ResolvedDesign {
   // A flag that would do nothing is a usage error, not silently ignored (issue 16).
   if (flags.fidelity !== undefined && flags.m === undefined) throw new InvalidParameterError('--fidelity', 'only with --m (γ = fidelity(m)); absent when --gamma is given', flags.fidelity);
   if (flags.m !== undefined) {
-    if (flags.fidelity === undefined) throw new InvalidParameterError('--fidelity', 'a fidelity curve when --m is given (e.g. saturating:0.9,50)', 'nothing');
+    if (flags.fidelity === undefined) throw new InvalidParameterError('--fidelity', 'a fidelity curve when --m is given (e.g. saturating:0.9,50)', undefined);
     m = parseNumber('m', flags.m);
     if (!(m >= 0)) throw new InvalidParameterError('--m', 'a message length ≥ 0', flags.m);
     gamma = fidelity(parseFidelity(flags.fidelity), m);

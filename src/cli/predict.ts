@@ -175,7 +175,7 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
       sources[key] = `--${key}`;
       return flag();
     }
-    if (calibrated === undefined) throw new InvalidParameterError(`--${key}`, allowed, 'nothing');
+    if (calibrated === undefined) throw new InvalidParameterError(`--${key}`, allowed, undefined);
     sources[key] = `${f.calibration} (${what})`;
     return calibrated;
   };
@@ -197,10 +197,10 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
     fidelity = cal.fidelity;
     sources.gamma = `${f.calibration} (best fidelity curve)`;
   } else {
-    throw new InvalidParameterError('--gamma', 'a message fidelity in [0, 1] (or --fidelity with --m, or --calibration with a fidelity fit)', 'nothing');
+    throw new InvalidParameterError('--gamma', 'a message fidelity in [0, 1] (or --fidelity with --m, or --calibration with a fidelity fit)', undefined);
   }
   if (typeof fidelity !== 'number' && f.m === undefined && fidelity.kind !== 'constant') {
-    throw new InvalidParameterError('--m', 'the message length in tokens at which the fidelity curve is read', 'nothing');
+    throw new InvalidParameterError('--m', 'the message length in tokens at which the fidelity curve is read', undefined);
   }
 
   const rho = pick('rho', f.rho === undefined ? null : () => unit('rho', f.rho!), cal.rho, 'correlation fit',
@@ -228,7 +228,7 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
   }
   const notes: string[] = [];
   if (f.best) orgs.push(...bestOrganization(problem, singleAccuracy, notes));
-  if (orgs.length === 0) throw new InvalidParameterError('--star', 'at least one organization: --star N[,N…], --tree b^L[,…] or --best', 'nothing');
+  if (orgs.length === 0) throw new InvalidParameterError('--star', 'at least one organization: --star N[,N…], --tree b^L[,…] or --best', undefined);
 
   // Ranges over the calibrated intervals (3 points each of β, ρ, γ-scale where the file gave one).
   const grid = (value: number, interval: Range | undefined, used: boolean) =>
@@ -269,7 +269,7 @@ export async function predict(f: PredictFlags): Promise<PredictResult> {
 
 /** `--best`: the §E search with the leaf law anchored at the single agent (k = s_S·B^(−β)). */
 function bestOrganization(p: MatchedBudgetProblem, singleAccuracy: number, notes: string[]): MatchedOrganization[] {
-  if (p.window === undefined) throw new InvalidParameterError('--window', 'a context window (tokens) for --best', 'nothing');
+  if (p.window === undefined) throw new InvalidParameterError('--window', 'a context window (tokens) for --best', undefined);
   if (!(p.m > 0)) throw new InvalidParameterError('--m', 'a message length > 0 for --best', p.m);
   const sS = (singleAccuracy - p.chance) / (1 - p.chance);
   if (!(sS > 0)) throw new InvalidParameterError('--single-accuracy', `an accuracy above chance (${p.chance}) for --best`, singleAccuracy);

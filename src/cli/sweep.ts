@@ -173,9 +173,9 @@ export function sweepSpec(f: SweepFlags): SweepSpec {
   }
   for (const [key, v] of Object.entries(spec)) if (v === undefined) delete spec[key];
   for (const required of ['b', 'rho', 'u0', 'depth']) {
-    if (spec[required] === undefined) throw new InvalidParameterError(`--${required}`, `a value (--${required} x) or an axis (--axis ${required}=…)`, 'nothing');
+    if (spec[required] === undefined) throw new InvalidParameterError(`--${required}`, `a value (--${required} x) or an axis (--axis ${required}=…)`, undefined);
   }
-  if (spec.gamma === undefined && spec.m === undefined) throw new InvalidParameterError('--gamma', 'a value or an axis (or --m with --fidelity)', 'nothing');
+  if (spec.gamma === undefined && spec.m === undefined) throw new InvalidParameterError('--gamma', 'a value or an axis (or --m with --fidelity)', undefined);
   return spec as unknown as SweepSpec;
 }
 
@@ -235,9 +235,9 @@ function stopOnSignals(): { signal: AbortSignal; stoppedBy: () => 'SIGINT' | 'SI
 }
 
 async function runSweep(f: SweepFlags): Promise<void> {
-  if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv, .json or .parquet', 'nothing');
+  if (f.out === undefined) throw new InvalidParameterError('--out', 'an output file ending in .ndjson, .csv, .json or .parquet', undefined);
   if (f.out === '-') {
-    if (f.format === undefined) throw new InvalidParameterError('--format', 'ndjson or csv with --out - (standard output)', 'nothing');
+    if (f.format === undefined) throw new InvalidParameterError('--format', 'ndjson or csv with --out - (standard output)', undefined);
     for (const [flag, given] of [['--resume', f.resume], ['--plot', f.plot], ['--json', f.json]] as const) {
       if (given !== undefined) throw new InvalidParameterError(flag, 'absent with --out - (standard output cannot be resumed, read back or shared with a summary)', given);
     }
@@ -407,7 +407,7 @@ async function runParquet(f: SweepFlags): Promise<void> {
  * beside the output, which is then written as Parquet and removed (Parquet shards are refused).
  */
 async function mergeToParquet(files: string[], out: string): Promise<number> {
-  if (files.length === 0) throw new InvalidParameterError('merge', 'at least one shard', 'nothing');
+  if (files.length === 0) throw new InvalidParameterError('merge', 'at least one shard', undefined);
   await checkWritableFile('--out', out);
   const staged = `${out}.merge${extname(files[0])}`;
   try {
@@ -591,7 +591,7 @@ export function registerSweepCommands(root: Command): void {
     .option('--out <file>', 'merged output file')
     .option('--json', 'print a machine-readable summary')
     .action(async (files: string[], o: { out?: string; json?: boolean }) => {
-      if (o.out === undefined) throw new InvalidParameterError('--out', 'the merged output file', 'nothing');
+      if (o.out === undefined) throw new InvalidParameterError('--out', 'the merged output file', undefined);
       for (const file of files) if (formatOf(file, true) === 'parquet') throw new InvalidParameterError('merge', PARQUET_WHOLE.replace(/^a /, 'shards in '), file);
       const cells = formatOf(o.out, true) === 'parquet' ? await mergeToParquet(files, o.out) : await mergeShards(files, o.out);
       if (o.json) process.stdout.write(JSON.stringify({ out: o.out, cells, shards: files.length }) + '\n');

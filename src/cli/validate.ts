@@ -31,9 +31,9 @@ export interface ValidateFlags {
 
 /** Reads the tidy table into cells; `--chance` is a number or the name of a column. */
 export function matchedCellsFromCsv(t: CsvTable, f: ValidateFlags): MatchedCell[] {
-  if (f.group === undefined) throw new InvalidParameterError('--group', 'the group columns, comma-separated (e.g. benchmark,model)', 'nothing');
-  if (f.holdout === undefined) throw new InvalidParameterError('--holdout', 'the column whose values are held out one at a time (e.g. benchmark)', 'nothing');
-  if (f.chance === undefined) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) or the name of a column holding it', 'nothing');
+  if (f.group === undefined) throw new InvalidParameterError('--group', 'the group columns, comma-separated (e.g. benchmark,model)', undefined);
+  if (f.holdout === undefined) throw new InvalidParameterError('--holdout', 'the column whose values are held out one at a time (e.g. benchmark)', undefined);
+  if (f.chance === undefined) throw new InvalidParameterError('--chance', 'a chance accuracy in [0, 1) or the name of a column holding it', undefined);
   const groups = f.group.split(',').map((g) => columnIndex(t, g, '--group'));
   const org = columnIndex(t, f.organization, '--organization');
   const single = columnIndex(t, f.single, '--single');

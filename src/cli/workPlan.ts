@@ -118,9 +118,9 @@ export function describePlan(plan: WorkPlan, seconds: number, detail: string): s
 export function checkPlan(plan: WorkPlan, seconds: number, confirmed: boolean): void {
   if (confirmed) return;
   if (seconds > MAX_UNCONFIRMED_SECONDS) {
-    throw new InvalidParameterError('--yes', `given for a run estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes; this one is estimated at ${duration(seconds)} (fewer --trials, a smaller grid or more --workers shorten it)`, 'nothing');
+    throw new InvalidParameterError('--yes', `given for a run estimated over ${MAX_UNCONFIRMED_SECONDS / 60} minutes; this one is estimated at ${duration(seconds)} (fewer --trials, a smaller grid or more --workers shorten it)`, undefined);
   }
   if (plan.outputBytes !== undefined && plan.outputBytes > MAX_UNCONFIRMED_OUTPUT_BYTES) {
-    throw new InvalidParameterError('--yes', `given for an output estimated over ${bytes(MAX_UNCONFIRMED_OUTPUT_BYTES)}; this one is estimated at ${bytes(plan.outputBytes)} (a smaller grid or --shard keeps it smaller)`, 'nothing');
+    throw new InvalidParameterError('--yes', `given for an output estimated over ${bytes(MAX_UNCONFIRMED_OUTPUT_BYTES)}; this one is estimated at ${bytes(plan.outputBytes)} (a smaller grid or --shard keeps it smaller)`, undefined);
   }
 }

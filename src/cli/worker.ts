@@ -18,7 +18,7 @@ interface WorkerFlags {
 }
 
 async function runWorker(f: WorkerFlags): Promise<void> {
-  if (f.queue === undefined) throw new InvalidParameterError('--queue', 'the Redis URL of the sweep queue, e.g. redis://host:6379', 'nothing');
+  if (f.queue === undefined) throw new InvalidParameterError('--queue', 'the Redis URL of the sweep queue, e.g. redis://host:6379', undefined);
   parseRedisUrl(f.queue, '--queue');
   const workers = f.workers === undefined ? undefined : parseInteger('workers', f.workers, 1);
   const lockDuration = parseInteger('lock-duration', f.lockDuration, 1000);

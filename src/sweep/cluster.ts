@@ -48,7 +48,7 @@ export function arrayShard(env: Env, count?: number): ArrayShard {
   for (const [name, engine] of [['JOB_COMPLETION_INDEX', 'kubernetes'], ['AWS_BATCH_JOB_ARRAY_INDEX', 'batch']] as const) {
     const index = integer(env, name, 0);
     if (index === undefined) continue;
-    if (given === undefined) throw new InvalidParameterError('--shard-count', `the number of array tasks (the flag or ${SHARD_COUNT_ENV}) when ${name} gives the index`, 'nothing');
+    if (given === undefined) throw new InvalidParameterError('--shard-count', `the number of array tasks (the flag or ${SHARD_COUNT_ENV}) when ${name} gives the index`, undefined);
     if (index >= given) throw new InvalidParameterError('--shard-count', `more than ${name}=${index}`, given);
     return { index: index + 1, count: given, engine };
   }

@@ -35,6 +35,15 @@ describe('synergy analyze', () => {
     expect(r.stdout).toMatch(/α_ρ\s+1\.125000\s+\(amplifying\)/);
     expect(r.stdout).toMatch(/u\* \(§B7\)\s+0\.699116/);
   });
+  it('says when a critical value lies outside [0, 1] (the root is printed, and what it means)', async () => {
+    // b = 3, γ = 0.5: no ρ ≥ 0 amplifies (ρ_c < 0), and γ_c lies inside [0, 1].
+    const weak = await synergy(['analyze', '--b', '3', '--gamma', '0.5', '--rho', '0.3', '--u0', '0.1', '--depth', '6']);
+    expect(weak.stdout).toMatch(/critical ρ at this γ\s+-\d\.\d+\s+\(amplifies iff ρ < ρ_c: no ρ in \[0, 1\] amplifies\)/);
+    expect(weak.stdout).toMatch(/critical γ at this ρ\s+0\.\d+\s+\(amplifies iff γ > γ_c\)\n/);
+    // K = 10 answers (§H5) at γ = 0.6: the same for α > 1.
+    const open = await synergy(['analyze', '--b', '3', '--gamma', '0.6', '--rho', '0.5', '--answers', '10', '--u0', '0.1', '--depth', '6']);
+    expect(open.stdout).toMatch(/critical ρ at this γ\s+-\d+\.\d+\s+\(α > 1 iff ρ < ρ_c: no ρ in \[0, 1\] amplifies\)/);
+  });
 });
 
 describe('synergy simulate', () => {

@@ -5,10 +5,8 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   alpha, clippedPredictor, criticalGamma, designBinary, fidelity, fixedPoint, MAX_FULL_TREE_LEAVES, organizationExponent, phaseGrid, simulateTree, trajectory,
 } from '../../src/node.ts';
@@ -17,10 +15,10 @@ import { stateLeafBias, parseState, stateToQuery, type ExplorerState } from '../
 import { count, fmt } from '../../web/format.ts';
 import { commandLines } from '../../web/commandLine.ts';
 import { REGIME_CODES, snapToGrid } from '../../web/compute.ts';
-import { collectErrors, launchChromium } from './chromium.mjs';
+import { collectErrors } from './chromium.mjs';
 import { serveStatic, type StaticServer } from './server.mjs';
+import { ROOT, useExplorerSite } from './explorerSite.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 let site: string;
@@ -29,19 +27,9 @@ let browser: Browser;
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  site = await mkdtemp(join(tmpdir(), 'synergy-site-'));
-  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: site, emptyOutDir: true } });
-  server = await serveStatic({ '/': site });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1500, height: 1250 } });
-  errors = collectErrors(page);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (site) await rm(site, { recursive: true, force: true });
+const explorer = useExplorerSite({ viewport: { width: 1500, height: 1250 } });
+beforeAll(() => {
+  ({ site, server, browser, page, errors } = explorer);
 });
 
 /** Waits until the page shows finished theory and Monte Carlo results for exactly this state. */

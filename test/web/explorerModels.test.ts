@@ -3,13 +3,8 @@
 // its numbers (regime, every fixed point, s†, accuracy from chance 1/K, the §B9 trend); the phase diagram
 // draws bistable cells apart; the log colour scale; the colour bar's title inside the canvas; the layout
 // side by side at 1400 px and in one column at 420 px; the default Monte Carlo trials.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracyFromSkill, dominantLevelMap, dominantStateFromSkill, expectedRootAccuracy, phaseGrid, phaseStructure, rootBias, trajectory,
 } from '../../src/node.ts';
@@ -18,30 +13,17 @@ import { REGIME_CODES, snapToGrid } from '../../web/compute.ts';
 import { colour, colourPosition, REGIME_COLOURS } from '../../web/heatmap.ts';
 import { DEFAULT_TRIALS, parseState, stateToQuery, type ExplorerState } from '../../web/state.ts';
 import { gridAxisForTest, SIZE } from './gridAxis.ts';
-import { collectErrors, launchChromium } from './chromium.mjs';
-import { serveStatic, type StaticServer } from './server.mjs';
+import { type StaticServer } from './server.mjs';
+import { useExplorerSite } from './explorerSite.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CANVAS_WIDTH = 560;
-let site: string;
 let server: StaticServer;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  site = await mkdtemp(join(tmpdir(), 'synergy-site-models-'));
-  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: site, emptyOutDir: true } });
-  server = await serveStatic({ '/': site });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  errors = collectErrors(page);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (site) await rm(site, { recursive: true, force: true });
+const explorer = useExplorerSite({ viewport: { width: 1400, height: 1100 } });
+beforeAll(() => {
+  ({ server, page, errors } = explorer);
 });
 
 /** Waits until the page shows finished theory and Monte Carlo results for exactly this state. */

@@ -1,44 +1,29 @@
 // Explorer tools (issue 15): every download button yields a valid file — PNGs with the PNG
 // signature and the figure's size, SVGs that parse as XML, CSV and JSON that agree with the page —
 // and Monte Carlo runs estimated over a few seconds wait for Run, and Stop terminates the worker.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultState, parseState, stateToQuery } from '../../web/state.ts';
-import { collectErrors, launchChromium } from './chromium.mjs';
-import { serveStatic, type StaticServer } from './server.mjs';
+import { type StaticServer } from './server.mjs';
+import { ROOT, useExplorerSite } from './explorerSite.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let site: string;
 let server: StaticServer;
 let browser: Browser;
 let page: Page;
 let errors: string[];
 const state = { ...defaultState(), depth: 5, trials: 2000 };
 
+const explorer = useExplorerSite({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
 beforeAll(async () => {
-  site = await mkdtemp(join(tmpdir(), 'synergy-site-exports-'));
-  await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: site, emptyOutDir: true } });
-  server = await serveStatic({ '/': site });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  errors = collectErrors(page);
+  ({ server, browser, page, errors } = explorer);
   await page.goto(`${server.origin}/?${stateToQuery(state)}`);
   await page.waitForFunction(() => {
     const r = document.querySelector<HTMLElement>('#results')!;
     return r.dataset.theory === 'done' && r.dataset.mc === 'done';
   }, undefined, { timeout: 60_000 });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (site) await rm(site, { recursive: true, force: true });
-});
+}, 120_000);
 
 async function downloadOf(kind: string): Promise<{ name: string; bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${kind}"]`)]);
