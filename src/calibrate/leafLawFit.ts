@@ -3,16 +3,16 @@
 // p_c = 1/2 for binary decisions (then u is the §B1 bias 2p − 1), 0 for open answers (§G4).
 //
 // The fit is segmented: either no point saturates (g = k·x^β on every point; g_max is "not
-// reached" and the law uses g_max = 1), or the smallest j distinct budgets follow the power law and
-// the rest sit at g_max (at least two distinct budgets in each segment; a single high point cannot
-// tell saturation from noise). Each split's separate fits (power law on its points, g_max on the
-// rest) start a Nelder–Mead search of the whole min() model, which moves the kink where the data
-// want it; the result counts as saturated only if at least two distinct budgets sit at g_max.
-// Among the candidates the lowest AIC wins (ties to fewer parameters):
-// - counts: binomial maximum likelihood (Fisher scoring on ln k, β; g_max = the pooled skill of the
-//   saturated points), AIC = 2q − 2·ln L;
+// reached" and the law uses g_max = 1), or the smallest distinct budgets follow the power law and
+// the rest sit at g_max (at least two distinct budgets on each side; a single high point cannot
+// tell saturation from noise). Among the candidates the lowest AIC wins (ties to fewer parameters):
+// - counts: binomial maximum likelihood, AIC = 2q − 2·ln L, with each saturation pattern's best law
+//   defined exactly (separate fits when they agree with the min(), else the kink on a data point)
+//   and the patterns searched by branch and bound: leafCountsFit.ts;
 // - accuracies only: least squares on ln u against ln x (g_max = exp(mean ln u) of the saturated
-//   points), AIC = N·ln(SSE/N) + 2q with SSE floored at N·1e-30 so exact fits tie.
+//   points), AIC = N·ln(SSE/N) + 2q with SSE floored at N·1e-30 so exact fits tie; each split's
+//   separate fits start a Nelder–Mead search of the whole min() model, which moves the kink where
+//   the data want it (branch and bound over prefix sums above EXHAUSTIVE_SPLITS budgets).
 // q = 2 without saturation, 3 with. Intervals: seeded BCa bootstrap (bootstrap.ts) — parametric
 // resamples for counts (right* ~ Binomial(trials, p̂(x)) at the fitted law), residual for accuracies
 // (ln-scale residuals, centred and inflated by √(N/(N − q)), added to the fitted values); every
@@ -26,6 +26,7 @@ import { InvalidParameterError } from '../errors.ts';
 import type { LeafLawSpec } from '../theory/leafLaw.ts';
 import { type BootstrapOptions, bcaInterval, type Interval, type Jackknife, percentileInterval, resolveBootstrap } from './bootstrap.ts';
 import { columnIndex, CsvError, type CsvTable, missingIn, numberCell } from './csv.ts';
+import { fitLeafCounts } from './leafCountsFit.ts';
 import { binomial, STREAMS, uniforms } from './random.ts';
 
 export type LeafObservation = { x: number; right: number; trials: number } | { x: number; accuracy: number };
@@ -170,19 +171,6 @@ function g(c: { a: number; beta: number; gMax: number }, t: number): number {
   return Math.min(c.gMax, Math.exp(c.a + c.beta * t));
 }
 
-function binomialLogLikelihood(d: Data, p: (i: number) => number): number {
-  let ll = 0;
-  for (let i = 0; i < d.t.length; i++) {
-    const pi = p(i);
-    if (!(pi >= 0 && pi <= 1)) return -Infinity;
-    const r = d.right[i];
-    const f = d.trials[i] - r;
-    if (r > 0) ll += r * Math.log(pi);
-    if (f > 0) ll += f * Math.log1p(-pi);
-  }
-  return ll;
-}
-
 /** Ordinary least squares of y on t over the points `idx`. */
 function ols(t: readonly number[], y: readonly number[], idx: readonly number[]): { a: number; beta: number } {
   let st = 0, sy = 0;
@@ -200,72 +188,6 @@ function ols(t: readonly number[], y: readonly number[], idx: readonly number[])
   return { a: ym - beta * tm, beta };
 }
 
-/**
- * Binomial maximum likelihood of p = p_c + (1 − p_c)·e^(a + β·t) over the points `idx`, by Fisher
- * scoring with step halving from a least-squares start; null if no feasible start exists.
- */
-function powerMle(d: Data, idx: readonly number[]): { a: number; beta: number } | null {
-  const c = d.chance;
-  const yStart = idx.map((i) => Math.log(Math.max((d.right[i] / d.trials[i] - c) / (1 - c), 0.5 / d.trials[i] / (1 - c), 1e-9)));
-  const tIdx = idx.map((i) => d.t[i]);
-  let { a, beta } = ols(tIdx, yStart, tIdx.map((_, j) => j));
-  const ll = (a: number, beta: number) => {
-    let s = 0;
-    for (const i of idx) {
-      const gi = Math.exp(a + beta * d.t[i]);
-      if (!(gi <= 1)) return -Infinity;
-      const p = c + (1 - c) * gi;
-      const r = d.right[i], f = d.trials[i] - r;
-      if (r > 0) s += r * Math.log(p);
-      if (f > 0) {
-        if (p >= 1) return -Infinity;
-        s += f * Math.log1p(-p);
-      }
-    }
-    return s;
-  };
-  for (let shrink = 0; shrink < 200 && !Number.isFinite(ll(a, beta)); shrink++) a -= 0.1;
-  let current = ll(a, beta);
-  if (!Number.isFinite(current)) return null;
-  for (let it = 0; it < 500; it++) {
-    let sa = 0, sb = 0, iaa = 0, iab = 0, ibb = 0;
-    for (const i of idx) {
-      const gi = Math.exp(a + beta * d.t[i]);
-      const p = c + (1 - c) * gi;
-      const r = d.right[i], n = d.trials[i];
-      const dp = (1 - c) * gi;
-      const q = Math.max(p * (1 - p), 1e-300);
-      const score = (r - n * p) / q; // d ln L / dp
-      sa += score * dp;
-      sb += score * dp * d.t[i];
-      const info = (n / q) * dp * dp;
-      iaa += info;
-      iab += info * d.t[i];
-      ibb += info * d.t[i] * d.t[i];
-    }
-    const det = iaa * ibb - iab * iab;
-    if (!(det > 0)) break;
-    const da = (ibb * sa - iab * sb) / det;
-    const db = (iaa * sb - iab * sa) / det;
-    let lambda = 1;
-    let next = -Infinity;
-    // Halving stops once the step is below the convergence tolerance (at the optimum, rounding
-    // makes every step look worse; 60 more passes over the data would change nothing).
-    const tolerance = 1e-15 * (1 + Math.abs(a) + Math.abs(beta));
-    for (let h = 0; h < 60 && lambda * (Math.abs(da) + Math.abs(db)) >= tolerance; h++, lambda /= 2) {
-      next = ll(a + lambda * da, beta + lambda * db);
-      if (next >= current) break;
-    }
-    if (!(next >= current)) break;
-    a += lambda * da;
-    beta += lambda * db;
-    const moved = Math.abs(lambda * da) + Math.abs(lambda * db);
-    current = next;
-    if (moved < 1e-15 * (1 + Math.abs(a) + Math.abs(beta))) break;
-  }
-  return { a, beta };
-}
-
 /** The power-law segment of split j (the first j distinct budgets), and the saturated rest. */
 function segments(d: Data, j: number): { power: number[]; saturated: number[] } {
   const power: number[] = [];
@@ -274,10 +196,9 @@ function segments(d: Data, j: number): { power: number[]; saturated: number[] } 
   return { power, saturated };
 }
 
-/** The min-model's objective to minimise: −ln L (counts) or the ln-scale SSE (accuracies). */
+/** The min-model's objective to minimise for accuracies: the ln-scale SSE. */
 function loss(d: Data, c: { a: number; beta: number; gMax: number }): number {
   if (!(c.gMax > 0 && c.gMax <= 1) || !Number.isFinite(c.a) || !Number.isFinite(c.beta)) return Infinity;
-  if (d.counts) return -binomialLogLikelihood(d, (i) => d.chance + (1 - d.chance) * g(c, d.t[i]));
   let sse = 0;
   for (let i = 0; i < d.t.length; i++) sse += (d.y[i] - Math.log(g(c, d.t[i]))) ** 2;
   return sse;
@@ -337,41 +258,32 @@ export const EXHAUSTIVE_SPLITS = 64;
 
 /** Fits the data once (no bootstrap); throws when no candidate can be fitted. */
 function fitOnce(d: Data, name: string): Candidate {
-  // Counts keep the exhaustive search (the binomial likelihood has no sufficient statistics; a
-  // coarse-to-fine split search was tried and missed the saturation on noisy data: issue 16, open).
-  // No pruning can reproduce this search to 1e-12: on random count data (30–60 distinct x, 40
-  // trials) the polishes from 3–56 different splits end within 1e-10 AIC of the best, their β up to
-  // 5e-5 apart, so the winner is whichever Nelder–Mead run landed lowest. A near-linear search first
-  // needs an exactly defined optimum per saturation pattern (kink pinned at a data point solved exactly).
-  if (!d.counts && d.distinct > EXHAUSTIVE_SPLITS) return fitAccuraciesManyBudgets(d, name);
+  // Counts: the exactly defined maximum-likelihood candidates, searched by branch and bound
+  // (leafCountsFit.ts; near-linear in distinct budgets, issue 16).
+  if (d.counts) {
+    const c = fitLeafCounts(d, name);
+    return { a: c.a, beta: c.beta, gMax: c.gMax, reached: c.reached, objective: c.logLikelihood, aic: c.aic, q: c.q };
+  }
+  if (d.distinct > EXHAUSTIVE_SPLITS) return fitAccuraciesManyBudgets(d, name);
+  // Accuracies with few budgets: every split, each polished by Nelder–Mead over the min() model.
   const n = d.t.length;
   const candidates: Candidate[] = [];
   const score = (c: { a: number; beta: number; gMax: number }, value: number, reached: boolean) => {
     const q = reached ? 3 : 2;
     if (!Number.isFinite(value)) return;
-    const aic = d.counts ? 2 * q + 2 * value : n * Math.log(Math.max(value, n * FLOOR_SSE) / n) + 2 * q;
-    candidates.push({ a: c.a, beta: c.beta, gMax: reached ? c.gMax : 1, reached, objective: d.counts ? -value : value, aic, q });
+    const aic = n * Math.log(Math.max(value, n * FLOOR_SSE) / n) + 2 * q;
+    candidates.push({ a: c.a, beta: c.beta, gMax: reached ? c.gMax : 1, reached, objective: value, aic, q });
   };
   for (let j = d.distinct; j >= 2; j--) {
     if (j !== d.distinct && d.distinct - j < 2) continue;
     const { power, saturated } = segments(d, j);
-    const law = d.counts ? powerMle(d, power) : ols(d.t, d.y, power);
-    if (law === null || !Number.isFinite(law.a) || !Number.isFinite(law.beta)) continue;
+    const law = ols(d.t, d.y, power);
+    if (!Number.isFinite(law.a) || !Number.isFinite(law.beta)) continue;
     if (saturated.length === 0) {
       score({ ...law, gMax: 1 }, loss(d, { ...law, gMax: 1 }), false);
       continue;
     }
-    let gMax: number;
-    if (d.counts) {
-      let r = 0, tr = 0;
-      for (const i of saturated) {
-        r += d.right[i];
-        tr += d.trials[i];
-      }
-      gMax = (r / tr - d.chance) / (1 - d.chance);
-    } else {
-      gMax = Math.exp(saturated.reduce((s, i) => s + d.y[i], 0) / saturated.length);
-    }
+    const gMax = Math.exp(saturated.reduce((s, i) => s + d.y[i], 0) / saturated.length);
     if (!(gMax > 0)) continue;
     const start = { ...law, gMax: Math.min(gMax, 1) };
     const startValue = loss(d, start);

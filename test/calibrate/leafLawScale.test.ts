@@ -3,8 +3,8 @@
 // 10,000 more than 5 minutes). These are guard tests on purpose: the limits are wall-clock, set
 // ~4–10× above what a loaded 2-core machine measures (100,000 budgets: 0.25–1 s; 10,000 budgets and 20 resamples: 0.3–2 s), so
 // only a return of the quadratic search can fail them. The many-budget search (more than
-// EXHAUSTIVE_SPLITS distinct budgets) must also find the law. Counts still use the exhaustive search
-// (quadratic in distinct x: issue 16, open; docs/guarantees.md).
+// EXHAUSTIVE_SPLITS distinct budgets) must also find the law. Counts have their own branch and bound
+// (leafLawCounts.test.ts), not yet near-linear (issue 16, open; docs/guarantees.md).
 import { describe, expect, it } from 'vitest';
 import { EXHAUSTIVE_SPLITS, JACKKNIFE_MAX_REFITS } from '../../src/calibrate/leafLawFit.ts';
 import { exactLeafAccuracies, fitLeafLaw, leafBias } from '../../src/index.ts';

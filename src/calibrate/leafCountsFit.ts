@@ -1,0 +1,378 @@
+// SPEC §G3 — the leaf law min(g_max, k·x^β) fitted to counts (x, right, trials) by binomial maximum
+// likelihood, in time near-linear in the distinct budgets for data with a clear optimum (issue 16).
+//
+// The fit is defined exactly (no Nelder–Mead): with η = ln k + β·ln x and p = p_c + (1 − p_c)·g,
+// the min() law over sorted distinct budgets t_0 < … < t_{n−1} (t = ln x) is one of
+//  - no saturation: g = e^η at every budget (q = 2);
+//  - a split j (power law on budgets [0, j), g_max on [j, n)) whose kink ln x* = (ln g_max − ln k)/β
+//    falls in [t_{j−1}, t_j]: the law is then the two separate fits — the power-law maximum
+//    likelihood on [0, j) and the pooled skill of [j, n) (q = 3);
+//  - a kink at budget k: g = e^(ln k + β·min(t, t_k)), i.e. g_max = k·x_k^β (q = 3). When a split's
+//    separate fits contradict the min() (their kink lies outside [t_{j−1}, t_j]), the best law with
+//    that saturation pattern has its kink on a data point: this family, a two-parameter likelihood
+//    with covariate min(t, t_k), solved like the power law itself.
+// Saturated laws need β > 0, at least four distinct budgets, two of them below or at the kink and
+// two at or above it (splits j ∈ [2, n − 2], kinks k ∈ [1, n − 2]). Each two-parameter likelihood is
+// maximised by Fisher scoring from the least-squares start on ln u (step halving; it stops when a
+// step moves (ln k, β) by less than 1e-12 relative), so every candidate is a deterministic function
+// of the data, its (ln k, β) solving the score equations to about 1e-12; the fit is the lowest AIC = 2q − 2 ln L, ties to fewer parameters, then to the
+// smaller split or kink index (splits before kinks).
+//
+// Search. Let Sat(m) = Σ_{i<m} max_p ln L_i (each budget at its own accuracy, floored at chance),
+// Q(m) = the pooled-constant maximum over [m, n) (closed form from suffix sums), and Dev(m) the
+// power-law deviance of [0, m). Both candidates at index m (split m, kink m) have
+// ln L ≤ U(m) = Sat(m) − Dev(m)/2 + Q(m): the kink law is the split law with g_max tied to the power
+// law. Dev(m) is nondecreasing in m (a power law fitted to more budgets cannot fit them better), so
+// Dev at any computed anchor a ≤ m bounds U(m) in O(1). A best-first branch and bound over index
+// ranges pops the range with the highest bound, computes Dev exactly at its best index (O(m)) or,
+// if already exact there, fits that index's candidates; it stops when no bound can beat the best
+// AIC. The result equals the exhaustive search over every candidate (fitLeafCountsExhaustive; the
+// tests compare them), assuming each two-parameter fit reaches its maximum (the likelihood is
+// concave in (ln k, β) for chance 0; for chance > 0 it is concave near the data's fit).
+import { InvalidParameterError } from '../errors.ts';
+
+/** Counts pooled per distinct budget, sorted by x (leafLawFit's Data satisfies it). */
+export interface CountsData {
+  chance: number;
+  /** ln x per distinct budget, increasing. */
+  t: readonly number[];
+  right: readonly number[];
+  trials: readonly number[];
+}
+
+export type CountsPattern = { kind: 'none' } | { kind: 'split'; index: number } | { kind: 'kink'; index: number };
+
+export interface CountsCandidate {
+  /** ln k. */
+  a: number;
+  beta: number;
+  /** g_max (1 when not reached). */
+  gMax: number;
+  reached: boolean;
+  logLikelihood: number;
+  aic: number;
+  q: number;
+  pattern: CountsPattern;
+}
+
+/** A pooled extra budget: covariate s with R right answers out of N (the kink family's saturated rest). */
+interface Extra { s: number; right: number; trials: number }
+
+/** One budget's ln L at η (−∞ when g = e^η > 1 or p = 1 with wrong answers). */
+function pointLogLikelihood(c: number, eta: number, r: number, n: number): number {
+  const g = Math.exp(eta);
+  if (!(g <= 1)) return -Infinity;
+  const p = c + (1 - c) * g;
+  const f = n - r;
+  let v = r > 0 ? r * Math.log(p) : 0;
+  if (f > 0) v = p >= 1 ? -Infinity : v + f * Math.log1p(-p);
+  return v;
+}
+
+/** ln L of p = c + (1 − c)·e^(a + β·s) over budgets [0, m) and an optional pooled budget; −∞ when g > 1. */
+function logLikelihood(d: CountsData, m: number, extra: Extra | null, a: number, beta: number): number {
+  const c = d.chance, t = d.t, right = d.right, trials = d.trials;
+  let sum = extra === null ? 0 : pointLogLikelihood(c, a + beta * extra.s, extra.right, extra.trials);
+  for (let i = 0; i < m && sum > -Infinity; i++) sum += pointLogLikelihood(c, a + beta * t[i], right[i], trials[i]);
+  return sum;
+}
+
+/**
+ * Maximum likelihood of the two-parameter law p = c + (1 − c)·e^(a + β·s) over budgets [0, m)
+ * (s = t) plus an optional pooled budget: Fisher scoring with step halving from the unweighted
+ * least-squares line through ln max(u, 0.5/trials, 1e-9). Null if no feasible start exists.
+ */
+export function twoParameterFit(d: CountsData, m: number, extra: Extra | null): { a: number; beta: number; logLikelihood: number } | null {
+  const c = d.chance;
+  const count = m + (extra === null ? 0 : 1);
+  const startY = (r: number, n: number) => Math.log(Math.max((r / n - c) / (1 - c), 0.5 / n / (1 - c), 1e-9));
+  // Least-squares start (centred sums, one pass each).
+  let st = 0, sy = 0;
+  for (let i = 0; i < m; i++) {
+    st += d.t[i];
+    sy += startY(d.right[i], d.trials[i]);
+  }
+  if (extra !== null) {
+    st += extra.s;
+    sy += startY(extra.right, extra.trials);
+  }
+  const tm = st / count, ym = sy / count;
+  let stt = 0, sty = 0;
+  for (let i = 0; i < m; i++) {
+    const dt = d.t[i] - tm;
+    stt += dt * dt;
+    sty += dt * (startY(d.right[i], d.trials[i]) - ym);
+  }
+  if (extra !== null) {
+    const dt = extra.s - tm;
+    stt += dt * dt;
+    sty += dt * (startY(extra.right, extra.trials) - ym);
+  }
+  let beta = sty / stt;
+  let a = ym - beta * tm;
+  if (!Number.isFinite(a) || !Number.isFinite(beta)) return null;
+  let current = logLikelihood(d, m, extra, a, beta);
+  for (let shrink = 0; shrink < 200 && !Number.isFinite(current); shrink++) {
+    a -= 0.1;
+    current = logLikelihood(d, m, extra, a, beta);
+  }
+  if (!Number.isFinite(current)) return null;
+  for (let it = 0; it < 100; it++) {
+    let sa = 0, sb = 0, iaa = 0, iab = 0, ibb = 0;
+    for (let i = 0; i <= m; i++) {
+      const last = i === m;
+      if (last && extra === null) break;
+      const s = last ? extra!.s : d.t[i], r = last ? extra!.right : d.right[i], n = last ? extra!.trials : d.trials[i];
+      const dp = (1 - c) * Math.exp(a + beta * s);
+      const p = c + dp;
+      const q = Math.max(p * (1 - p), 1e-300);
+      const score = ((r - n * p) / q) * dp; // d ln L / dη
+      const info = (n / q) * dp * dp;
+      sa += score;
+      sb += score * s;
+      iaa += info;
+      iab += info * s;
+      ibb += info * s * s;
+    }
+    const det = iaa * ibb - iab * iab;
+    if (!(det > 0)) break;
+    const da = (ibb * sa - iab * sb) / det;
+    const db = (iaa * sb - iab * sa) / det;
+    // Step halving guards the first steps; near the optimum ln L is flat to rounding (its changes
+    // fall below 1e-12 relative long before β settles), so a step that loses no more than rounding
+    // is taken and the iteration ends on the step size: (ln k, β) solve the score equations to
+    // about 1e-12 relative, whatever the order of the sums.
+    const size = Math.abs(da) + Math.abs(db);
+    const tolerance = 1e-12 * (1 + Math.abs(a) + Math.abs(beta));
+    const rounding = 1e-11 * (1 + Math.abs(current));
+    let lambda = 1;
+    let next = -Infinity;
+    for (let h = 0; h < 60; h++, lambda /= 2) {
+      next = logLikelihood(d, m, extra, a + lambda * da, beta + lambda * db);
+      if (next >= current - rounding) break;
+    }
+    if (!(next >= current - rounding)) break;
+    a += lambda * da;
+    beta += lambda * db;
+    current = next;
+    if (lambda * size < tolerance) break;
+  }
+  return { a, beta, logLikelihood: current };
+}
+
+/** Right answers and trials summed over budgets [0, i) (length n + 1). */
+function prefixCounts(d: CountsData): { right: Float64Array; trials: Float64Array } {
+  const n = d.t.length;
+  const right = new Float64Array(n + 1), trials = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    right[i + 1] = right[i] + d.right[i];
+    trials[i + 1] = trials[i] + d.trials[i];
+  }
+  return { right, trials };
+}
+
+/** max over p ∈ [c, 1] of r·ln p + f·ln(1 − p): the pooled-constant (or one budget's) best ln L. */
+function constantMax(c: number, r: number, n: number): number {
+  const p = Math.max(r / n, c);
+  const f = n - r;
+  return (r > 0 ? r * Math.log(p) : 0) + (f > 0 ? f * Math.log1p(-p) : 0);
+}
+
+/** The AIC order of candidates: lower AIC, then fewer parameters, then none < split < kink, then index. */
+function better(x: CountsCandidate, y: CountsCandidate | null): boolean {
+  if (y === null) return true;
+  if (x.aic !== y.aic) return x.aic < y.aic;
+  if (x.q !== y.q) return x.q < y.q;
+  const rank = (p: CountsPattern) => (p.kind === 'none' ? 0 : p.kind === 'split' ? 1 : 2);
+  if (rank(x.pattern) !== rank(y.pattern)) return rank(x.pattern) < rank(y.pattern);
+  const index = (p: CountsPattern) => (p.kind === 'none' ? 0 : p.index);
+  return index(x.pattern) < index(y.pattern);
+}
+
+/** The law without saturation (the power-law fit over every budget). */
+export function unsaturatedCandidate(d: CountsData): CountsCandidate | null {
+  const fit = twoParameterFit(d, d.t.length, null);
+  if (fit === null || !Number.isFinite(fit.logLikelihood)) return null;
+  return { a: fit.a, beta: fit.beta, gMax: 1, reached: false, logLikelihood: fit.logLikelihood, aic: 4 - 2 * fit.logLikelihood, q: 2, pattern: { kind: 'none' } };
+}
+
+/**
+ * Split j's separate fits (power law on [0, j) given as `power`, pooled skill of [j, n)), when they
+ * agree with the min(): β > 0, 0 < g_max ≤ 1 and the kink in [t_{j−1}, t_j]. Else null.
+ */
+export function splitCandidate(d: CountsData, j: number, power: { a: number; beta: number; logLikelihood: number } | null, sums = prefixCounts(d)): CountsCandidate | null {
+  const n = d.t.length;
+  if (power === null || !(j >= 2 && j <= n - 2) || !(power.beta > 0) || !Number.isFinite(power.logLikelihood)) return null;
+  const r = sums.right[n] - sums.right[j], tr = sums.trials[n] - sums.trials[j];
+  const gMax = (r / tr - d.chance) / (1 - d.chance);
+  if (!(gMax > 0 && gMax <= 1)) return null;
+  const lg = Math.log(gMax);
+  if (!(power.a + power.beta * d.t[j - 1] <= lg && lg <= power.a + power.beta * d.t[j])) return null;
+  const logLikelihood = power.logLikelihood + constantMax(d.chance, r, tr);
+  return { a: power.a, beta: power.beta, gMax, reached: true, logLikelihood, aic: 6 - 2 * logLikelihood, q: 3, pattern: { kind: 'split', index: j } };
+}
+
+/** The law with its kink at budget k (g_max = k·x_k^β, β > 0), k ∈ [1, n − 2]. Else null. */
+export function kinkCandidate(d: CountsData, k: number, sums = prefixCounts(d)): CountsCandidate | null {
+  const n = d.t.length;
+  if (!(k >= 1 && k <= n - 2)) return null;
+  const extra = { s: d.t[k], right: sums.right[n] - sums.right[k], trials: sums.trials[n] - sums.trials[k] };
+  const fit = twoParameterFit(d, k, extra);
+  if (fit === null || !(fit.beta > 0) || !Number.isFinite(fit.logLikelihood)) return null;
+  const gMax = Math.exp(fit.a + fit.beta * d.t[k]);
+  if (!(gMax > 0 && gMax <= 1)) return null;
+  return { a: fit.a, beta: fit.beta, gMax, reached: true, logLikelihood: fit.logLikelihood, aic: 6 - 2 * fit.logLikelihood, q: 3, pattern: { kind: 'kink', index: k } };
+}
+
+function noFit(name: string): never {
+  throw new InvalidParameterError(name, 'data a power law k·x^β can be fitted to', 'no feasible fit');
+}
+
+/** Every candidate fitted (O(n²)): the definition the fast search must reproduce. */
+export function fitLeafCountsExhaustive(d: CountsData, name = 'observations'): CountsCandidate {
+  const n = d.t.length;
+  const sums = prefixCounts(d);
+  let best = unsaturatedCandidate(d);
+  if (n >= 4) {
+    for (let m = 1; m <= n - 2; m++) {
+      const split = m >= 2 ? splitCandidate(d, m, twoParameterFit(d, m, null), sums) : null;
+      if (split !== null && better(split, best)) best = split;
+      const kink = kinkCandidate(d, m, sums);
+      if (kink !== null && better(kink, best)) best = kink;
+    }
+  }
+  return best ?? noFit(name);
+}
+
+/** Argmax of a static array over index ranges in O(1) (sparse table). */
+class RangeArgmax {
+  private readonly levels: Int32Array[] = [];
+  constructor(private readonly v: Float64Array) {
+    const n = v.length;
+    this.levels.push(Int32Array.from({ length: n }, (_, i) => i));
+    for (let w = 1; 2 * w <= n; w *= 2) {
+      const prev = this.levels[this.levels.length - 1];
+      const next = new Int32Array(n - 2 * w + 1);
+      for (let i = 0; i < next.length; i++) next[i] = this.pick(prev[i], prev[i + w]);
+      this.levels.push(next);
+    }
+  }
+  /** Higher value wins; ties to the lower index. */
+  private pick(i: number, j: number): number {
+    return this.v[j] > this.v[i] ? j : i;
+  }
+  /** Index of the largest value over [lo, hi) (hi > lo). */
+  argmax(lo: number, hi: number): number {
+    const level = 31 - Math.clz32(hi - lo);
+    const w = 1 << level;
+    const l = this.levels[level];
+    const i = l[lo], j = l[hi - w];
+    return this.v[j] > this.v[i] || (this.v[j] === this.v[i] && j < i) ? j : i;
+  }
+}
+
+/**
+ * An index range [lo, hi) of the branch and bound: lo is an anchor (Dev(lo) computed, or a lower
+ * bound of it when the power law cannot be fitted there), `resolved` once lo's candidates are fitted;
+ * `best` is the range's index of highest cheap bound and `bound` that bound minus Dev(lo)/2.
+ */
+interface Range { lo: number; hi: number; deviance: number; resolved: boolean; bound: number; best: number }
+
+/** Binary max-heap of ranges by bound. */
+class RangeHeap {
+  private readonly items: Range[] = [];
+  get size(): number { return this.items.length; }
+  push(r: Range): void {
+    const a = this.items;
+    a.push(r);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].bound >= a[i].bound) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): Range {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].bound > a[m].bound) m = l;
+        if (r < a.length && a[r].bound > a[m].bound) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+  peek(): Range { return this.items[0]; }
+}
+
+/** Counters of the last fitLeafCounts call (how much exact work the bound left; for tests and docs). */
+export const countsSearchWork = { anchors: 0, resolved: 0 };
+
+/**
+ * The fit of fitLeafCountsExhaustive by branch and bound (see the header): O(n) bookkeeping plus
+ * one O(m) two-parameter fit per index whose bound could beat the best candidate.
+ */
+export function fitLeafCounts(d: CountsData, name = 'observations'): CountsCandidate {
+  const n = d.t.length;
+  let best = unsaturatedCandidate(d);
+  countsSearchWork.anchors = 0;
+  countsSearchWork.resolved = 0;
+  if (n < 4) return best ?? noFit(name);
+  const sums = prefixCounts(d);
+  const c = d.chance;
+  // satPrefix[m] = Sat(m); cheap[m] = Sat(m) + Q(m) for m ∈ [1, n − 2] (index 0 is never a candidate).
+  const satPrefix = new Float64Array(n);
+  for (let m = 0; m < n - 1; m++) satPrefix[m + 1] = satPrefix[m] + constantMax(c, d.right[m], d.trials[m]);
+  const cheap = new Float64Array(n - 1);
+  cheap[0] = -Infinity;
+  for (let m = 1; m < n - 1; m++) cheap[m] = satPrefix[m] + constantMax(c, sums.right[n] - sums.right[m], sums.trials[n] - sums.trials[m]);
+  const argmax = new RangeArgmax(cheap);
+  const powerFits = new Map<number, { a: number; beta: number; logLikelihood: number } | null>();
+  // A candidate of bound U beats the best only if 6 − 2U < best AIC; the slack covers rounding in the
+  // prefix sums (|Sat| up to ~1e7 loses ~1e-9 absolute), so near-ties are fitted, never pruned.
+  const threshold = () => (best === null ? -Infinity : (6 - best.aic) / 2);
+  const slack = 1e-9 * (1 + Math.abs(satPrefix[n - 1]) + Math.abs(cheap[1]));
+  const heap = new RangeHeap();
+  const push = (r: Omit<Range, 'bound' | 'best'>) => {
+    const from = r.resolved ? r.lo + 1 : r.lo;
+    if (from >= r.hi) return;
+    const i = argmax.argmax(from, r.hi);
+    heap.push({ ...r, best: i, bound: cheap[i] - r.deviance / 2 });
+  };
+  // Dev(1) = 0 exactly (one budget fits its own accuracy), so index 1 is an exact anchor.
+  push({ lo: 1, hi: n - 1, deviance: 0, resolved: false });
+  while (heap.size > 0 && heap.peek().bound > threshold() - slack) {
+    const r = heap.pop();
+    if (r.best === r.lo) {
+      const m = r.lo;
+      countsSearchWork.resolved++;
+      const split = m >= 2 ? splitCandidate(d, m, powerFits.get(m) ?? null, sums) : null;
+      if (split !== null && better(split, best)) best = split;
+      const kink = kinkCandidate(d, m, sums);
+      if (kink !== null && better(kink, best)) best = kink;
+      push({ ...r, resolved: true });
+      continue;
+    }
+    // Not yet decided: a new anchor halves the range (an anchor at the range's best index would peel
+    // one index at a time, since Sat(m) + Q(m) grows towards the top). Dev(m) exactly; an infeasible
+    // power law on [0, m) leaves the lower bound Dev(lo).
+    const m = (r.lo + r.hi) >>> 1;
+    countsSearchWork.anchors++;
+    const fit = twoParameterFit(d, m, null);
+    powerFits.set(m, fit);
+    const deviance = fit === null || !Number.isFinite(fit.logLikelihood) ? r.deviance : Math.max(r.deviance, 2 * (satPrefix[m] - fit.logLikelihood));
+    push({ lo: r.lo, hi: m, deviance: r.deviance, resolved: r.resolved });
+    push({ lo: m, hi: r.hi, deviance, resolved: false });
+  }
+  return best ?? noFit(name);
+}
