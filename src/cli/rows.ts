@@ -1,6 +1,7 @@
 // Row formatting straight from columnar sweep blocks (issue 14, speed): no per-cell objects, no
 // JSON.stringify of records. Numbers print as String(v), which is what JSON.stringify prints for a
-// finite number, so the bytes equal the per-cell path (formatRow); NaN and ±∞ print null / empty.
+// finite number, so the bytes equal the per-cell path (formatRow); NaN and ±∞ print null / empty
+// (isNullValue, src/sweep/parquet.ts: the rule of every format; rowText.wasm applies it as NaN/±∞ too).
 // Parameter columns are a mixed-radix product of the axes (cell = Σ index·stride, AXIS_ORDER), so
 // each axis value is formatted once and a row picks its text by index; theory columns read the
 // block's arrays directly. Theory rows are written by build/rowText.wasm (rowText.ts) into one byte
@@ -9,7 +10,7 @@
 // per cell and costs far more than its text, are joined here in JavaScript.
 import { AXIS_ORDER, blockCell, type ResolvedSweep, type SweepBlock } from '../sweep/index.ts';
 import { rowTextInstance } from './rowText.ts';
-import { parquetType, type WordColumn } from '../sweep/parquet.ts';
+import { isNullValue, parquetType, type WordColumn } from '../sweep/parquet.ts';
 import { textValue } from './sweepColumns.ts';
 
 const MONTECARLO = new Set(['trials', 'correct', 'accuracy', 'bias', 'stdError', 'accuracyStdError', 'skill', 'skillStdError']);
@@ -48,7 +49,7 @@ function layout(format: 'ndjson' | 'csv', cols: readonly string[], r: ResolvedSw
   const missing = csv ? '' : 'null';
   // The text of one value, without its key.
   const text = (v: number | string): string =>
-    typeof v === 'string' ? (csv ? v : JSON.stringify(v)) : Number.isFinite(v) ? String(v) : missing;
+    typeof v === 'string' ? (csv ? v : JSON.stringify(v)) : isNullValue(v) ? missing : String(v);
   const n = cols.length;
   const prefix = cols.map((c, j) => (csv ? (j === 0 ? '' : ',') : (j === 0 ? '{' : ',') + JSON.stringify(c) + ':'));
   const kind = new Int32Array(n);
@@ -235,7 +236,7 @@ function joinedRows(l: Layout, r: ResolvedSweep): RowFormatter {
   const { cols, csv, missing, prefix, kind, stride, size, field } = l;
   const n = kind.length;
   const text = (v: number | string): string =>
-    typeof v === 'string' ? (csv ? v : JSON.stringify(v)) : Number.isFinite(v) ? String(v) : missing;
+    typeof v === 'string' ? (csv ? v : JSON.stringify(v)) : isNullValue(v) ? missing : String(v);
   const strings = l.texts.map((t, j) => t.map((s) => prefix[j] + s));
   const missingText = prefix.map((p) => p + missing);
   // Single-valued axes print the same text on every row: fold each run of them into one constant
@@ -268,7 +269,7 @@ function joinedRows(l: Layout, r: ResolvedSweep): RowFormatter {
             break;
           case THEORY: {
             const v = arrays[j]![i];
-            row += prefix[j] + (v >= 0 && v < SMALL && Number.isInteger(v) ? SMALL_INTS[v] : Number.isFinite(v) ? String(v) : missing);
+            row += prefix[j] + (v >= 0 && v < SMALL && Number.isInteger(v) ? SMALL_INTS[v] : isNullValue(v) ? missing : String(v));
             break;
           }
           case WORD: {

@@ -12,7 +12,7 @@ import { sweep } from '../node.ts';
 import type { SweepCell, SweepSpec } from '../sweep/index.ts';
 import type { ResolvedSweep } from '../sweep/spec.ts';
 import { arrayShard, shardPath } from '../sweep/cluster.ts';
-import { ParquetFileWriter, writeParquet } from '../sweep/parquet.ts';
+import { isNullValue, ParquetFileWriter, ParquetRowWriter } from '../sweep/parquet.ts';
 import { blockBytes, blockColumns } from './rows.ts';
 import { extendedColumns, isExtended, ROW_WORDS, textValue } from './sweepColumns.ts';
 import { distractorVector, parseAggregator, parseAnswers, parseDistractor } from './designFlags.ts';
@@ -21,7 +21,7 @@ import { checkQueueFlags, queuedSweep, type QueuedSweep } from './queueSweep.ts'
 import { checkWritableFile } from './files.ts';
 import { mergeShards, OutputWriteError } from './mergeShards.ts';
 import { lockOutput } from './outputLock.ts';
-import { scanForResume } from './rowFile.ts';
+import { MAX_LINE, scanForResume, streamLines } from './rowFile.ts';
 import { type AxisFlag, parseAxis, parseFidelity, parseInteger, parseNumber, parseShard } from './options.ts';
 import { phaseDiagram, seriesPlot, writeFigure, type SeriesPoint } from './plot.ts';
 import { progressReporter } from './progress.ts';
@@ -81,7 +81,7 @@ export function rowValues(cell: SweepCell, cols: readonly string[]): (number | s
   return cols.map((c) => {
     const raw = flat[c === 'skillL' ? 'uL' : c];
     const v = typeof raw === 'number' ? textValue(c, raw) : raw;
-    return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
+    return v === undefined || (typeof v === 'number' && isNullValue(v)) ? null : v;
   });
 }
 
@@ -431,7 +431,8 @@ async function runParquet(f: SweepFlags): Promise<void> {
 
 /**
  * `merge … --out file.parquet`: the shards are checked and merged by mergeShards into a CSV/NDJSON file
- * beside the output, which is then written as Parquet and removed (Parquet shards are refused).
+ * beside the output, which is then streamed line by line into Parquet row groups and removed (Parquet
+ * shards are refused). Memory stays one row group whatever the size (issue 16, large outputs).
  */
 async function mergeToParquet(files: string[], out: string): Promise<number> {
   if (files.length === 0) throw new InvalidParameterError('merge', 'at least one shard', undefined);
@@ -439,13 +440,50 @@ async function mergeToParquet(files: string[], out: string): Promise<number> {
   const staged = `${out}.merge${extname(files[0])}`;
   try {
     const cells = await mergeShards(files, staged);
-    const { cols, rows } = await readRows(staged, formatOf(staged));
-    await writeParquet(`${out}.partial`, cols, rows);
+    await stagedToParquet(staged, formatOf(staged), `${out}.partial`);
     await rename(`${out}.partial`, out);
     return cells;
   } finally {
     await Promise.all([staged, `${staged}.meta.json`, `${out}.partial`].map((f) => unlink(f).catch(() => {})));
   }
+}
+
+/**
+ * A merged CSV/NDJSON/JSON file (one row per line, checked by mergeShards) to Parquet, streamed: the
+ * values are those readRows gives (csvCell, the records' fields), so the bytes equal the one-process file.
+ */
+async function stagedToParquet(path: string, format: OutputFormat, out: string): Promise<void> {
+  let writer: ParquetRowWriter | undefined;
+  let cols: string[] | undefined;
+  try {
+    for await (const [line] of streamLines(path, (n) => new Error(`${path}: line ${n} is longer than ${MAX_LINE} bytes`))) {
+      if (line === '' || (format === 'json' && (line === '[' || line === ']'))) continue;
+      if (format === 'csv') {
+        if (cols === undefined) {
+          cols = line.split(',');
+          continue;
+        }
+        writer ??= new ParquetRowWriter(out, cols);
+        writer.push(line.split(',').map(csvCell));
+      } else {
+        const record = JSON.parse(format === 'json' && line.endsWith(',') ? line.slice(0, -1) : line) as Record<string, number | string | null>;
+        cols ??= Object.keys(record);
+        writer ??= new ParquetRowWriter(out, cols);
+        writer.push(cols.map((c) => record[c]));
+      }
+    }
+    writer ??= new ParquetRowWriter(out, cols ?? []);
+    writer.close();
+  } catch (error) {
+    writer?.abort();
+    // A failed write (full disk) names the file, as the other writers do.
+    throw (error as { syscall?: string }).syscall === 'write' ? new OutputWriteError(out, error) : error;
+  }
+}
+
+/** A CSV cell's value: empty is null; words of extended sweeps (answers 'open', regime, trend) stay words, typed loosely as cells. */
+function csvCell(v: string): number | null {
+  return v === '' ? null : ROW_WORDS.has(v) ? v as unknown as number : Number(v);
 }
 
 /** fs handles opened 'r+' write at their position; reopen in append mode after truncating. */
@@ -454,14 +492,13 @@ async function reopenAppend(handle: Awaited<ReturnType<typeof open>>, path: stri
   return open(path, 'a');
 }
 
-/** Reads a finished output file back as records. */
+/** Reads a finished output file back as records, whole (plots need every row; merge streams instead). */
 export async function readRows(path: string, format: OutputFormat): Promise<{ cols: string[]; rows: (number | null)[][] }> {
   const text = await readFile(path, 'utf8');
   if (format === 'csv') {
     const [header, ...lines] = text.split('\n').filter((l) => l.length > 0);
     const cols = header.split(',');
-    // Words of extended sweeps (answers 'open', regime, trend) stay words, typed loosely as cells.
-    return { cols, rows: lines.map((l) => l.split(',').map((v) => (v === '' ? null : ROW_WORDS.has(v) ? v as unknown as number : Number(v)))) };
+    return { cols, rows: lines.map((l) => l.split(',').map(csvCell)) };
   }
   const records: Record<string, number | null>[] = format === 'json' ? JSON.parse(text) : text.split('\n').filter((l) => l).map((l) => JSON.parse(l));
   const cols = records.length > 0 ? Object.keys(records[0]) : [];

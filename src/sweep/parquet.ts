@@ -17,6 +17,15 @@ const STRING = new Set(['answers', 'regime', 'trend']);
 
 export type ParquetType = 'INT64' | 'INT32' | 'DOUBLE' | 'STRING';
 
+/**
+ * Whether a row value is written as null (Parquet), null (NDJSON/JSON) or empty (CSV): NaN and ±∞,
+ * the quantities that do not exist for a cell. The one rule for every output format (src/cli/rows.ts
+ * and src/cli/sweep.ts use it too); `v - v` is 0 exactly for finite v, NaN otherwise.
+ */
+export function isNullValue(v: number): boolean {
+  return v - v !== 0;
+}
+
 /** The Parquet physical type of a sweep column. */
 export function parquetType(column: string): ParquetType {
   return STRING.has(column) ? 'STRING' : INT64.has(column) ? 'INT64' : INT32.has(column) ? 'INT32' : 'DOUBLE';
@@ -142,7 +151,7 @@ function plainDoubles(column: Float64Array, scratch: Buffer, levels: Buffer, r: 
   let { min, max } = r;
   for (let i = 0; i < column.length; i++) {
     const v = column[i];
-    if (v - v !== 0) continue; // NaN, ±∞: null
+    if (isNullValue(v)) continue;
     levels[i >> 3] |= 1 << (i & 7);
     out[defined++] = v;
     if (v < min) min = v;
@@ -159,7 +168,7 @@ function plainInt32(column: Float64Array, scratch: Buffer, levels: Buffer, r: Pa
   let { min, max } = r;
   for (let i = 0; i < column.length; i++) {
     const v = column[i];
-    if (v - v !== 0) continue;
+    if (isNullValue(v)) continue;
     levels[i >> 3] |= 1 << (i & 7);
     out[defined++] = v;
     if (v < min) min = v;
@@ -177,7 +186,7 @@ function plainInt64(column: Float64Array, scratch: Buffer, levels: Buffer, r: Pa
   let { min, max } = r;
   for (let i = 0; i < column.length; i++) {
     const v = column[i];
-    if (v - v !== 0) continue;
+    if (isNullValue(v)) continue;
     levels[i >> 3] |= 1 << (i & 7);
     const high = Math.floor(v / 4294967296);
     out[2 * defined] = v - high * 4294967296;
@@ -460,31 +469,64 @@ export class ParquetFileWriter {
   }
 }
 
-/** Writes rows (as the CSV/NDJSON writers see them: numbers, null for non-finite) to a Parquet file. */
-export async function writeParquet(path: string, cols: readonly string[], rows: readonly (readonly (number | string | null)[])[]): Promise<void> {
-  const writer = new ParquetFileWriter(path, cols);
-  try {
-    for (let from = 0; from < rows.length || from === 0; from += ROW_GROUP) {
-      const batch = rows.slice(from, from + ROW_GROUP);
-      const columns = cols.map((name, j): Float64Array | WordColumn => {
-        if (parquetType(name) !== 'STRING') return Float64Array.from(batch, (row) => (typeof row[j] === 'number' ? row[j] as number : NaN));
-        const words: string[] = [];
-        const index = new Map<string, number>();
-        const codes = Float64Array.from(batch, (row) => {
-          if (row[j] === null) return NaN;
-          const w = String(row[j]);
-          let code = index.get(w);
-          if (code === undefined) index.set(w, (code = words.push(w) - 1));
-          return code;
-        });
-        return { codes, words };
-      });
-      writer.append(columns, batch.length);
-      if (rows.length === 0) break;
-    }
-  } catch (error) {
-    writer.abort();
-    throw error;
+/** Rows a ParquetRowWriter gathers before handing them to the file writer (columns of 64 kB). */
+const ROW_BATCH = 8192;
+
+/**
+ * Rows as the CSV/NDJSON files hold them (numbers, words, null) to a Parquet file, one at a time:
+ * they are gathered as columns of ROW_BATCH rows and appended, so memory stays one row group (the
+ * file writer's buffers) whatever the row count — `merge … --out x.parquet` of a multi-GB shard
+ * set (issue 16). A non-number in a numeric column is null; a STRING column holds String(value).
+ */
+export class ParquetRowWriter {
+  private readonly writer: ParquetFileWriter;
+  private readonly strings: boolean[];
+  private readonly batch: Float64Array[];
+  /** Per STRING column: its words so far, codes in `batch` index them. */
+  private readonly words: string[][];
+  private readonly codes: Map<string, number>[];
+  private count = 0;
+
+  constructor(path: string, readonly cols: readonly string[], rowGroup = ROW_GROUP) {
+    this.strings = cols.map((c) => parquetType(c) === 'STRING');
+    this.batch = cols.map(() => new Float64Array(ROW_BATCH));
+    this.words = cols.map(() => []);
+    this.codes = cols.map(() => new Map());
+    this.writer = new ParquetFileWriter(path, cols, rowGroup);
   }
-  writer.close();
+
+  /** Appends one row (values in `cols` order). */
+  push(row: readonly (number | string | null)[]): void {
+    const i = this.count;
+    for (let j = 0; j < this.batch.length; j++) {
+      const v = row[j];
+      if (!this.strings[j]) this.batch[j][i] = typeof v === 'number' ? v : NaN;
+      else if (v === null || v === undefined) this.batch[j][i] = NaN;
+      else {
+        const w = String(v);
+        let code = this.codes[j].get(w);
+        if (code === undefined) this.codes[j].set(w, (code = this.words[j].push(w) - 1));
+        this.batch[j][i] = code;
+      }
+    }
+    if (++this.count === ROW_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const n = this.count;
+    // append copies the rows into the file writer's buffers, so the batch is reused.
+    this.writer.append(this.batch.map((column, j) => (this.strings[j] ? { codes: column.subarray(0, n), words: this.words[j] } : column.subarray(0, n))), n);
+    this.count = 0;
+  }
+
+  /** Writes the rows still gathered, the last row group and the footer, and closes the file. */
+  close(): void {
+    this.flush();
+    this.writer.close();
+  }
+
+  /** Closes the file without a footer (an interrupted write; the caller removes it). */
+  abort(): void {
+    this.writer.abort();
+  }
 }

@@ -1,15 +1,16 @@
 // `--out file.parquet` (issue 14): typed columns (cell, trials, correct INT64; b, depth INT32; the
 // rest DOUBLE with nulls for NaN/±∞) holding exactly the NDJSON values; merge writes Parquet from
-// CSV shards with the same bytes as one process; resume and Parquet shards are refused with the reason.
+// CSV shards with the same bytes as one process (streamed: a heap smaller than the shards suffices,
+// issue 16); resume and Parquet shards are refused with the reason.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { synergy } from './run.ts';
+import { BIN, spawnRun, synergy } from './run.ts';
 
 const ARGS = ['sweep', '--b', '5', '--u0', '0.05', '--depth', '10', '--axis', 'rho=0:0.5:7', '--axis', 'gamma=0.5,0.7,1', '--trials', '3000', '--mode', 'levels'];
 
@@ -63,6 +64,46 @@ describe('synergy sweep --out file.parquet', () => {
     expect(merge.code).toBe(2);
     expect(merge.stderr).toMatch(/^synergy: merge must be shards in \.csv or \.ndjson file/);
   });
+
+  it('merge streams shards larger than its heap into Parquet: every row, in row groups', async () => {
+    // 150,000 theory cells: ~24 MB of CSV shards. Reading them whole (the text, then a row array)
+    // needed over 64 MB of heap; streamed, the live heap stays ~8 MB whatever the size, so 16 MB does.
+    const HEAP_MB = 16;
+    const big = ['sweep', '--b', '3', '--axis', 'gamma=0.5:1:300', '--axis', 'rho=0:0.5:500', '--u0', '-0.1', '--depth', '6'];
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
+    try {
+      for (const i of [1, 2]) expect((await synergy([...big, '--shard', `${i}/2`, '--out', join(dir, `s${i}.csv`)])).code).toBe(0);
+      const shards = [join(dir, 's1.csv'), join(dir, 's2.csv')];
+      const bytes = (await stat(shards[0])).size + (await stat(shards[1])).size;
+      expect(bytes).toBeGreaterThan(HEAP_MB * 2 ** 20);
+      const out = join(dir, 'big.parquet');
+      const merge = await spawnRun(process.execPath, [`--max-old-space-size=${HEAP_MB}`, BIN, 'merge', ...shards, '--out', out]);
+      expect({ code: merge.code, signal: merge.signal, stderr: merge.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+      const file = await asyncBufferFromFile(out);
+      const metadata = parquetMetadata(await file.slice(0));
+      expect(metadata.num_rows).toBe(150000n);
+      expect(metadata.row_groups.map((g) => g.num_rows)).toEqual([131072n, 18928n]);
+      const cells = await parquetReadObjects({ file, columns: ['cell'] });
+      expect(cells.every((r, i) => r.cell === BigInt(i))).toBe(true);
+      // Rows around the row-group boundary and at both ends hold the CSV's values (empty: null).
+      const [first, second] = await Promise.all(shards.map(async (f) => (await readFile(f, 'utf8')).trimEnd().split('\n')));
+      const lines = first.concat(second.slice(1)); // the header, then cell i on line i + 1
+      const cols = lines[0].split(',');
+      for (const [start, end] of [[0, 3], [131070, 131074], [149998, 150000]]) {
+        const rows = await parquetReadObjects({ file, rowStart: start, rowEnd: end });
+        rows.forEach((row, k) => {
+          const cellsText = lines[1 + start + k].split(',');
+          cols.forEach((c, j) => {
+            const text = cellsText[j];
+            const want = text === '' ? null : c === 'cell' ? BigInt(text) : c === 'trend' ? text : Number(text);
+            expect({ row: start + k, c, got: row[c] }).toEqual({ row: start + k, c, got: want });
+          });
+        });
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a full disk fails in one line naming the file and leaves no .partial', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'synergy-parquet-'));
