@@ -487,12 +487,12 @@ export class ParquetRowWriter {
   private readonly codes: Map<string, number>[];
   private count = 0;
 
-  constructor(path: string, readonly cols: readonly string[], rowGroup = ROW_GROUP) {
+  constructor(path: string, readonly cols: readonly string[]) {
     this.strings = cols.map((c) => parquetType(c) === 'STRING');
     this.batch = cols.map(() => new Float64Array(ROW_BATCH));
     this.words = cols.map(() => []);
     this.codes = cols.map(() => new Map());
-    this.writer = new ParquetFileWriter(path, cols, rowGroup);
+    this.writer = new ParquetFileWriter(path, cols);
   }
 
   /** Appends one row (values in `cols` order). */
