@@ -162,8 +162,9 @@ function outsideUnit(critical: number, symbol: 'ρ' | 'γ'): string {
 
 /**
  * Trajectory figure for K answers (§H5): exact skill s_L from the leaves' s_0, every fixed point as
- * a horizontal line labelled with its stability (stable, unstable, semi-stable (tangency)), and for a bistable level trajectories started just above
- * and just below s†, so the threshold's two basins are visible.
+ * a horizontal line labelled with its stability (stable, unstable, semi-stable (tangency)), and for
+ * a bistable level trajectories started just above and just below s†, so the threshold's two basins
+ * are visible.
  */
 export async function answersTrajectoryFigure(flags: DesignFlags): Promise<string> {
   const { level, u0, depth, task } = resolveDesign(flags);

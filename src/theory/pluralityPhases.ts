@@ -56,8 +56,8 @@ function isIdentity(level: PluralityLevel): boolean {
 }
 
 /**
- * identity: S(s) = s (ρ = γ = 1); amplifying: chance is not an attractor (α > 1, or a judge that lifts
- * chance); bistable: chance and a higher fixed point are both attractors, split at s†; critical:
+ * identity: S(s) = s (γ = 1 with ρ = 1 or b = 2, see isIdentity); amplifying: chance is not an
+ * attractor (α > 1, or a judge that lifts chance); bistable: chance and a higher fixed point are both attractors, split at s†; critical:
  * α = 1 and nothing above chance attracts; subcritical: chance is the only attractor (§H5, §B7).
  */
 export type PluralityRegime = 'subcritical' | 'critical' | 'identity' | 'amplifying' | 'bistable';
