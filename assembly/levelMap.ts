@@ -31,7 +31,8 @@ export function lastIterations(): i32 {
 }
 
 /**
- * u* with T(u*) = u* for an amplifying level (α_ρ > 1), else 0; NaN for the identity map (ρ = γ = 1).
+ * u* with T(u*) = u* for an amplifying level (α_ρ > 1), else 0; NaN for the identity map: γ = 1 with
+ * ρ = 1, or b = 2 (f_1(u) = u: two votes and a random tie-break, §B/§H4), as src/theory/level.ts isBinaryIdentity.
  *
  * h(u) = T(u) − u = (α − 1)·u − (1 − ρ)·D_b(γu) is concave with h(0) = 0, h'(0) = α − 1 > 0 and
  * h(1) ≤ 0, so u* is its only root in (0, 1]. Newton's method started at u = 1 (right of the root)
@@ -41,7 +42,7 @@ export function lastIterations(): i32 {
  */
 export function fixedPoint(b: i32, gamma: f64, rho: f64): f64 {
   iterations = 0;
-  if (rho == 1.0 && gamma == 1.0) return NaN;
+  if (gamma == 1.0 && (rho == 1.0 || b == 2)) return NaN;
   const a = alpha(b, gamma, rho);
   if (a <= 1.0) return 0.0;
   if (gamma == 1.0) return 1.0; // T(1) = 1 exactly

@@ -14,7 +14,7 @@ export {
   pluralitySkillDerivative, pluralitySlope, pluralityLevelMap, pluralityLevelDerivative,
   dominantPlurality, dominantLevelMap, dominantStateFromSkill,
 } from './theory/plurality.ts';
-export { CHANCE_PROBE, type FixedPointInfo, type PhaseStructure, type PluralityRegime, reachedFixedPoint, TANGENCY_TOLERANCE } from './theory/pluralityPhases.ts';
+export { CHANCE_PROBE, type FixedPointInfo, type FixedPointStability, type PhaseStructure, type PluralityRegime, reachedFixedPoint, TANGENCY_TOLERANCE } from './theory/pluralityPhases.ts';
 export { type LeafLaw, type LeafLawSpec, powerLaw, leafBias, checkLeafLaw } from './theory/leafLaw.ts';
 export { type FidelityCurve, fidelity, checkFidelityCurve, formatFidelityCurve } from './theory/fidelity.ts';
 export {

@@ -1,7 +1,7 @@
 // The phase-grid kernel (assembly/phaseGrid.ts): α_ρ, s, u*, u_L, mixing depth and clipped predictor
 // for every cell of a cartesian grid over (b, γ, ρ, u_0), §B7–§B9, in one WebAssembly call.
 import { checkBias, checkFanIn, checkInteger, checkKnownFields, checkNumber, checkUnit, InvalidParameterError } from './errors.ts';
-import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, MAX_DEPTH, type Regime } from './theory/level.ts';
+import { DEFAULT_MAX_MIXING_DEPTH, DEFAULT_MIXING_EPSILON, isBinaryIdentity, MAX_DEPTH, type Regime } from './theory/level.ts';
 import { type Aggregator, type Answers, checkAggregator, checkTaskModel, type TaskModel } from './theory/model.ts';
 import { checkPluralityFanIn, checkSkill, pluralitySlope, pluralityWeights } from './theory/plurality.ts';
 import { instantiateKernel, kernel as sharedKernel, type Kernel } from './wasm/kernel.ts';
@@ -111,12 +111,14 @@ export class PhaseGridKernel {
       at[5], at[6], at[7], at[8], at[9], at[10], at[11],
     );
     const alpha = k.f64(at[5], cells);
-    // §B7 regimes from α (K = 2 has no bistable region), as codes into REGIME_CODES
+    // §B7 regimes from α (K = 2 has no bistable region), as codes into REGIME_CODES; the identity map
+    // (γ = 1 with ρ = 1 or b = 2) by the scalar API's own test, isBinaryIdentity
     const regime = new Uint8Array(cells);
     for (let i = 0; i < cells; i++) {
+      const bb = b[Math.floor(i / (shape.gamma * shape.rho * shape.u0))];
       const g = gamma[Math.floor(i / (shape.rho * shape.u0)) % shape.gamma];
       const r = rho[Math.floor(i / shape.u0) % shape.rho];
-      regime[i] = g === 1 && r === 1 ? 4 : alpha[i] > 1 ? 3 : alpha[i] === 1 ? 1 : 0;
+      regime[i] = isBinaryIdentity({ b: bb, gamma: g, rho: r }) ? 4 : alpha[i] > 1 ? 3 : alpha[i] === 1 ? 1 : 0;
     }
     return {
       cells, shape, regime,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   alpha, clippedPredictor, criticalGamma, criticalRho, fixedPoint, fixedPointDetail, InvalidParameterError,
-  type Level, levelMap, majorityBias, majoritySlope, mixingDepth, organizationExponent, regime, trajectory,
+  type Level, levelMap, majorityBias, majoritySlope, mixingDepth, organizationExponent, phaseStructure, regime, trajectory,
 } from '../src/index.ts';
 
 const levelArb = fc.record({
@@ -81,6 +81,26 @@ describe('fixedPoint (§B7)', () => {
     expect(alpha(critical)).toBe(1);
     expect(regime(critical)).toBe('critical');
     expect(fixedPoint(critical)).toBe(0);
+  });
+
+  it('b = 2 at γ = 1 is the identity for every ρ (f_1(u) = u: two votes, random tie-break), not critical', () => {
+    // §B/§H4: F_{2,2} = f_1 is the identity; with γ = 1 so is T, though α_ρ = 1 as on the critical line
+    for (const rho of [0, 0.3, 1]) {
+      const level = { b: 2, gamma: 1, rho };
+      expect(alpha(level)).toBe(1);
+      expect(regime(level)).toBe('identity');
+      expect(fixedPoint(level)).toBeNaN();
+      expect(fixedPointDetail(level).regime).toBe('identity');
+      expect(phaseStructure(level)).toMatchObject({ regime: 'identity', fixedPoints: [], threshold: null });
+      expect(regime(level, { answers: 2 })).toBe('identity');
+      expect(regime({ ...level, aggregator: { judge: 0 } })).toBe('identity');
+      const u = [...trajectory(level, -0.37, 6)];
+      expect(u).toEqual(u.map(() => -0.37));
+    }
+    // neighbours keep their regimes: γ < 1 washes out, odd b = 3 amplifies, b = 4 is f_3
+    expect(regime({ b: 2, gamma: 0.99, rho: 0 })).toBe('subcritical');
+    expect(regime({ b: 3, gamma: 1, rho: 0 })).toBe('amplifying');
+    expect(regime({ b: 4, gamma: 1 / 1.5, rho: 0 })).toBe('critical');
   });
 
   it('stays accurate just above criticality: u* ≈ √((α−1)/κ) from the cubic term of T', () => {

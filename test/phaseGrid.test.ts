@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   alpha, clippedPredictor, fixedPoint, InvalidParameterError, mixingDepth, organizationExponent,
-  phaseGrid, PhaseGridKernel, type PhaseGridSpec, trajectory,
+  phaseGrid, PhaseGridKernel, type PhaseGridSpec, regime, REGIME_CODES, trajectory,
 } from '../src/index.ts';
 
 const gridArb: fc.Arbitrary<PhaseGridSpec> = fc.record({
@@ -43,6 +43,23 @@ function checkAgainstScalar(spec: PhaseGridSpec, r: ReturnType<typeof phaseGrid>
 describe('phaseGrid kernel', () => {
   it('equals the scalar API on random grids', () => {
     fc.assert(fc.property(gridArb, (spec) => checkAgainstScalar(spec, phaseGrid(spec))), { numRuns: 60 });
+  });
+
+  it('K = 2 regimes equal the scalar regime(); b = 2 at γ = 1 is the identity map at every ρ', () => {
+    const spec = { b: [2, 3, 4], gamma: [0.5, 1 / 1.5, 1], rho: [0, 0.5, 1], u0: [-0.2, 0.4], depths: [0, 3] };
+    const r = phaseGrid(spec);
+    checkAgainstScalar(spec, r);
+    let cell = 0;
+    for (const b of spec.b) for (const gamma of spec.gamma) for (const rho of spec.rho) for (const u0 of spec.u0) {
+      const code = REGIME_CODES[r.regime[cell]];
+      expect(code, `b=${b} γ=${gamma} ρ=${rho}`).toBe(regime({ b, gamma, rho }));
+      // §B, §H4: f_1 is the identity, so with γ = 1 the bias is carried unchanged (not "critical")
+      if (b === 2 && gamma === 1) {
+        expect(code).toBe('identity');
+        expect(r.uL[cell * 2 + 1]).toBe(u0);
+      }
+      cell++;
+    }
   });
 
   it('plain and SIMD flavours give identical bits', async () => {

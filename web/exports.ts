@@ -26,7 +26,7 @@ export function currentDataJson(query: string, theory: TheoryResult, points: rea
     query,
     level: theory.level, u0: theory.u0, chance: theory.chance,
     alpha: finite(theory.alpha), s: finite(theory.s), uStar: finite(theory.uStar), regime: theory.regime, trend: theory.trend,
-    fixedPoints: theory.fixedPoints.map((f) => ({ skill: f.value, accuracy: theory.chance + (1 - theory.chance) * f.value, stable: f.stable })),
+    fixedPoints: theory.fixedPoints.map((f) => ({ skill: f.value, accuracy: theory.chance + (1 - theory.chance) * f.value, stable: f.stable, stability: f.stability })),
     threshold: theory.threshold,
     criticalGamma: finite(theory.criticalGamma), criticalRho: finite(theory.criticalRho), bistableGamma: finite(theory.bistableGamma),
     mixingDepth: theory.mixingDepth, mixingDepthSmallSignal: finite(theory.mixingDepthSmallSignal),

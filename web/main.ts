@@ -311,7 +311,7 @@ function renderTheory(): void {
     : 'growing (or washing out): the clipped predictor is an upper envelope';
   byTestId('trend').dataset.value = t.trend;
   const fp = byTestId('fixed-points');
-  fp.textContent = t.fixedPoints.map((f) => `${f.stable ? '●' : '○'} ${fmt(f.value, 5)} (p = ${fmt(accuracy(f.value), 5)})`).join(', ') || 'none (identity map)';
+  fp.textContent = t.fixedPoints.map((f) => `${f.stability === 'semi-stable (tangency)' ? '◐' : f.stable ? '●' : '○'} ${fmt(f.value, 5)} (p = ${fmt(accuracy(f.value), 5)})`).join(', ') || 'none (identity map)';
   fp.dataset.value = JSON.stringify(t.fixedPoints.map((f) => [f.value, f.stable]));
   show(byTestId('threshold'), t.threshold, t.threshold === null ? 'none (not bistable)' : `s† = ${fmt(t.threshold)} (p = ${fmt(accuracy(t.threshold))})`);
   show(byTestId('bistable-gamma'), t.bistableGamma);
@@ -320,8 +320,9 @@ function renderTheory(): void {
   show(byTestId('critical-gamma'), t.criticalGamma);
   show(byTestId('critical-rho'), Number.isNaN(t.criticalRho) ? null : t.criticalRho, Number.isNaN(t.criticalRho) ? 'none in [0, 1]' : fmt(t.criticalRho));
   if (t.regime === 'identity') {
-    // γ = ρ = 1: every level copies its input (§B7), so s and the mixing depth are undefined, not NaN.
-    byTestId('regime').textContent = 'identity (γ = ρ = 1: each level passes u through unchanged)';
+    // γ = 1 with ρ = 1 or b = 2: every level copies its input (§B7, §H4), so s and the mixing depth
+    // are undefined, not NaN. The wording of `synergy analyze`.
+    byTestId('regime').textContent = `identity: the ${t.binary ? 'bias' : 'skill'} is carried unchanged at every level`;
     for (const id of ['s', 'mixing']) if (!Number.isFinite(Number(byTestId(id).dataset.value || NaN))) show(byTestId(id), null, 'undefined (identity map)');
   }
   const x = t.binary ? 'u' : 's';

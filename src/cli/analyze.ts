@@ -7,6 +7,7 @@ import {
 } from '../theory/level.ts';
 import { type Answers, chanceAccuracy } from '../theory/model.ts';
 import { dominantLevelMap, dominantStateFromSkill } from '../theory/plurality.ts';
+import { type FixedPointStability } from '../theory/pluralityPhases.ts';
 import { rootBias, rootSkill } from '../theory/scope.ts';
 import { expectedRootAccuracy, expectedRootSkill } from '../theory/difficulty.ts';
 import { parseNumber } from './options.ts';
@@ -15,7 +16,12 @@ import { fmt, keyValues } from './format.ts';
 import { type SeriesPoint, seriesPlot } from './plot.ts';
 import { type DesignFlags, resolveDesign } from './designFlags.ts';
 
-export interface FixedPointRow { skill: number; accuracy: number; stable: boolean }
+/**
+ * One fixed point. `stability` is the label printed everywhere: 'stable', 'unstable' or, at a
+ * saddle-node (s† = s*, §H5 tangency rule), 'semi-stable (tangency)'; `stable` stays true there (the
+ * point attracts from above, as the library's FixedPointInfo.stable).
+ */
+export interface FixedPointRow { skill: number; accuracy: number; stable: boolean; stability: FixedPointStability }
 
 export interface Analysis {
   b: number; gamma: number; rho: number; rhoTask: number; m: number | null; u0: number; p0: number; depth: number;
@@ -89,7 +95,7 @@ export function analyze(flags: AnalyzeFlags): Analysis {
     distractor: dominant === null ? 'symmetric' : `dominant:${dominant}`,
     alpha: alpha(level, symmetric), regime: ps.regime, s: organizationExponent(level, symmetric),
     uStar: ps.best, uStarResolved: !(ps.best > 0 && ps.best < 1e-12),
-    fixedPoints: ps.fixedPoints.map((f) => ({ skill: f.value, accuracy: acc(f.value), stable: f.stable })),
+    fixedPoints: ps.fixedPoints.map((f) => ({ skill: f.value, accuracy: acc(f.value), stable: f.stable, stability: f.stability })),
     threshold: ps.threshold === null ? null : { skill: ps.threshold, accuracy: acc(ps.threshold) },
     // §B9's clipped predictor belongs to the concave binary map; null for K answers or a judge
     uL, accuracyL: acc(uL), clipped: k === 2 && aggregator === 'plurality' ? clippedPredictor(level, u0, depth) : null,
@@ -109,15 +115,20 @@ export function formatAnalysis(a: Analysis): string {
   const task = binary ? '' : `, K = ${a.answers === 'open' ? 'open (∞)' : a.answers} (chance accuracy ${fmt(a.chance)}), ${a.aggregator}, ${a.distractor} distractors`;
   const rows: [string, string][] = [
     ['design', `b = ${a.b}, γ = ${fmt(a.gamma)}${a.m !== null ? ` (m = ${a.m})` : ''}, ρ = ${a.rho}${a.rhoTask > 0 ? `, ρ_task = ${a.rhoTask}` : ''}, ${x}0 = ${binary ? String(Number(a.u0.toPrecision(12))) : fmt(a.u0, 6)} ${binary ? '(' : '(skill; accuracy '}p0 = ${fmt(a.p0)}), depth ${a.depth}${task}`],
-    [binary ? 'α_ρ' : 'α (§H5)', `${fmt(a.alpha, 6)}  (${a.regime})`],
+    [binary ? 'α_ρ' : 'α (§H5)', `${fmt(a.alpha, 6)}  (${a.regime === 'identity' ? `identity: the ${binary ? 'bias' : 'skill'} is carried unchanged at every level` : a.regime})`],
     ['s (§B8)', fmt(a.s, 6)],
-    [binary ? 'u* (§B7)' : 's* (§H5, highest stable)', `${fmt(a.uStar, 6)}${a.uStarResolved ? '' : '  (below solver resolution 1e-12)'}${binary ? '' : `  (accuracy ${fmt(a.chance + (1 - a.chance) * a.uStar, 6)})`}`],
+    [binary ? 'u* (§B7)' : 's* (§H5, highest stable)', a.regime === 'identity' ? '—  (identity map: no single fixed point)'
+      : `${fmt(a.uStar, 6)}${a.uStarResolved ? '' : '  (below solver resolution 1e-12)'}${binary ? '' : `  (accuracy ${fmt(a.chance + (1 - a.chance) * a.uStar, 6)})`}`],
     ['fixed points in [0, 1]', a.fixedPoints.length === 0 ? 'every point (identity map)'
-      : a.fixedPoints.map((f) => `${x} = ${fmt(f.skill, 6)} (accuracy ${fmt(f.accuracy, 6)}, ${f.stable ? 'stable' : 'unstable'})`).join('; ')],
+      : a.fixedPoints.map((f) => `${x} = ${fmt(f.skill, 6)} (accuracy ${fmt(f.accuracy, 6)}, ${f.stability})`).join('; ')],
   ];
   if (!binary) {
+    // At a tangency s† = s* (one semi-stable point): leaves above it fall back to it, not climb.
+    const tangent = a.fixedPoints.some((f) => f.stability === 'semi-stable (tangency)');
     rows.push(['threshold s† (§H5)', a.threshold === null ? 'none'
-      : `skill ${fmt(a.threshold.skill, 6)} (accuracy ${fmt(a.threshold.accuracy, 6)}): leaves above it climb to s*, below it fall to chance`]);
+      : `skill ${fmt(a.threshold.skill, 6)} (accuracy ${fmt(a.threshold.accuracy, 6)}): ${tangent
+        ? 's† = s*, a tangency: leaves at or above it end at it, below it fall to chance'
+        : 'leaves above it climb to s*, below it fall to chance'}`]);
   }
   rows.push(
     [`${x}_${a.depth} (exact${a.rhoTask > 0 ? ', §I1 mixture' : ''})`, `${fmt(a.uL, 6)} ${binary ? '' : 'skill '} (accuracy ${fmt(a.accuracyL, 6)})${a.dominantL === null ? '' : `, dominant distractor ${fmt(a.dominantL, 6)}`}`],
@@ -151,8 +162,9 @@ function outsideUnit(critical: number, symbol: 'ρ' | 'γ'): string {
 
 /**
  * Trajectory figure for K answers (§H5): exact skill s_L from the leaves' s_0, every fixed point as
- * a horizontal line (stable or unstable), and for a bistable level trajectories started just above
- * and just below s†, so the threshold's two basins are visible.
+ * a horizontal line labelled with its stability (stable, unstable, semi-stable (tangency)), and for
+ * a bistable level trajectories started just above and just below s†, so the threshold's two basins
+ * are visible.
  */
 export async function answersTrajectoryFigure(flags: DesignFlags): Promise<string> {
   const { level, u0, depth, task } = resolveDesign(flags);
@@ -171,7 +183,9 @@ export async function answersTrajectoryFigure(flags: DesignFlags): Promise<strin
     }
   }
   for (const f of ps.fixedPoints) {
-    const name = f.value === ps.threshold ? `s† = ${fmt(f.value, 4)} (unstable)` : `fixed point ${fmt(f.value, 4)} (${f.stable ? 'stable' : 'unstable'})`;
+    // the label is the point's stability; a tangent threshold is s† and s* at once (§H5)
+    const name = f.tangent ? `s† = s* = ${fmt(f.value, 4)}: ${f.stability}`
+      : f.value === ps.threshold ? `s† = ${fmt(f.value, 4)} (${f.stability})` : `fixed point ${fmt(f.value, 4)} (${f.stability})`;
     points.push({ x: 0, y: f.value, series: name }, { x: depth, y: f.value, series: name });
   }
   const k = task.answers === 'open' ? 'open' : String(task.answers);

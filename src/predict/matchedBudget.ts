@@ -6,7 +6,7 @@
 import { checkFanIn, checkInteger, checkNonNegative, checkNumber, checkPositive, checkUnit, InvalidParameterError } from '../errors.ts';
 import { fidelity, type FidelityCurve } from '../theory/fidelity.ts';
 import { majorityBias, majoritySlope } from '../theory/majority.ts';
-import { type Level, phaseStructure } from '../theory/level.ts';
+import { isBinaryIdentity, type Level, phaseStructure } from '../theory/level.ts';
 import {
   type Aggregator, type Answers, chanceAccuracy, checkAggregator, checkTaskModel, type TaskModel,
 } from '../theory/model.ts';
@@ -249,7 +249,7 @@ function phasesOf(fanIns: readonly number[], gamma: number, rho: number, c: Chec
     let phase: LevelPhase;
     if (c.binary) {
       const a = matchedAlpha(level.b, gamma, rho);
-      const regime = gamma === 1 && rho === 1 ? 'identity' as const : a > 1 ? 'amplifying' as const : a === 1 ? 'critical' as const : 'subcritical' as const;
+      const regime = isBinaryIdentity({ b: level.b, gamma, rho }) ? 'identity' as const : a > 1 ? 'amplifying' as const : a === 1 ? 'critical' as const : 'subcritical' as const;
       // §B7: u* (mirrored for a negative leaf) when amplifying, chance otherwise; the identity keeps the leaf.
       const uStar = regime === 'amplifying' ? phaseStructure({ ...level, b: level.b % 2 === 0 ? level.b - 1 : level.b }).best : 0;
       phase = { b: level.b, alpha: a, regime, threshold: null, reached: leaf === null ? null : regime === 'identity' ? leaf : Math.sign(leaf) * uStar };

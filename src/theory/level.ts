@@ -22,7 +22,9 @@ export type Tree = Level | readonly Level[];
 
 /**
  * subcritical: α_ρ < 1, geometric wash-out; critical: α_ρ = 1 with T ≠ identity, algebraic wash-out;
- * identity: ρ = γ = 1, T(u) = u (no unique fixed point); amplifying: α_ρ > 1, u_L → u* > 0;
+ * identity: T(u) = u, the bias is carried unchanged at every level (no unique fixed point) — γ = 1
+ * with ρ = 1 (§B7) or with b = 2 (two votes and a random tie-break pass the vote through, §H3/§H4:
+ * F_{2,K}(s) = s); amplifying: α_ρ > 1, u_L → u* > 0;
  * bistable (K ≥ 3 only, §H5): chance and a higher fixed point both attract, split at s†.
  */
 export type Regime = 'subcritical' | 'critical' | 'identity' | 'amplifying' | 'bistable';
@@ -67,11 +69,11 @@ export function phaseStructure(level: Level, task?: TaskModel): PhaseStructure {
   const r = regime(level);
   const a = alpha(level);
   if (r === 'identity') return { alpha: a, regime: r, fixedPoints: [], best: NaN, threshold: null };
-  const zero: FixedPointInfo = { value: 0, stable: r !== 'amplifying', slope: a };
+  const zero: FixedPointInfo = { value: 0, stable: r !== 'amplifying', stability: r !== 'amplifying' ? 'stable' : 'unstable', slope: a };
   if (r !== 'amplifying') return { alpha: a, regime: r, fixedPoints: [zero], best: 0, threshold: null };
   const u = fixedPoint(level);
   const slope = level.rho * level.gamma + (1 - level.rho) * level.gamma * kernel.exports.majorityDerivative(level.b, level.gamma * u);
-  return { alpha: a, regime: r, fixedPoints: [zero, { value: u, stable: true, slope }], best: u, threshold: null };
+  return { alpha: a, regime: r, fixedPoints: [zero, { value: u, stable: true, stability: 'stable', slope }], best: u, threshold: null };
 }
 
 /** All fixed points in [0, 1] with their stability, ascending (§H5; §B7 for K = 2). */
@@ -111,11 +113,21 @@ export function alpha(level: Level, task?: TaskModel): number {
   return kernel.exports.alpha(b, gamma, rho);
 }
 
+/**
+ * T is the identity (§B7's degenerate case): γ = 1 and either every output is a copy (ρ = 1) or the
+ * majority of b = 2 with a random tie-break, f_1(u) = u (§B, §H4: F_{2,2} = f_1), whatever ρ is.
+ * α_ρ = 1 there too, but "critical" would claim wash-out where nothing washes out. The same test as
+ * pluralityPhases.ts isIdentity, the WASM fixedPoint (NaN) and the K = 2 phase grid (src/phaseGrid.ts).
+ */
+export function isBinaryIdentity(level: Level): boolean {
+  return level.gamma === 1 && (level.rho === 1 || level.b === 2);
+}
+
 /** The regime of a level (§B7; §H5 for K answers, where 'bistable' appears). */
 export function regime(level: Level, task?: TaskModel): Regime {
-  const { gamma, rho } = checkLevel(level);
+  checkLevel(level);
   if (pluralityAnswers(level, task) !== null) return phaseStructure(level, task).regime;
-  if (gamma === 1 && rho === 1) return 'identity';
+  if (isBinaryIdentity(level)) return 'identity';
   const a = alpha(level);
   return a > 1 ? 'amplifying' : a === 1 ? 'critical' : 'subcritical';
 }
@@ -167,7 +179,7 @@ export function organizationExponent(level: Level, task?: TaskModel): number {
 
 /** Details of the fixed-point solve (§B7). */
 export interface FixedPointResult {
-  /** u* (0 unless amplifying; NaN for the identity map, where every u is fixed). */
+  /** u* (0 unless amplifying; NaN for the identity map (γ = 1 with ρ = 1 or b = 2), where every u is fixed). */
   value: number;
   regime: Regime;
   /** Newton plus bisection steps the solver took. */
@@ -199,7 +211,7 @@ export function fixedPointDetail(level: Level, task?: TaskModel): FixedPointResu
 }
 
 /**
- * u* (0 when α_ρ ≤ 1; NaN for the identity map ρ = γ = 1), §B7. For K answers (§H5): the highest
+ * u* (0 when α_ρ ≤ 1; NaN for the identity map: γ = 1 with ρ = 1 or b = 2), §B7. For K answers (§H5): the highest
  * stable fixed point (0 when only chance attracts); `fixedPoints` lists all of them.
  */
 export function fixedPoint(level: Level, task?: TaskModel): number {

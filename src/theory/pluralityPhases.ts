@@ -4,10 +4,19 @@
 import { type Answers } from './model.ts';
 import { type PluralityLevel, pluralityLevelDerivative, pluralityLevelMap } from './plurality.ts';
 
+/**
+ * How a fixed point behaves under the level map (§H5): 'stable' attracts from both sides, 'unstable'
+ * repels, 'semi-stable (tangency)' is a saddle-node (s† = s*, decided by the tangency rule of
+ * TANGENCY_TOLERANCE): it attracts from above and repels below. The one label every output prints.
+ */
+export type FixedPointStability = 'stable' | 'unstable' | 'semi-stable (tangency)';
+
 export interface FixedPointInfo {
   value: number;
-  /** |S'(s*)| < 1; a tangent point counts as stable (it attracts from above). */
+  /** |S'(s*)| < 1; a tangent point counts as stable (it attracts from above): see `stability`. */
   stable: boolean;
+  /** 'semi-stable (tangency)' exactly when `tangent`, else 'stable' or 'unstable' as `stable` says. */
+  stability: FixedPointStability;
   /** S'(s*). */
   slope: number;
   /**
@@ -47,8 +56,8 @@ function isIdentity(level: PluralityLevel): boolean {
 }
 
 /**
- * identity: S(s) = s (ρ = γ = 1); amplifying: chance is not an attractor (α > 1, or a judge that lifts
- * chance); bistable: chance and a higher fixed point are both attractors, split at s†; critical:
+ * identity: S(s) = s (γ = 1 with ρ = 1 or b = 2, see isIdentity); amplifying: chance is not an
+ * attractor (α > 1, or a judge that lifts chance); bistable: chance and a higher fixed point are both attractors, split at s†; critical:
  * α = 1 and nothing above chance attracts; subcritical: chance is the only attractor (§H5, §B7).
  */
 export type PluralityRegime = 'subcritical' | 'critical' | 'identity' | 'amplifying' | 'bistable';
@@ -125,7 +134,7 @@ export function pluralityPhaseStructure(level: PluralityLevel, answers: Answers)
     const slope = pluralityLevelDerivative(level, answers, value);
     // At chance with α = 1 the first-order test is silent: h's sign just above CHANCE_PROBE decides.
     const stable = value === 0 && slope === 1 ? !(h(CHANCE_PROBE) > 0) : Math.abs(slope) < 1;
-    return { value, stable, slope };
+    return { value, stable, stability: stable ? 'stable' as const : 'unstable' as const, slope };
   });
   // Tangency rule (TANGENCY_TOLERANCE): chance attracts and nothing above it does, yet S reaches the
   // diagonal within τ — a saddle-node (the scan may even land on the double root, slope 1: unstable
@@ -135,11 +144,11 @@ export function pluralityPhaseStructure(level: PluralityLevel, answers: Answers)
     const { excess, at } = maxExcess(level, answers);
     if (excess >= -TANGENCY_TOLERANCE) {
       const above = fixedPoints.filter((f) => f.value > 0);
-      if (above.length === 0) fixedPoints.push({ value: at, stable: true, slope: pluralityLevelDerivative(level, answers, at), tangent: true });
+      if (above.length === 0) fixedPoints.push({ value: at, stable: true, stability: 'semi-stable (tangency)', slope: pluralityLevelDerivative(level, answers, at), tangent: true });
       else {
         // the scan's own root(s) there are the double root: keep the one nearest the closest approach
         const nearest = above.reduce((x, y) => (Math.abs(y.value - at) < Math.abs(x.value - at) ? y : x));
-        fixedPoints.splice(1, fixedPoints.length - 1, { ...nearest, stable: true, tangent: true });
+        fixedPoints.splice(1, fixedPoints.length - 1, { ...nearest, stable: true, stability: 'semi-stable (tangency)', tangent: true });
       }
     }
   }

@@ -1,5 +1,8 @@
 // CLI for open answers (§H1, §H5, §H7): analyze --answers/--distractor/--aggregator, values from the
 // library, and one-line errors naming the flag.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { phaseStructure, accuracyFromSkill, trajectory } from '../../src/index.ts';
 import { synergy } from './run.ts';
@@ -17,6 +20,7 @@ describe('synergy analyze --answers (§H5)', () => {
     expect(a.chance).toBeCloseTo(0.1, 15);
     expect(a.fixedPoints.map((f: { skill: number }) => f.skill)).toEqual(ps.fixedPoints.map((f) => f.value));
     expect(a.fixedPoints.map((f: { stable: boolean }) => f.stable)).toEqual([true, false, true]);
+    expect(a.fixedPoints.map((f: { stability: string }) => f.stability)).toEqual(['stable', 'unstable', 'stable']);
     expect(a.threshold.skill).toBe(ps.threshold);
     expect(a.threshold.accuracy).toBeCloseTo(accuracyFromSkill(ps.threshold!, 10), 14);
     expect(a.p0).toBeCloseTo(0.1 + 0.9 * 0.2, 14);
@@ -30,6 +34,39 @@ describe('synergy analyze --answers (§H5)', () => {
     expect(r.stdout).toMatch(/s0 = 0\.2222\d* \(skill; accuracy p0 = 0\.3000\)/);
     expect(r.stdout).toMatch(/threshold s† \(§H5\)\s+skill 0\.128164 \(accuracy 0\.215348\)/);
     expect(r.stdout).toMatch(/bistable/);
+  });
+
+  it('a saddle-node tangency is semi-stable in text, --json and the plot (open answers, b = 3, γ = 0.8, ρ = 0)', async () => {
+    // §H5: S(s) − s = −0.512·s·(s − 0.625)², a double root: s† = s*, attracting from above only
+    const flags = ['--b', '3', '--gamma', '0.8', '--rho', '0', '--answers', 'open', '--u0', '0.7', '--depth', '5'];
+    const ps = phaseStructure({ b: 3, gamma: 0.8, rho: 0 }, { answers: 'open' });
+    const tangent = ps.fixedPoints.find((f) => f.tangent)!;
+    const j = await synergy(['analyze', ...flags, '--json']);
+    expect(j.code).toBe(0);
+    const a = JSON.parse(j.stdout);
+    expect(a.regime).toBe('bistable');
+    expect(a.fixedPoints.map((f: { skill: number; stability: string }) => [f.skill, f.stability]))
+      .toEqual([[0, 'stable'], [tangent.value, 'semi-stable (tangency)']]);
+    expect(a.threshold.skill).toBe(tangent.value);
+    expect(a.uStar).toBe(tangent.value);
+    const t = await synergy(['analyze', ...flags]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/s = 0\.625000 \(accuracy 0\.625000, semi-stable \(tangency\)\)/);
+    expect(t.stdout).not.toMatch(/0\.625000 \(accuracy 0\.625000, (un)?stable\)/);
+    expect(t.stdout).toMatch(/threshold s† \(§H5\)\s+skill 0\.625000 \(accuracy 0\.625000\): s† = s\*, a tangency/);
+    const dir = await mkdtemp(join(tmpdir(), 'synergy-tangency-'));
+    const plot = join(dir, 't.svg');
+    expect((await synergy(['analyze', ...flags, '--plot', plot])).code).toBe(0);
+    const svg = await readFile(plot, 'utf8');
+    expect(svg).toContain('s† = s* = 0.6250: semi-stable (tangency)');
+    expect(svg).not.toContain('(unstable)');
+    // an ordinary bistable level keeps s† unstable and s* stable in the plot
+    const plain = join(dir, 'b.svg');
+    expect((await synergy(['analyze', ...example, '--u0', '0.2', '--plot', plain])).code).toBe(0);
+    const svgB = await readFile(plain, 'utf8');
+    expect(svgB).toContain('s† = 0.1282 (unstable)');
+    expect(svgB).toContain('fixed point 0.9176 (stable)');
+    expect(svgB).not.toContain('semi-stable');
   });
 
   it('a judge on open answers amplifies (α = γ·(v·b + 1 − v))', async () => {

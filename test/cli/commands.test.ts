@@ -4,7 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alpha, criticalRho, fixedPoint, mixingDepth, trajectory } from '../../src/index.ts';
+import { alpha, criticalRho, fixedPoint, mixingDepth, regime, trajectory } from '../../src/index.ts';
 import { synergy } from './run.ts';
 
 const design = ['--b', '5', '--gamma', '0.6', '--rho', '0', '--u0', '0.05', '--depth', '10'];
@@ -34,6 +34,29 @@ describe('synergy analyze', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/α_ρ\s+1\.125000\s+\(amplifying\)/);
     expect(r.stdout).toMatch(/u\* \(§B7\)\s+0\.699116/);
+  });
+  it('b = 2 at γ = 1 reports the identity map, not "critical": the bias is carried unchanged (text and --json)', async () => {
+    // §B/§H4: the majority of 2 with a random tie-break is f_1(u) = u, so T is the identity for any ρ
+    for (const rho of ['0', '0.4']) {
+      const flags = ['--b', '2', '--gamma', '1', '--rho', rho, '--u0', '0.3', '--depth', '7'];
+      const j = await synergy(['analyze', ...flags, '--json']);
+      expect(j.code).toBe(0);
+      const a = JSON.parse(j.stdout);
+      expect(a.regime).toBe('identity');
+      expect(a.regime).toBe(regime({ b: 2, gamma: 1, rho: Number(rho) }));
+      expect(a.uStar).toBeNull(); // NaN: every u is fixed
+      expect(a.fixedPoints).toEqual([]);
+      expect(a.uL).toBe(0.3);
+      expect(a.mixingDepth).toBeNull();
+      const t = await synergy(['analyze', ...flags]);
+      expect(t.code).toBe(0);
+      expect(t.stdout).toMatch(/α_ρ\s+1\.000000\s+\(identity: the bias is carried unchanged at every level\)/);
+      expect(t.stdout).toMatch(/fixed points in \[0, 1\]\s+every point \(identity map\)/);
+      expect(t.stdout).not.toMatch(/critical\)/);
+    }
+    // α_ρ = 1 with T ≠ identity stays critical (b = 3, γ = 2/3)
+    const crit = await synergy(['analyze', '--b', '3', '--gamma', String(1 / 1.5), '--rho', '0', '--u0', '0.3', '--depth', '7', '--json']);
+    expect(JSON.parse(crit.stdout).regime).toBe('critical');
   });
   it('says when a critical value lies outside [0, 1] (the root is printed, and what it means)', async () => {
     // b = 3, γ = 0.5: no ρ ≥ 0 amplifies (ρ_c < 0), and γ_c lies inside [0, 1].

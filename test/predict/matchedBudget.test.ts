@@ -73,6 +73,14 @@ describe('predictMatched (§J1)', () => {
     expect(predictMatched(p, 0.6, { kind: 'star', agents: 2 }).skill).toBeCloseTo(0.9 * Math.pow(2, -0.3) * 0.6, 15);
   });
 
+  it('b = 2 at γ = 1 is the identity level (§B, §H4: f_1(u) = u): the leaves\' skill is what a deep tree keeps', () => {
+    const r = predictMatched(base({ fidelity: 1, rho: 0.3 }), 0.6, { kind: 'tree', fanIns: [2, 2] });
+    expect(r.phases[0].regime).toBe('identity');
+    expect(r.phases[0].reached).toBe(r.leafSkill);
+    expect(r.skill).toBeCloseTo(r.leafSkill!, 15);
+    expect(predictMatched(base({ fidelity: 1, rho: 0.3 }), 0.6, { kind: 'tree', fanIns: [3, 3] }).phases[0].regime).toBe('amplifying');
+  });
+
   it('says why an organization is infeasible (window, budget)', () => {
     const w = predictMatched(base({ m: 100, window: 450 }), 0.5, { kind: 'star', agents: 5 });
     expect(w.feasible).toBe(false);

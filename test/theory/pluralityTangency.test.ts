@@ -17,9 +17,15 @@ function disagreements(b: number, answers: Answers, aggregator: Aggregator, gamm
   let cell = 0;
   for (const g of gamma) {
     for (const r of rho) {
-      const scalar = phaseStructure({ b, gamma: g, rho: r, aggregator }, { answers }).regime;
+      const ps = phaseStructure({ b, gamma: g, rho: r, aggregator }, { answers });
+      const scalar = ps.regime;
       const kernel = REGIME_CODES[grid.regime[cell++]];
       if (scalar !== kernel) out.push(`b=${b} K=${answers} ${JSON.stringify(aggregator)} γ=${g} ρ=${r}: grid ${kernel}, phaseStructure ${scalar}`);
+      // the printed label: semi-stable exactly where the tangency rule made the point tangent
+      for (const f of ps.fixedPoints) {
+        const want = f.tangent ? 'semi-stable (tangency)' : f.stable ? 'stable' : 'unstable';
+        if (f.stability !== want) out.push(`b=${b} K=${answers} γ=${g} ρ=${r}: fixed point ${f.value} labelled ${f.stability}, expected ${want}`);
+      }
     }
   }
   return out;
@@ -33,6 +39,8 @@ describe('saddle-node tangency: one rule in the grid and phaseStructure (§H5)',
     const ps = phaseStructure(level, { answers: 'open' });
     expect(ps.regime).toBe('bistable');
     expect(ps.fixedPoints.map((f) => [f.value, f.stable, f.tangent ?? false])).toEqual([[0, true, false], [0.625, true, true]]);
+    // a tangent point attracts from above and repels below: semi-stable, not stable
+    expect(ps.fixedPoints.map((f) => f.stability)).toEqual(['stable', 'semi-stable (tangency)']);
     expect(ps.threshold).toBe(0.625);
     expect(ps.best).toBe(0.625);
     expect(disagreements(3, 'open', 'plurality', [0.8], [0])).toEqual([]);

@@ -6,6 +6,7 @@ import {
   MAX_MC_POINTS, TYPICAL_PLURALITY_VOTE_RATE, TYPICAL_VOTE_RATE,
 } from '../../web/compute.ts';
 import { defaultState, parseState } from '../../web/state.ts';
+import { currentDataJson } from '../../web/exports.ts';
 import {
   alpha, betaShape, bistableGamma, criticalGamma, designBinary, dominantLevelMap, dominantStateFromSkill, expectedRootAccuracy, fidelity,
   MAX_FULL_TREE_LEAVES, phaseGrid, phaseStructure, rootBias, simulatePlurality, simulateScopedTree, simulateTree, trajectory,
@@ -119,6 +120,17 @@ describe('explorer computations', () => {
     }
     expect(counted).toBeGreaterThan(10);
     expect(t.lines.bistableGamma![0]).toBe(bistableGamma(3, 0, { answers: 10 }));
+  });
+
+  it('b = 2 at γ = 1 (K = 2) is the identity on the page; a tangency exports as semi-stable', () => {
+    // §B, §H4: f_1(u) = u, so T is the identity whatever ρ is (the page said "critical" before)
+    const t = computeTheory(parseState('b=2&gamma=1&rho=0.2&depth=6').state);
+    expect(t.regime).toBe('identity');
+    expect(t.fixedPoints).toEqual([]);
+    expect(t.uStar).toBeNaN();
+    const tangent = computeTheory(parseState('answers=open&b=3&gamma=0.8&rho=0&q=0.7&depth=6').state);
+    const json = JSON.parse(currentDataJson('', tangent, []));
+    expect(json.fixedPoints.map((f: { stability: string }) => f.stability)).toEqual(['stable', 'semi-stable (tangency)']);
   });
 
   it('a dominant distractor iterates the two-number map; a judge and open answers reach the library; accuracy from chance 1/K', () => {
