@@ -30,6 +30,7 @@
 // tests compare them), assuming each two-parameter fit reaches its maximum (the likelihood is
 // concave in (ln k, β) for chance 0; for chance > 0 it is concave near the data's fit).
 import { InvalidParameterError } from '../errors.ts';
+import { CountsTaylorBound } from './countsTaylorBound.ts';
 
 /** Counts pooled per distinct budget, sorted by x (leafLawFit's Data satisfies it). */
 export interface CountsData {
@@ -69,11 +70,55 @@ function pointLogLikelihood(c: number, eta: number, r: number, n: number): numbe
   return v;
 }
 
-/** ln L of p = c + (1 − c)·e^(a + β·s) over budgets [0, m) and an optional pooled budget; −∞ when g > 1. */
-function logLikelihood(d: CountsData, m: number, extra: Extra | null, a: number, beta: number): number {
+/** The score d ln L/d(a, β) and the Fisher information at one law (filled by logLikelihood). */
+interface Score { sa: number; sb: number; iaa: number; iab: number; ibb: number }
+
+/**
+ * ln L of p = c + (1 − c)·e^(a + β·s) over budgets [0, m) and an optional pooled budget (−∞ when
+ * g > 1), and, in the same pass, the score and information at (a, β) when `score` is given (ln L
+ * sums the pooled budget first, the score last: the order the fit has always used).
+ */
+function logLikelihood(d: CountsData, m: number, extra: Extra | null, a: number, beta: number, score?: Score): number {
   const c = d.chance, t = d.t, right = d.right, trials = d.trials;
   let sum = extra === null ? 0 : pointLogLikelihood(c, a + beta * extra.s, extra.right, extra.trials);
-  for (let i = 0; i < m && sum > -Infinity; i++) sum += pointLogLikelihood(c, a + beta * t[i], right[i], trials[i]);
+  let sa = 0, sb = 0, iaa = 0, iab = 0, ibb = 0;
+  for (let i = 0; i < m && sum > -Infinity; i++) {
+    // pointLogLikelihood and the score, sharing one e^η.
+    const s = t[i], r = right[i], n = trials[i];
+    const g = Math.exp(a + beta * s);
+    if (!(g <= 1)) return -Infinity;
+    const p = c + (1 - c) * g;
+    const f = n - r;
+    let v = r > 0 ? r * Math.log(p) : 0;
+    if (f > 0) v = p >= 1 ? -Infinity : v + f * Math.log1p(-p);
+    sum += v;
+    if (score) {
+      const dp = (1 - c) * g;
+      const pq = Math.max(p * (1 - p), 1e-300);
+      const u = ((r - n * p) / pq) * dp; // d ln L / dη
+      const info = (n / pq) * dp * dp;
+      sa += u;
+      sb += u * s;
+      iaa += info;
+      iab += info * s;
+      ibb += info * s * s;
+    }
+  }
+  if (score && sum > -Infinity) {
+    if (extra !== null) {
+      const dp = (1 - c) * Math.exp(a + beta * extra.s);
+      const p = c + dp;
+      const pq = Math.max(p * (1 - p), 1e-300);
+      const u = ((extra.right - extra.trials * p) / pq) * dp;
+      const info = (extra.trials / pq) * dp * dp;
+      sa += u;
+      sb += u * extra.s;
+      iaa += info;
+      iab += info * extra.s;
+      ibb += info * extra.s * extra.s;
+    }
+    score.sa = sa; score.sb = sb; score.iaa = iaa; score.iab = iab; score.ibb = ibb;
+  }
   return sum;
 }
 
@@ -111,29 +156,17 @@ export function twoParameterFit(d: CountsData, m: number, extra: Extra | null): 
   let beta = sty / stt;
   let a = ym - beta * tm;
   if (!Number.isFinite(a) || !Number.isFinite(beta)) return null;
-  let current = logLikelihood(d, m, extra, a, beta);
+  // The score and information at the current law come from the pass that computed its ln L.
+  let here: Score = { sa: 0, sb: 0, iaa: 0, iab: 0, ibb: 0 };
+  let trial: Score = { sa: 0, sb: 0, iaa: 0, iab: 0, ibb: 0 };
+  let current = logLikelihood(d, m, extra, a, beta, here);
   for (let shrink = 0; shrink < 200 && !Number.isFinite(current); shrink++) {
     a -= 0.1;
-    current = logLikelihood(d, m, extra, a, beta);
+    current = logLikelihood(d, m, extra, a, beta, here);
   }
   if (!Number.isFinite(current)) return null;
   for (let it = 0; it < 100; it++) {
-    let sa = 0, sb = 0, iaa = 0, iab = 0, ibb = 0;
-    for (let i = 0; i <= m; i++) {
-      const last = i === m;
-      if (last && extra === null) break;
-      const s = last ? extra!.s : d.t[i], r = last ? extra!.right : d.right[i], n = last ? extra!.trials : d.trials[i];
-      const dp = (1 - c) * Math.exp(a + beta * s);
-      const p = c + dp;
-      const q = Math.max(p * (1 - p), 1e-300);
-      const score = ((r - n * p) / q) * dp; // d ln L / dη
-      const info = (n / q) * dp * dp;
-      sa += score;
-      sb += score * s;
-      iaa += info;
-      iab += info * s;
-      ibb += info * s * s;
-    }
+    const { sa, sb, iaa, iab, ibb } = here;
     const det = iaa * ibb - iab * iab;
     if (!(det > 0)) break;
     const da = (ibb * sa - iab * sb) / det;
@@ -148,13 +181,14 @@ export function twoParameterFit(d: CountsData, m: number, extra: Extra | null): 
     let lambda = 1;
     let next = -Infinity;
     for (let h = 0; h < 60; h++, lambda /= 2) {
-      next = logLikelihood(d, m, extra, a + lambda * da, beta + lambda * db);
+      next = logLikelihood(d, m, extra, a + lambda * da, beta + lambda * db, trial);
       if (next >= current - rounding) break;
     }
     if (!(next >= current - rounding)) break;
     a += lambda * da;
     beta += lambda * db;
     current = next;
+    [here, trial] = [trial, here];
     if (lambda * size < tolerance) break;
   }
   return { a, beta, logLikelihood: current };
@@ -316,37 +350,190 @@ class RangeHeap {
 }
 
 /** Counters of the last fitLeafCounts call (how much exact work the bound left; for tests and docs). */
-export const countsSearchWork = { anchors: 0, resolved: 0 };
+export const countsSearchWork = { anchors: 0, resolved: 0, certified: 0, exactFits: 0 };
+
+/** Budgets pooled into `bins` consecutive groups at their mean ln x: a small data set whose exhaustive fit locates the kink. */
+function coarse(d: CountsData, bins: number): CountsData {
+  const n = d.t.length;
+  const t: number[] = [], right: number[] = [], trials: number[] = [];
+  for (let b = 0; b < bins; b++) {
+    const from = Math.floor((b * n) / bins), to = Math.floor(((b + 1) * n) / bins);
+    let st = 0, r = 0, tr = 0;
+    for (let i = from; i < to; i++) {
+      st += d.t[i];
+      r += d.right[i];
+      tr += d.trials[i];
+    }
+    t.push(st / (to - from));
+    right.push(r);
+    trials.push(tr);
+  }
+  return { chance: d.chance, t, right, trials };
+}
+
+/** Index of the first budget with t ≥ x (n when none). */
+function firstAtLeast(t: readonly number[], x: number): number {
+  let lo = 0, hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid] >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Distinct budgets up to which the exhaustive search is used directly (and the coarse fit's size). */
+export const COARSE_BINS = 128;
+
+/** Taylor references kept at once for the branch and bound's anchors (each holds O(n) prefix sums). */
+const MAX_REFERENCES = 4;
 
 /**
- * The fit of fitLeafCountsExhaustive by branch and bound (see the header): O(n) bookkeeping plus
- * one O(m) two-parameter fit per index whose bound could beat the best candidate.
+ * The fit of fitLeafCountsExhaustive by branch and bound (see the header): O(n) bookkeeping, O(1)
+ * certified Taylor bounds near the reference law, and one O(m) two-parameter fit per candidate
+ * whose bound could beat the best. `bins` (tests) sets the coarse fit's size and the size up to
+ * which the exhaustive search runs directly.
  */
-export function fitLeafCounts(d: CountsData, name = 'observations'): CountsCandidate {
+export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARSE_BINS): CountsCandidate {
   const n = d.t.length;
-  let best = unsaturatedCandidate(d);
   countsSearchWork.anchors = 0;
   countsSearchWork.resolved = 0;
-  if (n < 4) return best ?? noFit(name);
+  countsSearchWork.certified = 0;
+  countsSearchWork.exactFits = 0;
+  if (n <= bins) return fitLeafCountsExhaustive(d, name);
+  let best = unsaturatedCandidate(d);
+  countsSearchWork.exactFits++;
   const sums = prefixCounts(d);
   const c = d.chance;
+  const pooled = (m: number) => ({ s: d.t[m], right: sums.right[n] - sums.right[m], trials: sums.trials[n] - sums.trials[m] });
+  const powerFits = new Map<number, { a: number; beta: number; logLikelihood: number } | null>();
+  const powerFit = (m: number) => {
+    if (!powerFits.has(m)) {
+      countsSearchWork.exactFits++;
+      powerFits.set(m, twoParameterFit(d, m, null));
+    }
+    return powerFits.get(m)!;
+  };
   // satPrefix[m] = Sat(m); cheap[m] = Sat(m) + Q(m) for m ∈ [1, n − 2] (index 0 is never a candidate).
   const satPrefix = new Float64Array(n);
   for (let m = 0; m < n - 1; m++) satPrefix[m + 1] = satPrefix[m] + constantMax(c, d.right[m], d.trials[m]);
+  const suffixMax = (m: number) => constantMax(c, sums.right[n] - sums.right[m], sums.trials[n] - sums.trials[m]);
   const cheap = new Float64Array(n - 1);
   cheap[0] = -Infinity;
-  for (let m = 1; m < n - 1; m++) cheap[m] = satPrefix[m] + constantMax(c, sums.right[n] - sums.right[m], sums.trials[n] - sums.trials[m]);
-  const argmax = new RangeArgmax(cheap);
-  const powerFits = new Map<number, { a: number; beta: number; logLikelihood: number } | null>();
-  // A candidate of bound U beats the best only if 6 − 2U < best AIC; the slack covers rounding in the
-  // prefix sums (|Sat| up to ~1e7 loses ~1e-9 absolute), so near-ties are fitted, never pruned.
+  for (let m = 1; m < n - 1; m++) cheap[m] = satPrefix[m] + suffixMax(m);
+  // A candidate of bound U beats the best only if 6 − 2U < best AIC. The slack covers rounding: every
+  // ln L and bound here is a recursive sum of at most n + 1 nonpositive terms (a few ulps each), off
+  // by at most (n + 1)·u·|sum| (u = 2⁻⁵³); four times that of the largest sums in play, so near-ties
+  // are fitted, never pruned. (A fixed 1e-9 relative slack kept ~15× more near-ties at 10⁵ budgets.)
   const threshold = () => (best === null ? -Infinity : (6 - best.aic) / 2);
-  const slack = 1e-9 * (1 + Math.abs(satPrefix[n - 1]) + Math.abs(cheap[1]));
+  const magnitude = 1 + Math.abs(satPrefix[n - 1]) + Math.abs(cheap[1]) + (best === null ? 0 : Math.abs(best.logLikelihood));
+  const slack = 4 * (n + 16) * 2 ** -53 * magnitude;
+  const open = (bound: number) => bound >= threshold() - slack;
+
+  // Per index, certified upper bounds of the split's and the kink's ln L (+∞: unknown; −∞: no candidate).
+  const splitBound = new Float64Array(n - 1).fill(Infinity);
+  const kinkBound = new Float64Array(n - 1).fill(Infinity);
+  const fittedSplit = new Uint8Array(n - 1), fittedKink = new Uint8Array(n - 1);
+  const fitSplit = (m: number) => {
+    if (fittedSplit[m] || m < 2) return;
+    fittedSplit[m] = 1;
+    const split = splitCandidate(d, m, powerFit(m), sums);
+    if (split !== null && better(split, best)) best = split;
+  };
+  const fitKink = (m: number) => {
+    if (fittedKink[m]) return;
+    fittedKink[m] = 1;
+    countsSearchWork.exactFits++;
+    const kink = kinkCandidate(d, m, sums);
+    if (kink !== null && better(kink, best)) best = kink;
+  };
+  /** Fits index m's candidates that its bounds leave open. */
+  const resolve = (m: number) => {
+    countsSearchWork.resolved++;
+    if (open(splitBound[m])) fitSplit(m);
+    if (open(kinkBound[m])) fitKink(m);
+  };
+  // A split's separate fits count only when the power law reaches the rest's g_max between t_{m−1}
+  // and t_m: where the certified maximiser's η there is on one side of ln g_max by more than
+  // rounding, split m is no candidate whatever its likelihood.
+  const splitRuledOut = (m: number, bound: CountsTaylorBound) => {
+    const r = sums.right[n] - sums.right[m], tr = sums.trials[n] - sums.trials[m];
+    const gMax = (r / tr - c) / (1 - c);
+    if (!(gMax > 0 && gMax <= 1)) return true;
+    const lg = Math.log(gMax);
+    const tolerance = 1e-9 * (1 + Math.abs(lg));
+    const below = bound.etaInterval(d.t[m - 1]), above = bound.etaInterval(d.t[m]);
+    return below[0] > lg + tolerance || above[1] < lg - tolerance;
+  };
+  const referenceAt = (law: { a: number; beta: number }, center: number) => new CountsTaylorBound(d, law.a, law.beta, center);
+  const kinkOf = (x: CountsCandidate) => (x.reached && x.beta > 0 ? (Math.log(x.gMax) - x.a) / x.beta : d.t[n - 1]);
+
+  // 1. A reference: the exhaustive fit of the budgets pooled into `bins` groups locates the kink,
+  //    and the kink law on the budget there is fitted exactly.
+  let guess: CountsCandidate | null = null;
+  try {
+    guess = fitLeafCountsExhaustive(coarse(d, bins), name);
+  } catch {
+    guess = null;
+  }
+  if (guess !== null && guess.reached && guess.beta > 0) fitKink(Math.min(n - 2, Math.max(1, firstAtLeast(d.t, kinkOf(guess)))));
+  // 2. Certified Taylor bounds around the best law so far (countsTaylorBound.ts) for every index, in
+  //    O(1) each; the candidate of highest approximate ln L is fitted and, when it wins, becomes the
+  //    reference (at most four rounds).
+  const references: CountsTaylorBound[] = [];
+  for (let round = 0; round < 4 && best !== null; round++) {
+    const reference = best;
+    const taylor = referenceAt(reference, kinkOf(reference));
+    references.unshift(taylor);
+    if (references.length > MAX_REFERENCES) references.pop();
+    const approx = { value: -Infinity };
+    let top = -Infinity, topIndex = -1, topKink = false;
+    for (let m = 1; m < n - 1; m++) {
+      approx.value = -Infinity;
+      const kink = taylor.bound(m, pooled(m), approx);
+      if (approx.value > top && !fittedKink[m]) [top, topIndex, topKink] = [approx.value, m, true];
+      kinkBound[m] = Math.min(kinkBound[m], cheap[m], kink);
+      if (m >= 2) {
+        approx.value = -Infinity;
+        let split = taylor.bound(m, null, approx) + suffixMax(m);
+        if (split < Infinity && splitRuledOut(m, taylor)) split = -Infinity;
+        else if (approx.value + suffixMax(m) > top && !fittedSplit[m]) [top, topIndex, topKink] = [approx.value + suffixMax(m), m, false];
+        splitBound[m] = Math.min(splitBound[m], cheap[m], split);
+      }
+    }
+    if (topIndex < 0 || top <= threshold()) break;
+    if (topKink) fitKink(topIndex);
+    else fitSplit(topIndex);
+    if (best === reference) break;
+  }
+  for (let m = 1; m < n - 1; m++) {
+    if (!open(Math.max(splitBound[m], kinkBound[m]))) {
+      cheap[m] = -Infinity;
+      countsSearchWork.certified++;
+    }
+  }
+
+  // 3. Branch and bound over what is left. An anchor's Dev lower bound comes from a certified Taylor
+  //    bound when one of the references reaches it (O(1)); else from an exact fit, which then
+  //    becomes a reference itself, so the anchors after it nearby are O(1) too.
+  const powerBound = (m: number): number => {
+    for (const reference of references) {
+      const b = reference.bound(m, null);
+      if (b < Infinity) return b;
+    }
+    const fit = powerFit(m);
+    if (fit === null || !Number.isFinite(fit.logLikelihood)) return Infinity;
+    references.unshift(referenceAt(fit, d.t[m - 1]));
+    if (references.length > MAX_REFERENCES) references.pop();
+    return fit.logLikelihood;
+  };
+  const argmax = new RangeArgmax(cheap);
   const heap = new RangeHeap();
   const push = (r: Omit<Range, 'bound' | 'best'>) => {
     const from = r.resolved ? r.lo + 1 : r.lo;
     if (from >= r.hi) return;
     const i = argmax.argmax(from, r.hi);
+    if (cheap[i] === -Infinity) return;
     heap.push({ ...r, best: i, bound: cheap[i] - r.deviance / 2 });
   };
   // Dev(1) = 0 exactly (one budget fits its own accuracy), so index 1 is an exact anchor.
@@ -354,23 +541,17 @@ export function fitLeafCounts(d: CountsData, name = 'observations'): CountsCandi
   while (heap.size > 0 && heap.peek().bound > threshold() - slack) {
     const r = heap.pop();
     if (r.best === r.lo) {
-      const m = r.lo;
-      countsSearchWork.resolved++;
-      const split = m >= 2 ? splitCandidate(d, m, powerFits.get(m) ?? null, sums) : null;
-      if (split !== null && better(split, best)) best = split;
-      const kink = kinkCandidate(d, m, sums);
-      if (kink !== null && better(kink, best)) best = kink;
+      resolve(r.lo);
       push({ ...r, resolved: true });
       continue;
     }
     // Not yet decided: a new anchor halves the range (an anchor at the range's best index would peel
-    // one index at a time, since Sat(m) + Q(m) grows towards the top). Dev(m) exactly; an infeasible
-    // power law on [0, m) leaves the lower bound Dev(lo).
+    // one index at a time, since Sat(m) + Q(m) grows towards the top); an infeasible power law on
+    // [0, m) leaves the lower bound Dev(lo).
     const m = (r.lo + r.hi) >>> 1;
     countsSearchWork.anchors++;
-    const fit = twoParameterFit(d, m, null);
-    powerFits.set(m, fit);
-    const deviance = fit === null || !Number.isFinite(fit.logLikelihood) ? r.deviance : Math.max(r.deviance, 2 * (satPrefix[m] - fit.logLikelihood));
+    const upper = powerBound(m);
+    const deviance = upper < Infinity ? Math.max(r.deviance, 2 * (satPrefix[m] - upper) - 2 * slack) : r.deviance;
     push({ lo: r.lo, hi: m, deviance: r.deviance, resolved: r.resolved });
     push({ lo: m, hi: r.hi, deviance, resolved: false });
   }
