@@ -122,6 +122,9 @@ function logLikelihood(d: CountsData, m: number, extra: Extra | null, a: number,
   return sum;
 }
 
+/** The least-squares start's ln max(u, 0.5/trials, 1e-9) per budget, per data set. */
+const startValues = new WeakMap<CountsData, Float64Array>();
+
 /**
  * Maximum likelihood of the two-parameter law p = c + (1 − c)·e^(a + β·s) over budgets [0, m)
  * (s = t) plus an optional pooled budget: Fisher scoring with step halving from the unweighted
@@ -131,11 +134,16 @@ export function twoParameterFit(d: CountsData, m: number, extra: Extra | null): 
   const c = d.chance;
   const count = m + (extra === null ? 0 : 1);
   const startY = (r: number, n: number) => Math.log(Math.max((r / n - c) / (1 - c), 0.5 / n / (1 - c), 1e-9));
-  // Least-squares start (centred sums, one pass each).
+  // Least-squares start (centred sums, one pass each); each budget's ln u once per data set.
+  let y = startValues.get(d);
+  if (y === undefined) {
+    y = Float64Array.from(d.t, (_, i) => startY(d.right[i], d.trials[i]));
+    startValues.set(d, y);
+  }
   let st = 0, sy = 0;
   for (let i = 0; i < m; i++) {
     st += d.t[i];
-    sy += startY(d.right[i], d.trials[i]);
+    sy += y[i];
   }
   if (extra !== null) {
     st += extra.s;
@@ -146,7 +154,7 @@ export function twoParameterFit(d: CountsData, m: number, extra: Extra | null): 
   for (let i = 0; i < m; i++) {
     const dt = d.t[i] - tm;
     stt += dt * dt;
-    sty += dt * (startY(d.right[i], d.trials[i]) - ym);
+    sty += dt * (y[i] - ym);
   }
   if (extra !== null) {
     const dt = extra.s - tm;
@@ -278,30 +286,36 @@ export function fitLeafCountsExhaustive(d: CountsData, name = 'observations'): C
   return best ?? noFit(name);
 }
 
-/** Argmax of a static array over index ranges in O(1) (sparse table). */
+/** Argmax over index ranges of values that can be lowered to −∞ (a segment tree; ties to the lower index). */
 class RangeArgmax {
-  private readonly levels: Int32Array[] = [];
+  private readonly size: number;
+  private readonly tree: Int32Array;
   constructor(private readonly v: Float64Array) {
-    const n = v.length;
-    this.levels.push(Int32Array.from({ length: n }, (_, i) => i));
-    for (let w = 1; 2 * w <= n; w *= 2) {
-      const prev = this.levels[this.levels.length - 1];
-      const next = new Int32Array(n - 2 * w + 1);
-      for (let i = 0; i < next.length; i++) next[i] = this.pick(prev[i], prev[i + w]);
-      this.levels.push(next);
-    }
+    let size = 1;
+    while (size < v.length) size *= 2;
+    this.size = size;
+    this.tree = new Int32Array(2 * size).fill(-1);
+    for (let i = 0; i < v.length; i++) this.tree[size + i] = i;
+    for (let k = size - 1; k >= 1; k--) this.tree[k] = this.pick(this.tree[2 * k], this.tree[2 * k + 1]);
   }
-  /** Higher value wins; ties to the lower index. */
   private pick(i: number, j: number): number {
-    return this.v[j] > this.v[i] ? j : i;
+    if (i < 0) return j;
+    if (j < 0) return i;
+    return this.v[j] > this.v[i] || (this.v[j] === this.v[i] && j < i) ? j : i;
+  }
+  /** Sets v[i] = −∞. */
+  remove(i: number): void {
+    this.v[i] = -Infinity;
+    for (let k = (this.size + i) >> 1; k >= 1; k >>= 1) this.tree[k] = this.pick(this.tree[2 * k], this.tree[2 * k + 1]);
   }
   /** Index of the largest value over [lo, hi) (hi > lo). */
   argmax(lo: number, hi: number): number {
-    const level = 31 - Math.clz32(hi - lo);
-    const w = 1 << level;
-    const l = this.levels[level];
-    const i = l[lo], j = l[hi - w];
-    return this.v[j] > this.v[i] || (this.v[j] === this.v[i] && j < i) ? j : i;
+    let best = -1;
+    for (let l = lo + this.size, r = hi + this.size; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) best = this.pick(best, this.tree[l++]);
+      if (r & 1) best = this.pick(best, this.tree[--r]);
+    }
+    return best;
   }
 }
 
@@ -387,6 +401,10 @@ export const COARSE_BINS = 128;
 
 /** Taylor references kept at once for the branch and bound's anchors (each holds O(n) prefix sums). */
 const MAX_REFERENCES = 4;
+/** References are laws with 0 < β < this (a larger β is a fit running off towards a step). */
+const MAX_REFERENCE_BETA = 5;
+/** A reference's sweep stops after this many indices in a row where it certifies nothing new. */
+const SWEEP_MISSES = 16;
 
 /**
  * The fit of fitLeafCountsExhaustive by branch and bound (see the header): O(n) bookkeeping, O(1)
@@ -405,7 +423,14 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   countsSearchWork.exactFits++;
   const sums = prefixCounts(d);
   const c = d.chance;
-  const pooled = (m: number) => ({ s: d.t[m], right: sums.right[n] - sums.right[m], trials: sums.trials[n] - sums.trials[m] });
+  // The kink family's pooled rest at index m (one object, refilled: the bounds only read it).
+  const rest = { s: 0, right: 0, trials: 0 };
+  const pooled = (m: number) => {
+    rest.s = d.t[m];
+    rest.right = sums.right[n] - sums.right[m];
+    rest.trials = sums.trials[n] - sums.trials[m];
+    return rest;
+  };
   const powerFits = new Map<number, { a: number; beta: number; logLikelihood: number } | null>();
   const powerFit = (m: number) => {
     if (!powerFits.has(m)) {
@@ -434,11 +459,16 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   const splitBound = new Float64Array(n - 1).fill(Infinity);
   const kinkBound = new Float64Array(n - 1).fill(Infinity);
   const fittedSplit = new Uint8Array(n - 1), fittedKink = new Uint8Array(n - 1);
+  // What to do with an exact fit's law besides comparing it (set once references are in use).
+  let onFit: (law: { a: number; beta: number }, m: number, kink: boolean) => void = () => {};
   const fitSplit = (m: number) => {
     if (fittedSplit[m] || m < 2) return;
     fittedSplit[m] = 1;
-    const split = splitCandidate(d, m, powerFit(m), sums);
+    const known = powerFits.has(m);
+    const power = powerFit(m);
+    const split = splitCandidate(d, m, power, sums);
     if (split !== null && better(split, best)) best = split;
+    if (!known && power !== null && Number.isFinite(power.logLikelihood)) onFit(power, m, false);
   };
   const fitKink = (m: number) => {
     if (fittedKink[m]) return;
@@ -446,6 +476,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
     countsSearchWork.exactFits++;
     const kink = kinkCandidate(d, m, sums);
     if (kink !== null && better(kink, best)) best = kink;
+    if (kink !== null) onFit(kink, m, true);
   };
   /** Fits index m's candidates that its bounds leave open. */
   const resolve = (m: number) => {
@@ -465,8 +496,68 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
     const below = bound.etaInterval(d.t[m - 1]), above = bound.etaInterval(d.t[m]);
     return below[0] > lg + tolerance || above[1] < lg - tolerance;
   };
+  const saneReference = (law: { a: number; beta: number }) => law.beta > 0 && law.beta < MAX_REFERENCE_BETA && Number.isFinite(law.a);
   const referenceAt = (law: { a: number; beta: number }, center: number) => new CountsTaylorBound(d, law.a, law.beta, center);
-  const kinkOf = (x: CountsCandidate) => (x.reached && x.beta > 0 ? (Math.log(x.gMax) - x.a) / x.beta : d.t[n - 1]);
+  const kinkOf = (x: { a: number; beta: number; gMax: number; reached: boolean }) => (x.reached && x.beta > 0 ? (Math.log(x.gMax) - x.a) / x.beta : d.t[n - 1]);
+  const argmax = new RangeArgmax(cheap);
+  // Recently built references, tried first for an anchor's power law.
+  const references: CountsTaylorBound[] = [];
+  const remember = (reference: CountsTaylorBound) => {
+    references.unshift(reference);
+    if (references.length > MAX_REFERENCES) references.pop();
+  };
+  /**
+   * Tightens index m's bounds with one reference; closes the index (−∞ in the search) when neither
+   * candidate can beat the best. Returns whether the reference certified anything there. `approx`
+   * collects the highest approximate ln L of a candidate not yet fitted (for choosing what to fit).
+   */
+  const approx = { value: -Infinity };
+  let top = -Infinity, topIndex = -1, topKink = false;
+  const tighten = (reference: CountsTaylorBound, m: number): boolean => {
+    approx.value = -Infinity;
+    const kink = reference.bound(m, pooled(m), approx);
+    if (approx.value > top && !fittedKink[m]) {
+      top = approx.value;
+      topIndex = m;
+      topKink = true;
+    }
+    kinkBound[m] = Math.min(kinkBound[m], cheap[m], kink);
+    let split = -Infinity;
+    if (m >= 2) {
+      approx.value = -Infinity;
+      split = reference.bound(m, null, approx);
+      if (split < Infinity && splitRuledOut(m, reference)) split = -Infinity;
+      else {
+        split += suffixMax(m);
+        if (approx.value + suffixMax(m) > top && !fittedSplit[m]) {
+          top = approx.value + suffixMax(m);
+          topIndex = m;
+          topKink = false;
+        }
+      }
+      splitBound[m] = Math.min(splitBound[m], cheap[m], split);
+    }
+    if (cheap[m] > -Infinity && !open(Math.max(splitBound[m], kinkBound[m]))) {
+      argmax.remove(m);
+      countsSearchWork.certified++;
+    }
+    return kink < Infinity || split < Infinity;
+  };
+  /** A reference at an exact fit near index m0, used on the indices around m0 while it certifies them. */
+  const sweepFrom = (law: { a: number; beta: number }, center: number, m0: number) => {
+    // Only rising laws are references: a fit that ran off (β ≤ 0, or a runaway β) sits where the
+    // likelihood of other indices can have stray local maxima (chance > 0 is not concave).
+    if (!saneReference(law)) return;
+    const reference = referenceAt(law, center);
+    remember(reference);
+    for (const step of [-1, 1]) {
+      let misses = 0;
+      for (let m = step < 0 ? m0 : m0 + 1; m >= 1 && m <= n - 2 && misses < SWEEP_MISSES; m += step) {
+        if (cheap[m] === -Infinity) misses++;
+        else misses = tighten(reference, m) ? 0 : misses + 1;
+      }
+    }
+  };
 
   // 1. A reference: the exhaustive fit of the budgets pooled into `bins` groups locates the kink,
   //    and the kink law on the budget there is fitted exactly.
@@ -478,56 +569,43 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   }
   if (guess !== null && guess.reached && guess.beta > 0) fitKink(Math.min(n - 2, Math.max(1, firstAtLeast(d.t, kinkOf(guess)))));
   // 2. Certified Taylor bounds around the best law so far (countsTaylorBound.ts) for every index, in
-  //    O(1) each; the candidate of highest approximate ln L is fitted and, when it wins, becomes the
-  //    reference (at most four rounds).
-  const references: CountsTaylorBound[] = [];
-  for (let round = 0; round < 4 && best !== null; round++) {
-    const reference = best;
-    const taylor = referenceAt(reference, kinkOf(reference));
-    references.unshift(taylor);
-    if (references.length > MAX_REFERENCES) references.pop();
-    const approx = { value: -Infinity };
-    let top = -Infinity, topIndex = -1, topKink = false;
-    for (let m = 1; m < n - 1; m++) {
-      approx.value = -Infinity;
-      const kink = taylor.bound(m, pooled(m), approx);
-      if (approx.value > top && !fittedKink[m]) [top, topIndex, topKink] = [approx.value, m, true];
-      kinkBound[m] = Math.min(kinkBound[m], cheap[m], kink);
-      if (m >= 2) {
-        approx.value = -Infinity;
-        let split = taylor.bound(m, null, approx) + suffixMax(m);
-        if (split < Infinity && splitRuledOut(m, taylor)) split = -Infinity;
-        else if (approx.value + suffixMax(m) > top && !fittedSplit[m]) [top, topIndex, topKink] = [approx.value + suffixMax(m), m, false];
-        splitBound[m] = Math.min(splitBound[m], cheap[m], split);
-      }
-    }
-    if (topIndex < 0 || top <= threshold()) break;
-    if (topKink) fitKink(topIndex);
-    else fitSplit(topIndex);
-    if (best === reference) break;
+  //    O(1) each. The candidate of highest approximate ln L is fitted; while that wins (at most four
+  //    times), its law is the reference of a sweep over the indices around it.
+  top = -Infinity;
+  topIndex = -1;
+  if (best !== null && saneReference(best)) {
+    const taylor = referenceAt(best, kinkOf(best));
+    remember(taylor);
+    for (let m = 1; m < n - 1; m++) if (cheap[m] > -Infinity) tighten(taylor, m);
   }
-  for (let m = 1; m < n - 1; m++) {
-    if (!open(Math.max(splitBound[m], kinkBound[m]))) {
-      cheap[m] = -Infinity;
-      countsSearchWork.certified++;
-    }
+  for (let round = 0; round < 4 && topIndex >= 0 && top > threshold(); round++) {
+    const reference = best;
+    const [m, kink] = [topIndex, topKink];
+    if (kink) fitKink(m);
+    else fitSplit(m);
+    if (best === reference || best === null) break;
+    top = -Infinity;
+    topIndex = -1;
+    sweepFrom(best, kinkOf(best), m);
   }
 
-  // 3. Branch and bound over what is left. An anchor's Dev lower bound comes from a certified Taylor
-  //    bound when one of the references reaches it (O(1)); else from an exact fit, which then
-  //    becomes a reference itself, so the anchors after it nearby are O(1) too.
+  // 3. Branch and bound over what is left. Every exact fit becomes a reference for the indices
+  //    around it (sweepFrom), so fits are not repeated index by index where the likelihood is flat.
+  //    An anchor's Dev lower bound comes from a certified Taylor bound when a recent reference
+  //    reaches it (O(1)), else from an exact fit.
+  onFit = (law, m, kink) => sweepFrom(law, kink ? d.t[m] : d.t[m - 1], m);
   const powerBound = (m: number): number => {
     for (const reference of references) {
       const b = reference.bound(m, null);
       if (b < Infinity) return b;
     }
+    const known = powerFits.has(m);
     const fit = powerFit(m);
     if (fit === null || !Number.isFinite(fit.logLikelihood)) return Infinity;
-    references.unshift(referenceAt(fit, d.t[m - 1]));
-    if (references.length > MAX_REFERENCES) references.pop();
+    // The law becomes a reference for the indices around the anchor and the next anchors.
+    if (!known) sweepFrom(fit, d.t[m - 1], m);
     return fit.logLikelihood;
   };
-  const argmax = new RangeArgmax(cheap);
   const heap = new RangeHeap();
   const push = (r: Omit<Range, 'bound' | 'best'>) => {
     const from = r.resolved ? r.lo + 1 : r.lo;
@@ -540,6 +618,14 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   push({ lo: 1, hi: n - 1, deviance: 0, resolved: false });
   while (heap.size > 0 && heap.peek().bound > threshold() - slack) {
     const r = heap.pop();
+    // Indices closed since the range was pushed lower its bound: re-queue it.
+    const from = r.resolved ? r.lo + 1 : r.lo;
+    const i = argmax.argmax(from, r.hi);
+    if (cheap[i] === -Infinity) continue;
+    if (i !== r.best) {
+      heap.push({ ...r, best: i, bound: cheap[i] - r.deviance / 2 });
+      continue;
+    }
     if (r.best === r.lo) {
       resolve(r.lo);
       push({ ...r, resolved: true });
