@@ -3,8 +3,9 @@
 // exhaustive reference that fits every candidate. Fixed seeds throughout.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CountsTaylorBound } from '../../src/calibrate/countsTaylorBound.ts';
 import {
-  type CountsData, countsSearchWork, fitLeafCounts, fitLeafCountsExhaustive, unsaturatedCandidate,
+  type CountsData, countsSearchWork, fitLeafCounts, fitLeafCountsExhaustive, twoParameterFit, unsaturatedCandidate,
 } from '../../src/calibrate/leafCountsFit.ts';
 import { fitLeafLaw, leafBias, syntheticLeafCounts } from '../../src/index.ts';
 
@@ -55,10 +56,12 @@ describe('§G3 counts: the branch and bound equals the exhaustive search', () =>
       try {
         reference = fitLeafCountsExhaustive(d);
       } catch {
-        expect(() => fitLeafCounts(d)).toThrow(/no feasible fit/);
+        expect(() => fitLeafCounts(d, 'observations', 3)).toThrow(/no feasible fit/);
         return;
       }
-      const fast = fitLeafCounts(d);
+      // bins = 3 sends even 4 budgets through the coarse fit, the Taylor bounds and the branch and
+      // bound (by default up to COARSE_BINS budgets are searched exhaustively).
+      const fast = fitLeafCounts(d, 'observations', 3);
       // Both call the same per-pattern solver on the same numbers, so they agree bitwise: the
       // search may only skip candidates, never change one.
       expect(fast).toEqual(reference);
@@ -140,44 +143,133 @@ describe('§G3 counts: the exact fit finds kinks the Nelder–Mead search missed
   });
 });
 
+/** Random count data of 20–250 budgets: 1–400 trials, chance 0, ¼ or ½, any saturating law. */
+const midArbitrary = fc.record({
+  n: fc.integer({ min: 20, max: 250 }),
+  low: fc.double({ min: 0, max: 3, noNaN: true }),
+  span: fc.double({ min: 2, max: 8, noNaN: true }),
+  k: fc.double({ min: 0.005, max: 0.1, noNaN: true }),
+  beta: fc.double({ min: 0.1, max: 0.9, noNaN: true }),
+  gMax: fc.double({ min: 0.2, max: 1, noNaN: true }),
+  chance: fc.constantFrom(0, 0.25, 0.5),
+  trials: fc.constantFrom(1, 2, 5, 50, 400),
+  seed: fc.integer({ min: 0, max: 1_000_000 }),
+  bins: fc.integer({ min: 3, max: 14 }),
+});
+
+function drawMid(c: { n: number; low: number; span: number; k: number; beta: number; gMax: number; chance: number; trials: number; seed: number }) {
+  const budgets = Array.from({ length: c.n }, (_, i) => Math.exp(c.low + (c.span * i) / c.n));
+  const law = { kind: 'power' as const, k: c.k, beta: c.beta, gMax: c.gMax };
+  const obs = syntheticLeafCounts({ law, chance: c.chance, budgets, trials: c.trials, seed: c.seed }) as { x: number; right: number; trials: number }[];
+  return countsData(obs, c.chance);
+}
+
+describe('§G3 counts: certified Taylor bounds (countsTaylorBound.ts)', () => {
+  it('a certified bound is never below the exact maximum of its index, and is tight (median gap < 1e-4)', () => {
+    // Reference: the exhaustive fit's law. Every index's power law and kink law is fitted exactly
+    // and compared with the O(1) bound; rounding is allowed 1e-9 relative.
+    let certified = 0;
+    const gaps: number[] = [];
+    fc.assert(fc.property(midArbitrary, (c) => {
+      const d = drawMid(c);
+      let best;
+      try {
+        best = fitLeafCountsExhaustive(d);
+      } catch {
+        return;
+      }
+      if (!(best.beta > 0 && best.beta < 5)) return;
+      const n = d.t.length;
+      const center = best.reached ? (Math.log(best.gMax) - best.a) / best.beta : d.t[n - 1];
+      const bound = new CountsTaylorBound(d, best.a, best.beta, center);
+      for (let m = 1; m <= n - 2; m++) {
+        let right = 0, trials = 0;
+        for (let i = m; i < n; i++) {
+          right += d.right[i];
+          trials += d.trials[i];
+        }
+        for (const pooled of [null, { s: d.t[m], right, trials }]) {
+          if (pooled === null && m < 2) continue;
+          const exact = twoParameterFit(d, m, pooled);
+          const b = bound.bound(m, pooled);
+          if (b === Infinity || exact === null || !Number.isFinite(exact.logLikelihood)) continue;
+          certified++;
+          gaps.push(b - exact.logLikelihood);
+          expect(b).toBeGreaterThanOrEqual(exact.logLikelihood - 1e-9 * (1 + Math.abs(exact.logLikelihood)));
+        }
+      }
+    }), { numRuns: 60, seed: 21 });
+    expect(certified).toBeGreaterThan(400);
+    gaps.sort((x, y) => x - y);
+    expect(gaps[gaps.length >> 1]).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it('the search with the bounds equals the exhaustive search on 120 random data sets of 20–250 budgets, and fits a fraction of the candidates', () => {
+    let exactFits = 0, candidates = 0, certified = 0, saturated = 0;
+    fc.assert(fc.property(midArbitrary, (c) => {
+      const d = drawMid(c);
+      let reference;
+      try {
+        reference = fitLeafCountsExhaustive(d);
+      } catch {
+        expect(() => fitLeafCounts(d, 'observations', c.bins)).toThrow(/no feasible fit/);
+        return;
+      }
+      expect(fitLeafCounts(d, 'observations', c.bins)).toEqual(reference);
+      exactFits += countsSearchWork.exactFits;
+      certified += countsSearchWork.certified;
+      candidates += 2 * (d.t.length - 2);
+      if (reference.reached) saturated++;
+    }), { numRuns: 120, seed: 22 });
+    expect(saturated).toBeGreaterThan(30);
+    // The bounds close indices without fitting them, and most candidates are never fitted.
+    expect(certified).toBeGreaterThan(candidates / 8);
+    expect(exactFits).toBeLessThan(candidates / 3);
+  }, 180_000);
+});
+
 describe('§G3 counts at scale (issue 16)', () => {
-  /** n distinct budgets x = 1 … 2000 (law saturates at x = 900), 50 trials each, a fixed LCG. */
-  function manyCounts(n: number) {
-    const law = { kind: 'power' as const, k: 0.02, beta: 0.5, gMax: 0.6 };
-    let s = 7;
-    const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-    return Array.from({ length: n }, (_, i) => {
-      const x = 1 + (2000 / n) * i + 0.001 * (i % 7);
-      let right = 0;
-      for (let j = 0; j < 50; j++) if (rnd() < 0.5 + 0.5 * leafBias(law, x)) right++;
-      return { x, right, trials: 50 };
-    });
+  const scaleLaw = { kind: 'power' as const, k: 0.02, beta: 0.5, gMax: 0.6 };
+  /** n distinct budgets x = 1 … 2000 (the law saturates at x = 900), binomial counts (seeded). */
+  function manyCounts(n: number, trials = 50) {
+    const budgets = Array.from({ length: n }, (_, i) => 1 + (2000 / n) * i + 0.001 * (i % 7));
+    return syntheticLeafCounts({ law: scaleLaw, chance: 0.5, budgets, trials, seed: 16 }) as { x: number; right: number; trials: number }[];
   }
 
   it('1,000 distinct budgets: the same fit as the exhaustive search, with a small share of the exact fits', () => {
     const d = countsData(manyCounts(1000), 0.5);
     const fast = fitLeafCounts(d);
-    const work = countsSearchWork.anchors + countsSearchWork.resolved;
+    const fits = countsSearchWork.exactFits;
     expect(fast).toEqual(fitLeafCountsExhaustive(d));
-    // The exhaustive search makes 2 fits per index (1,996); the bound leaves about 220.
-    expect(work).toBeLessThan(400);
+    // The exhaustive search makes 1,997 fits; the bounds leave 14.
+    expect(fits).toBeLessThan(60);
     expect(fast.reached).toBe(true);
   }, 120_000);
 
-  it('the exact fits grow more slowly than the budgets (3× the budgets, under 3× the fits), and 3,000 budgets fit in under 30 s', () => {
-    fitLeafCounts(countsData(manyCounts(1000), 0.5));
-    const small = countsSearchWork.anchors + countsSearchWork.resolved;
+  it('100,000 distinct budgets fit in under 10 s with about as many exact fits as 10,000 (near-linear), the law within 6 standard errors', () => {
+    fitLeafLaw(manyCounts(10_000), { bootstrap: 0 });
+    const small = countsSearchWork.exactFits;
+    const data = manyCounts(100_000);
     const t0 = performance.now();
-    const r = fitLeafLaw(manyCounts(3000), { bootstrap: 0 });
+    const r = fitLeafLaw(data, { bootstrap: 0 });
     const seconds = (performance.now() - t0) / 1000;
-    const large = countsSearchWork.anchors + countsSearchWork.resolved;
-    // Measured 220 and 521 fits (ratio 2.4); each fit is O(budgets), so the time is still
-    // super-linear (about n^1.8): 0.65 s and 3.4 s on the loaded 2-core machine.
-    expect(large).toBeLessThan(3 * small);
-    expect(seconds).toBeLessThan(30);
+    const large = countsSearchWork.exactFits;
+    // Measured 10 and 13 exact fits, 0.3 s and 2.4 s on the 2-core machine: each exact fit is
+    // O(budgets), the rest O(1) per index (the Taylor bounds), so the time is linear in n.
+    expect(large).toBeLessThan(3 * small + 10);
+    expect(seconds).toBeLessThan(10);
     expect(r.gMaxReached).toBe(true);
-    // ~1,350 budgets below the kink at 50 trials: β within 0.05 of 0.5 (SE ≈ 0.015), g_max within 0.01.
-    expect(Math.abs(r.beta - 0.5)).toBeLessThan(0.05);
-    expect(Math.abs(r.gMax - 0.6)).toBeLessThan(0.01);
+    // ~45,000 budgets below the kink at 50 trials: SE(β) ≈ 0.015·√(1350/45000) ≈ 0.0026 (scaled from
+    // the 3,000-budget fit); ~55,000 budgets at g_max: SE(p) ≈ √(0.16/2.75e6) ≈ 2.4e-4, SE(g_max) ≈ 4.8e-4.
+    expect(Math.abs(r.beta - 0.5)).toBeLessThan(6 * 0.0026);
+    expect(Math.abs(r.gMax - 0.6)).toBeLessThan(6 * 4.8e-4);
+  }, 120_000);
+
+  it('one trial per budget (the flattest likelihood): 30,000 distinct budgets with a few hundred exact fits, not 60,000', () => {
+    const r = fitLeafLaw(manyCounts(30_000, 1), { bootstrap: 0 });
+    // Measured 112 exact fits (4.8 s on the loaded machine); the exhaustive search would make 59,997.
+    expect(countsSearchWork.exactFits).toBeLessThan(400);
+    expect(r.gMaxReached).toBe(true);
+    expect(Math.abs(r.gMax - 0.6)).toBeLessThan(0.02);
   }, 120_000);
 });
