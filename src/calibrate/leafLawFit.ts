@@ -36,6 +36,11 @@ export interface LeafFitOptions extends BootstrapOptions {
   chance?: number;
   /** How errors name this data set (e.g. `leaf.csv group "gemini-2.5-pro"`). */
   name?: string;
+  /**
+   * Called after the fit and after each bootstrap resample (each costs one more fit: with 10⁵
+   * distinct budgets, seconds), with resamples done, their total and seconds since the start.
+   */
+  onProgress?: (done: number, total: number, seconds: number) => void;
 }
 
 export interface LeafPoint {
@@ -520,7 +525,12 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
     const inflate = Math.sqrt(n / Math.max(1, n - fit.q));
     residuals = raw.map((e) => (e - centre) * inflate);
   }
+  const started = performance.now();
+  const progress = options.onProgress;
+  if (progress !== undefined && typeof progress !== 'function') throw new InvalidParameterError('onProgress', 'a function', progress);
+  progress?.(0, bootstrap, (performance.now() - started) / 1000);
   for (let r = 0; r < bootstrap; r++) {
+    if (r > 0) progress?.(r, bootstrap, (performance.now() - started) / 1000);
     const rd: Data = { ...d };
     if (d.counts) {
       rd.right = d.trials.map((tr, i) => binomial(tr, chance + (1 - chance) * fitted[i], seed, STREAMS.leafBootstrap, r * n + i));
@@ -539,6 +549,7 @@ export function fitLeafLaw(observations: readonly LeafObservation[], options: Le
       failed++;
     }
   }
+  if (bootstrap > 0) progress?.(bootstrap, bootstrap, (performance.now() - started) / 1000);
   const gMax = fit.reached ? fit.gMax : 1;
   // The jackknife costs one refit per accuracy row or two per count row; above JACKKNIFE_MAX_REFITS
   // it would cost more than the default 1000 resamples (and grow quadratically), so the intervals

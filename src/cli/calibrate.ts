@@ -14,6 +14,7 @@ import { parseCsv } from '../calibrate/csv.ts';
 import { correctnessMatrixFromCsv, type CorrelationEstimate, estimateCorrelation } from '../calibrate/correlation.ts';
 import { type FidelityEstimate, fidelityObservationsFromCsv, fitFidelity } from '../calibrate/fidelityFit.ts';
 import { fitLeafLaw, type LeafLawEstimate, leafObservationsFromCsv } from '../calibrate/leafLawFit.ts';
+import { countReporter } from './progress.ts';
 import { checkWritableDirectory } from './files.ts';
 import { fmt, table } from './format.ts';
 import { parseNumber } from './options.ts';
@@ -238,10 +239,14 @@ export async function calibrate(f: CalibrateFlags): Promise<Calibration> {
     const groups = leafObservationsFromCsv(t, {
       x: f.leafX, right: f.leafRight, trials: f.leafTrials, accuracy: f.leafAccuracy, percent: !!f.leafPercent, group: f.leafGroup,
     });
-    leaf = groups.map(({ group, observations }) => ({
-      group, file: f.leaf!, xColumn: f.leafX,
-      ...fitLeafLaw(observations, { ...options, chance, name: group === null ? f.leaf! : `${f.leaf} group ${JSON.stringify(group)}` }),
-    }));
+    leaf = groups.map(({ group, observations }) => {
+      const name = group === null ? f.leaf! : `${f.leaf} group ${JSON.stringify(group)}`;
+      // Each resample is one more fit (seconds with 10⁵ distinct budgets): a progress line on a terminal.
+      const line = bootstrap > 0 ? countReporter(`${name}: bootstrap`, 'resamples') : undefined;
+      const onProgress = line && ((done: number, total: number, seconds: number) =>
+        line(done, total, done / seconds, done > 0 ? ((total - done) * seconds) / done : NaN));
+      return { group, file: f.leaf!, xColumn: f.leafX, ...fitLeafLaw(observations, { ...options, chance, name, onProgress }) };
+    });
   }
   let correlation: Calibration['correlation'] = null;
   if (f.correlation !== undefined) {

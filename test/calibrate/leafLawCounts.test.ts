@@ -265,6 +265,15 @@ describe('§G3 counts at scale (issue 16)', () => {
     expect(Math.abs(r.gMax - 0.6)).toBeLessThan(6 * 4.8e-4);
   }, 120_000);
 
+  it('a bootstrap of many budgets reports its progress: (0, B) after the fit, then once per resample, time never going back', () => {
+    const calls: [number, number, number][] = [];
+    const r = fitLeafLaw(manyCounts(2000), { bootstrap: 5, seed: 3, onProgress: (done, total, seconds) => calls.push([done, total, seconds]) });
+    expect(calls.map(([done, total]) => [done, total])).toEqual([[0, 5], [1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
+    for (let i = 1; i < calls.length; i++) expect(calls[i][2]).toBeGreaterThanOrEqual(calls[i - 1][2]);
+    expect(r.resamples).toBe(5);
+    expect(() => fitLeafLaw(manyCounts(200), { bootstrap: 1, onProgress: 7 as never })).toThrow(/onProgress/);
+  }, 60_000);
+
   it('one trial per budget (the flattest likelihood): 30,000 distinct budgets with a few hundred exact fits, not 60,000', () => {
     const r = fitLeafLaw(manyCounts(30_000, 1), { bootstrap: 0 });
     // Measured 112 exact fits (4.8 s on the loaded machine); the exhaustive search would make 59,997.
