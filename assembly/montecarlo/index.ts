@@ -4,3 +4,4 @@ export { mcFullTree, mcLevels, mcFullTreeScalar, mcLaneWords, mcBernoulliWords }
 export { mcContinuous } from './continuous';
 export { mcXoshiroFill, mcSplitMixFill, mcChunkSeed } from './random';
 export { mcPlurality } from './plurality';
+export { pluralityGeneralPaths } from './pluralityWords';

@@ -287,6 +287,11 @@ let topCodes: usize = 0;
 /** Whether fusedLeaves applies to this K, and whether the top plane of a uniform answer is a fair coin (K = 2^m). */
 let fusedFast: bool = false;
 let topIsCoin: bool = false;
+let generalPathsOnly: bool = false;
+/** Exists for the fast = general equality test (test/simulate/pluralityPaths.test.ts): on ≠ 0 turns fusedLeaves and channelFast off. */
+export function pluralityGeneralPaths(on: i32): void {
+  generalPathsOnly = on != 0;
+}
 
 /**
  * A leaf (or a leaf's received message): right with probability q, else uniform over the K − 1 wrong
@@ -1078,7 +1083,7 @@ export function slicedFullTree(
   const topKind = load<u64>(tableK + (<usize>(m - 1) << 4));
   // fusedLeaves: no Bernoulli step below the top plane of a uniform answer.
   topIsCoin = topKind == 3;
-  fusedFast = true;
+  fusedFast = !generalPathsOnly; // once per chunk, so the test hook costs nothing per node
   for (let j = 0; j < m - 1; j++) if (load<u64>(tableK + (<usize>j << 4)) == 2) fusedFast = false;
   const pTop = <f64>(K - (<u32>1 << <u32>(m - 1))) / <f64>K;
   for (let k = 0; k < levels; k++) {
