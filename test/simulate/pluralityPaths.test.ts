@@ -4,8 +4,8 @@
 // uniformBelow), so forcing the general code with the test hook pluralityGeneralPaths gives the same
 // counts on every seed. The grid covers both sides of each selection condition: K with and without
 // a Bernoulli step below the top plane (K = 7, 11 never take the fast paths), K = 2^m (fair-coin top
-// plane), leaves below chance (no skill form), and the special codes 0, 1/2 and 1 of γ, ρ and the
-// fused leaf code. Open answers and judges run on the scalar kernel, which has no fast path.
+// plane), leaves below chance (no skill form), the special codes 0, 1/2 and 1 of γ and ρ, and fused
+// leaf codes 0 and 1. Open answers and judges run on the scalar kernel, which has no fast path.
 import { describe, expect, it } from 'vitest';
 import { simulatePluralityChunk, type PluralityLevel, type PluralitySimulationSpec } from '../../src/simulate/plurality.ts';
 import { instantiateKernel, type Kernel } from '../../src/wasm/kernel.ts';
