@@ -313,6 +313,13 @@ export class CountsTaylorBound {
     return [eta - width, eta + width];
   }
 
+  /** Where the last certified maximiser's β lies (as etaInterval: |δβ − δ̃β| ≤ |e|_H·√(H⁻¹)_ββ). */
+  betaInterval(): [number, number] {
+    const { db, k0, det, quad } = this.last;
+    const width = 2 * Math.sqrt(quad) * Math.sqrt(Math.max(0, k0 / det));
+    return [this.beta0 + db - width, this.beta0 + db + width];
+  }
+
   /** The certificate of the header on region R, or +∞. this.out = the model at δ̃ = (da, db). */
   private certify(m: number, pooled: PooledBudget | null, da: number, db: number, R: Region): number {
     const row = R.sums.rows, at = m * REGION_STRIDE;

@@ -1,5 +1,5 @@
 // SPEC §G3 — the leaf law min(g_max, k·x^β) fitted to counts (x, right, trials) by binomial maximum
-// likelihood, in time near-linear in the distinct budgets for data with a clear optimum (issue 16).
+// likelihood, in time linear in the distinct budgets (issue 16).
 //
 // The fit is defined exactly (no Nelder–Mead): with η = ln k + β·ln x and p = p_c + (1 − p_c)·g,
 // the min() law over sorted distinct budgets t_0 < … < t_{n−1} (t = ln x) is one of
@@ -15,20 +15,25 @@
 // two at or above it (splits j ∈ [2, n − 2], kinks k ∈ [1, n − 2]). Each two-parameter likelihood is
 // maximised by Fisher scoring from the least-squares start on ln u (step halving; it stops when a
 // step moves (ln k, β) by less than 1e-12 relative), so every candidate is a deterministic function
-// of the data, its (ln k, β) solving the score equations to about 1e-12; the fit is the lowest AIC = 2q − 2 ln L, ties to fewer parameters, then to the
-// smaller split or kink index (splits before kinks).
+// of the data, its (ln k, β) solving the score equations to about 1e-12; the fit is the lowest
+// AIC = 2q − 2 ln L, ties to fewer parameters, then to the smaller split or kink index (splits
+// before kinks).
 //
-// Search. Let Sat(m) = Σ_{i<m} max_p ln L_i (each budget at its own accuracy, floored at chance),
-// Q(m) = the pooled-constant maximum over [m, n) (closed form from suffix sums), and Dev(m) the
-// power-law deviance of [0, m). Both candidates at index m (split m, kink m) have
-// ln L ≤ U(m) = Sat(m) − Dev(m)/2 + Q(m): the kink law is the split law with g_max tied to the power
-// law. Dev(m) is nondecreasing in m (a power law fitted to more budgets cannot fit them better), so
-// Dev at any computed anchor a ≤ m bounds U(m) in O(1). A best-first branch and bound over index
-// ranges pops the range with the highest bound, computes Dev exactly at its best index (O(m)) or,
-// if already exact there, fits that index's candidates; it stops when no bound can beat the best
-// AIC. The result equals the exhaustive search over every candidate (fitLeafCountsExhaustive; the
-// tests compare them), assuming each two-parameter fit reaches its maximum (the likelihood is
-// concave in (ln k, β) for chance 0; for chance > 0 it is concave near the data's fit).
+// Search (fitLeafCounts; up to EXHAUSTIVE_BUDGETS budgets it is the exhaustive search itself). Both
+// candidates at index m have ln L ≤ U(m) = Sat(m) − Dev(m)/2 + Q(m): Sat(m) = Σ_{i<m} max_p ln L_i
+// (each budget at its own accuracy, floored at chance), Q(m) the pooled-constant maximum over
+// [m, n) (suffix sums), Dev(m) the power-law deviance of [0, m), nondecreasing in m (a power law
+// fitted to more budgets cannot fit them better), so a lower bound of Dev at an anchor a ≤ m bounds
+// U(m) in O(1). Tighter, certified Taylor bounds around a reference law (countsTaylorBound.ts)
+// bound each index's split and kink in O(1) where the reference is close. Steps: (1) the exhaustive
+// fit of the budgets pooled into COARSE_BINS groups locates the kink, whose law is fitted; (2) every
+// index is bounded around the best law so far and closed if it cannot win; (3) a best-first branch
+// and bound over index ranges halves the range of highest bound at an anchor (Dev from a Taylor
+// bound, else an exact fit) or fits an index's open candidates, until no bound can beat the best
+// AIC; every exact fit becomes a reference swept over its neighbours. The result equals the
+// exhaustive search (fitLeafCountsExhaustive; the tests compare them), assuming each two-parameter
+// fit reaches its maximum (a theorem for chance 0, where the likelihood is concave in (ln k, β); for
+// chance > 0 it is concave near the data's fit, not near chance).
 import { InvalidParameterError } from '../errors.ts';
 import { CountsTaylorBound } from './countsTaylorBound.ts';
 
@@ -396,12 +401,14 @@ function firstAtLeast(t: readonly number[], x: number): number {
   return lo;
 }
 
-/** Distinct budgets up to which the exhaustive search is used directly (and the coarse fit's size). */
-export const COARSE_BINS = 128;
+/** Groups of the coarse fit that locates the kink. */
+export const COARSE_BINS = 32;
+/** Distinct budgets up to which the search is the exhaustive one (faster there: ~3 ms at 40). */
+export const EXHAUSTIVE_BUDGETS = 64;
 
 /** Taylor references kept at once for the branch and bound's anchors (each holds O(n) prefix sums). */
 const MAX_REFERENCES = 4;
-/** References are laws with 0 < β < this (a larger β is a fit running off towards a step). */
+/** References are laws with |β| < this (a larger |β| is a fit running off towards a step). */
 const MAX_REFERENCE_BETA = 5;
 /** A reference's sweep stops after this many indices in a row where it certifies nothing new. */
 const SWEEP_MISSES = 16;
@@ -410,15 +417,15 @@ const SWEEP_MISSES = 16;
  * The fit of fitLeafCountsExhaustive by branch and bound (see the header): O(n) bookkeeping, O(1)
  * certified Taylor bounds near the reference law, and one O(m) two-parameter fit per candidate
  * whose bound could beat the best. `bins` (tests) sets the coarse fit's size and the size up to
- * which the exhaustive search runs directly.
+ * which the search is exhaustive (by default COARSE_BINS and EXHAUSTIVE_BUDGETS).
  */
-export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARSE_BINS): CountsCandidate {
+export function fitLeafCounts(d: CountsData, name = 'observations', bins?: number): CountsCandidate {
   const n = d.t.length;
   countsSearchWork.anchors = 0;
   countsSearchWork.resolved = 0;
   countsSearchWork.certified = 0;
   countsSearchWork.exactFits = 0;
-  if (n <= bins) return fitLeafCountsExhaustive(d, name);
+  if (n <= (bins ?? EXHAUSTIVE_BUDGETS)) return fitLeafCountsExhaustive(d, name);
   let best = unsaturatedCandidate(d);
   countsSearchWork.exactFits++;
   const sums = prefixCounts(d);
@@ -496,9 +503,12 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
     const below = bound.etaInterval(d.t[m - 1]), above = bound.etaInterval(d.t[m]);
     return below[0] > lg + tolerance || above[1] < lg - tolerance;
   };
-  const saneReference = (law: { a: number; beta: number }) => law.beta > 0 && law.beta < MAX_REFERENCE_BETA && Number.isFinite(law.a);
+  const saneReference = (law: { a: number; beta: number }) => Math.abs(law.beta) < MAX_REFERENCE_BETA && Number.isFinite(law.a);
   const referenceAt = (law: { a: number; beta: number }, center: number) => new CountsTaylorBound(d, law.a, law.beta, center);
-  const kinkOf = (x: { a: number; beta: number; gMax: number; reached: boolean }) => (x.reached && x.beta > 0 ? (Math.log(x.gMax) - x.a) / x.beta : d.t[n - 1]);
+  // A reference's centre is where its g is highest (its kink, or the end it rises towards): budgets
+  // there, nearest g = 1, get the narrowest intervals.
+  const kinkOf = (x: { a: number; beta: number; gMax: number; reached: boolean }) =>
+    (x.reached && x.beta > 0 ? (Math.log(x.gMax) - x.a) / x.beta : x.beta >= 0 ? d.t[n - 1] : d.t[0]);
   const argmax = new RangeArgmax(cheap);
   // Recently built references, tried first for an anchor's power law.
   const references: CountsTaylorBound[] = [];
@@ -515,7 +525,9 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   let top = -Infinity, topIndex = -1, topKink = false;
   const tighten = (reference: CountsTaylorBound, m: number): boolean => {
     approx.value = -Infinity;
-    const kink = reference.bound(m, pooled(m), approx);
+    let kink = reference.bound(m, pooled(m), approx);
+    // A kink law needs β > 0: a certified maximiser with β < 0 (beyond rounding) is no candidate.
+    if (kink < Infinity && reference.betaInterval()[1] < -1e-9) kink = -Infinity;
     if (approx.value > top && !fittedKink[m]) {
       top = approx.value;
       topIndex = m;
@@ -526,7 +538,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
     if (m >= 2) {
       approx.value = -Infinity;
       split = reference.bound(m, null, approx);
-      if (split < Infinity && splitRuledOut(m, reference)) split = -Infinity;
+      if (split < Infinity && (reference.betaInterval()[1] < -1e-9 || splitRuledOut(m, reference))) split = -Infinity;
       else {
         split += suffixMax(m);
         if (approx.value + suffixMax(m) > top && !fittedSplit[m]) {
@@ -545,8 +557,8 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   };
   /** A reference at an exact fit near index m0, used on the indices around m0 while it certifies them. */
   const sweepFrom = (law: { a: number; beta: number }, center: number, m0: number) => {
-    // Only rising laws are references: a fit that ran off (β ≤ 0, or a runaway β) sits where the
-    // likelihood of other indices can have stray local maxima (chance > 0 is not concave).
+    // A fit that ran off (a runaway |β|) is no reference: it sits where the likelihood of other
+    // indices can have stray local maxima (chance > 0 is not concave).
     if (!saneReference(law)) return;
     const reference = referenceAt(law, center);
     remember(reference);
@@ -563,7 +575,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   //    and the kink law on the budget there is fitted exactly.
   let guess: CountsCandidate | null = null;
   try {
-    guess = fitLeafCountsExhaustive(coarse(d, bins), name);
+    guess = fitLeafCountsExhaustive(coarse(d, bins ?? COARSE_BINS), name);
   } catch {
     guess = null;
   }
@@ -593,7 +605,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
   //    around it (sweepFrom), so fits are not repeated index by index where the likelihood is flat.
   //    An anchor's Dev lower bound comes from a certified Taylor bound when a recent reference
   //    reaches it (O(1)), else from an exact fit.
-  onFit = (law, m, kink) => sweepFrom(law, kink ? d.t[m] : d.t[m - 1], m);
+  onFit = (law, m, kink) => sweepFrom(law, law.beta < 0 ? d.t[0] : kink ? d.t[m] : d.t[m - 1], m);
   const powerBound = (m: number): number => {
     for (const reference of references) {
       const b = reference.bound(m, null);
@@ -603,7 +615,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins = COARS
     const fit = powerFit(m);
     if (fit === null || !Number.isFinite(fit.logLikelihood)) return Infinity;
     // The law becomes a reference for the indices around the anchor and the next anchors.
-    if (!known) sweepFrom(fit, d.t[m - 1], m);
+    if (!known) sweepFrom(fit, fit.beta < 0 ? d.t[0] : d.t[m - 1], m);
     return fit.logLikelihood;
   };
   const heap = new RangeHeap();
