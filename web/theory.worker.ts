@@ -12,6 +12,14 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   } catch (e) {
     reply.theoryError = messageOf(e);
   }
+  // A state the theory refuses (e.g. ρ_task or φ with K ≠ 2) gets no design search: the page shows
+  // the refusal, and that search can take a minute (K = 3 with φ > 0: the §I2 quadrature per row).
+  if (reply.theoryError !== null) {
+    reply.partial = false;
+    reply.milliseconds = performance.now() - started;
+    self.postMessage(reply);
+    return;
+  }
   // The theory goes out first: the design search can take seconds (plurality trees up to b = 151).
   reply.milliseconds = performance.now() - started;
   self.postMessage(reply);

@@ -525,17 +525,17 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
   let top = -Infinity, topIndex = -1, topKink = false;
   const tighten = (reference: CountsTaylorBound, m: number): boolean => {
     approx.value = -Infinity;
-    let kink = reference.bound(m, pooled(m), approx);
+    let kink = kinkBound[m] === -Infinity ? -Infinity : reference.bound(m, pooled(m), approx);
     // A kink law needs β > 0: a certified maximiser with β < 0 (beyond rounding) is no candidate.
-    if (kink < Infinity && reference.betaInterval()[1] < -1e-9) kink = -Infinity;
-    if (approx.value > top && !fittedKink[m]) {
+    if (kink > -Infinity && kink < Infinity && reference.betaInterval()[1] < -1e-9) kink = -Infinity;
+    if (kink > -Infinity && approx.value > top && !fittedKink[m]) {
       top = approx.value;
       topIndex = m;
       topKink = true;
     }
     kinkBound[m] = Math.min(kinkBound[m], cheap[m], kink);
     let split = -Infinity;
-    if (m >= 2) {
+    if (m >= 2 && splitBound[m] > -Infinity) {
       approx.value = -Infinity;
       split = reference.bound(m, null, approx);
       if (split < Infinity && (reference.betaInterval()[1] < -1e-9 || splitRuledOut(m, reference))) split = -Infinity;
@@ -571,6 +571,32 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
     }
   };
 
+  // 0. Candidates that would fall. At β = 0 with ln k at its best (one pooled skill), the slope of
+  //    ln L in β is K·(mean ln x of the right answers − mean ln x of the wrong ones), K > 0; the
+  //    profile of a concave ln L falls beyond a point where it falls, so a negative slope puts the
+  //    maximum at β < 0: no split (its power law needs β > 0) and no kink (likewise). Prefix sums
+  //    make it O(1) per index; it is what keeps falling data (which end in the β > 0 error) fast.
+  {
+    const rt = new Float64Array(n + 1), ft = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      rt[i + 1] = rt[i] + d.right[i] * d.t[i];
+      ft[i + 1] = ft[i] + (d.trials[i] - d.right[i]) * d.t[i];
+    }
+    const span = 1 + Math.abs(d.t[0]) + Math.abs(d.t[n - 1]);
+    /** Whether mean t of right answers < mean t of wrong answers by more than rounding (and both exist, above chance). */
+    const falls = (r: number, f: number, sumRt: number, sumFt: number) =>
+      r > 0 && f > 0 && r / (r + f) > c && sumRt / r - sumFt / f < -1e-9 * span;
+    const right = sums.right[n], wrong = sums.trials[n] - right;
+    for (let m = 1; m < n - 1; m++) {
+      if (m >= 2 && falls(sums.right[m], sums.trials[m] - sums.right[m], rt[m], ft[m])) splitBound[m] = -Infinity;
+      const restRight = right - sums.right[m], restWrong = wrong - (sums.trials[m] - sums.right[m]);
+      if (falls(right, wrong, rt[m] + restRight * d.t[m], ft[m] + restWrong * d.t[m])) kinkBound[m] = -Infinity;
+      if (!open(Math.max(m >= 2 ? splitBound[m] : -Infinity, kinkBound[m]))) {
+        argmax.remove(m);
+        countsSearchWork.certified++;
+      }
+    }
+  }
   // 1. A reference: the exhaustive fit of the budgets pooled into `bins` groups locates the kink,
   //    and the kink law on the budget there is fitted exactly.
   let guess: CountsCandidate | null = null;

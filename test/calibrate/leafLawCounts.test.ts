@@ -228,6 +228,75 @@ describe('§G3 counts: certified Taylor bounds (countsTaylorBound.ts)', () => {
   }, 180_000);
 });
 
+/** Counts that do not follow a rising law: falling, rising then falling, flat, or at chance. */
+const shapeArbitrary = fc.record({
+  n: fc.integer({ min: 20, max: 200 }),
+  shape: fc.constantFrom('falling', 'rise-fall', 'flat', 'chance', 'fall-rise'),
+  level: fc.double({ min: 0.55, max: 0.95, noNaN: true }),
+  drop: fc.double({ min: 0.05, max: 0.4, noNaN: true }),
+  chance: fc.constantFrom(0, 0.25, 0.5),
+  trials: fc.constantFrom(1, 3, 10, 100),
+  seed: fc.integer({ min: 1, max: 2_000_000_000 }),
+  bins: fc.integer({ min: 3, max: 14 }),
+});
+
+function drawShape(c: { n: number; shape: string; level: number; drop: number; chance: number; trials: number; seed: number }): CountsData {
+  let s = c.seed;
+  const next = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const skill = (u: number) => {
+    const top = (c.level - 0.5) * 2;
+    switch (c.shape) {
+      case 'falling': return top * (1 - c.drop * u);
+      case 'rise-fall': return top * (1 - c.drop * Math.abs(2 * u - 1));
+      case 'fall-rise': return top * (1 - c.drop * (1 - Math.abs(2 * u - 1)));
+      case 'flat': return top;
+      default: return 0;
+    }
+  };
+  const t: number[] = [], right: number[] = [], trials: number[] = [];
+  for (let i = 0; i < c.n; i++) {
+    const p = c.chance + (1 - c.chance) * skill(i / c.n);
+    let r = 0;
+    for (let j = 0; j < c.trials; j++) if (next() < p) r++;
+    t.push(Math.log(1 + i));
+    right.push(r);
+    trials.push(c.trials);
+  }
+  return { chance: c.chance, t, right, trials };
+}
+
+describe('§G3 counts that do not rise', () => {
+  it('the search equals the exhaustive one on 150 random falling, rising-then-falling, flat and at-chance data sets', () => {
+    let fallingIndices = 0, fallingClosed = 0;
+    fc.assert(fc.property(shapeArbitrary, (c) => {
+      const d = drawShape(c);
+      let reference;
+      try {
+        reference = fitLeafCountsExhaustive(d);
+      } catch {
+        expect(() => fitLeafCounts(d, 'observations', c.bins)).toThrow(/no feasible fit/);
+        return;
+      }
+      expect(fitLeafCounts(d, 'observations', c.bins)).toEqual(reference);
+      if (c.shape === 'falling') {
+        fallingIndices += d.t.length - 2;
+        fallingClosed += countsSearchWork.certified;
+      }
+    }), { numRuns: 150, seed: 23 });
+    // On falling data most indices are closed without a fit (the slope test and the bounds).
+    expect(fallingClosed).toBeGreaterThan(0.7 * fallingIndices);
+  }, 180_000);
+
+  it('2,000 budgets of falling accuracy end at once in the β > 0 error (31 s before the slope test)', () => {
+    const d = drawShape({ n: 2000, shape: 'falling', level: 0.9, drop: 0.6, chance: 0.5, trials: 10, seed: 3 });
+    const data = d.t.map((t, i) => ({ x: Math.exp(t), right: d.right[i], trials: d.trials[i] }));
+    const t0 = performance.now();
+    expect(() => fitLeafLaw(data, { bootstrap: 0 })).toThrow(/β > 0/);
+    expect(countsSearchWork.exactFits).toBeLessThan(5);
+    expect((performance.now() - t0) / 1000).toBeLessThan(10);
+  });
+});
+
 describe('§G3 counts at scale (issue 16)', () => {
   const scaleLaw = { kind: 'power' as const, k: 0.02, beta: 0.5, gMax: 0.6 };
   /** n distinct budgets x = 1 … 2000 (the law saturates at x = 900), binomial counts (seeded). */
@@ -250,14 +319,19 @@ describe('§G3 counts at scale (issue 16)', () => {
     fitLeafLaw(manyCounts(10_000), { bootstrap: 0 });
     const small = countsSearchWork.exactFits;
     const data = manyCounts(100_000);
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = process.cpuUsage();
     const r = fitLeafLaw(data, { bootstrap: 0 });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const large = countsSearchWork.exactFits;
     // Measured 10 and 13 exact fits, 0.3 s and 2.4 s on the 2-core machine: each exact fit is
-    // O(budgets), the rest O(1) per index (the Taylor bounds), so the time is linear in n.
+    // O(budgets), the rest O(1) per index (the Taylor bounds), so the time is linear in n. The
+    // 10 s limit is on this process's CPU time (the fit is one thread; vitest runs each file in its
+    // own process), so other test files sharing the 2 cores cannot fail it; the wall clock gets 3×.
     expect(large).toBeLessThan(3 * small + 10);
-    expect(seconds).toBeLessThan(10);
+    expect(cpuSeconds).toBeLessThan(10);
+    expect(seconds).toBeLessThan(30);
     expect(r.gMaxReached).toBe(true);
     // ~45,000 budgets below the kink at 50 trials: SE(β) ≈ 0.015·√(1350/45000) ≈ 0.0026 (scaled from
     // the 3,000-budget fit); ~55,000 budgets at g_max: SE(p) ≈ √(0.16/2.75e6) ≈ 2.4e-4, SE(g_max) ≈ 4.8e-4.
