@@ -462,10 +462,24 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
   const slack = 4 * (n + 16) * 2 ** -53 * magnitude;
   const open = (bound: number) => bound >= threshold() - slack;
 
+  // Runaway limits. With chance > 0 a fit can climb towards a step (β → ∞: every budget below the
+  // step at chance), a supremum at infinity that no local certificate sees, and the exhaustive fit
+  // stops there after 100 steps. Its ln L tends to chance's ln L below the step plus the rest at its
+  // own best, so a bound never goes below that limit: for the power law of [0, m) the step is at
+  // budget m − 1, for the kink law at m (the pooled rest). With chance 0 the limit is −∞.
+  const chancePrefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const r = d.right[i], f = d.trials[i] - r;
+    chancePrefix[i + 1] = chancePrefix[i] + (r > 0 ? r * Math.log(c) : 0) + (f > 0 ? f * Math.log1p(-c) : 0);
+  }
+  const powerLimit = (m: number) => chancePrefix[m - 1] + constantMax(c, d.right[m - 1], d.trials[m - 1]);
+  const kinkLimit = (m: number) => chancePrefix[m] + suffixMax(m);
   // Per index, certified upper bounds of the split's and the kink's ln L (+∞: unknown; −∞: no candidate).
   const splitBound = new Float64Array(n - 1).fill(Infinity);
   const kinkBound = new Float64Array(n - 1).fill(Infinity);
   const fittedSplit = new Uint8Array(n - 1), fittedKink = new Uint8Array(n - 1);
+  // Candidates the slope test (step 0) puts at β < 0: no Taylor bound is needed for them.
+  const splitFalls = new Uint8Array(n - 1), kinkFalls = new Uint8Array(n - 1);
   // What to do with an exact fit's law besides comparing it (set once references are in use).
   let onFit: (law: { a: number; beta: number }, m: number, kink: boolean) => void = () => {};
   const fitSplit = (m: number) => {
@@ -525,7 +539,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
   let top = -Infinity, topIndex = -1, topKink = false;
   const tighten = (reference: CountsTaylorBound, m: number): boolean => {
     approx.value = -Infinity;
-    let kink = kinkBound[m] === -Infinity ? -Infinity : reference.bound(m, pooled(m), approx);
+    let kink = kinkFalls[m] ? -Infinity : reference.bound(m, pooled(m), approx);
     // A kink law needs β > 0: a certified maximiser with β < 0 (beyond rounding) is no candidate.
     if (kink > -Infinity && kink < Infinity && reference.betaInterval()[1] < -1e-9) kink = -Infinity;
     if (kink > -Infinity && approx.value > top && !fittedKink[m]) {
@@ -533,9 +547,9 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
       topIndex = m;
       topKink = true;
     }
-    kinkBound[m] = Math.min(kinkBound[m], cheap[m], kink);
+    kinkBound[m] = Math.min(kinkBound[m], cheap[m], Math.max(kink, kinkLimit(m)));
     let split = -Infinity;
-    if (m >= 2 && splitBound[m] > -Infinity) {
+    if (m >= 2 && !splitFalls[m]) {
       approx.value = -Infinity;
       split = reference.bound(m, null, approx);
       if (split < Infinity && (reference.betaInterval()[1] < -1e-9 || splitRuledOut(m, reference))) split = -Infinity;
@@ -547,7 +561,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
           topKink = false;
         }
       }
-      splitBound[m] = Math.min(splitBound[m], cheap[m], split);
+      splitBound[m] = Math.min(splitBound[m], cheap[m], Math.max(split, powerLimit(m) + suffixMax(m)));
     }
     if (cheap[m] > -Infinity && !open(Math.max(splitBound[m], kinkBound[m]))) {
       argmax.remove(m);
@@ -588,9 +602,15 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
       r > 0 && f > 0 && r / (r + f) > c && sumRt / r - sumFt / f < -1e-9 * span;
     const right = sums.right[n], wrong = sums.trials[n] - right;
     for (let m = 1; m < n - 1; m++) {
-      if (m >= 2 && falls(sums.right[m], sums.trials[m] - sums.right[m], rt[m], ft[m])) splitBound[m] = -Infinity;
+      if (m >= 2 && falls(sums.right[m], sums.trials[m] - sums.right[m], rt[m], ft[m])) {
+        splitFalls[m] = 1;
+        splitBound[m] = Math.min(cheap[m], powerLimit(m) + suffixMax(m));
+      }
       const restRight = right - sums.right[m], restWrong = wrong - (sums.trials[m] - sums.right[m]);
-      if (falls(right, wrong, rt[m] + restRight * d.t[m], ft[m] + restWrong * d.t[m])) kinkBound[m] = -Infinity;
+      if (falls(right, wrong, rt[m] + restRight * d.t[m], ft[m] + restWrong * d.t[m])) {
+        kinkFalls[m] = 1;
+        kinkBound[m] = Math.min(cheap[m], kinkLimit(m));
+      }
       if (!open(Math.max(m >= 2 ? splitBound[m] : -Infinity, kinkBound[m]))) {
         argmax.remove(m);
         countsSearchWork.certified++;
@@ -635,7 +655,7 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
   const powerBound = (m: number): number => {
     for (const reference of references) {
       const b = reference.bound(m, null);
-      if (b < Infinity) return b;
+      if (b < Infinity) return Math.max(b, powerLimit(m));
     }
     const known = powerFits.has(m);
     const fit = powerFit(m);

@@ -265,6 +265,22 @@ function drawShape(c: { n: number; shape: string; level: number; drop: number; c
   return { chance: c.chance, t, right, trials };
 }
 
+describe('§G3 counts: a fit that runs off to a step', () => {
+  it('the runaway kink of the exhaustive search (β ≈ 2,700 after 100 steps) is not ruled out by a local certificate', async () => {
+    // A random data set (chance ¼, one trial per budget) on which an earlier version returned the
+    // plain power law (AIC 142.50): no local bound sees the supremum at β → ∞, so every bound is
+    // floored at that step's limit (chance below it, the rest at its own best).
+    const { readFile } = await import('node:fs/promises');
+    const f = JSON.parse(await readFile(new URL('./fixtures/runawayKinkCounts.json', import.meta.url), 'utf8')) as CountsData & { bins: number };
+    const d: CountsData = { chance: f.chance, t: f.t, right: f.right, trials: f.trials };
+    const reference = fitLeafCountsExhaustive(d);
+    expect(reference.pattern).toEqual({ kind: 'kink', index: 69 });
+    expect(reference.beta).toBeGreaterThan(1000);
+    expect(fitLeafCounts(d, 'observations', f.bins)).toEqual(reference);
+    expect(fitLeafCounts(d)).toEqual(reference);
+  });
+});
+
 describe('§G3 counts that do not rise', () => {
   it('the search equals the exhaustive one on 150 random falling, rising-then-falling, flat and at-chance data sets', () => {
     let fallingIndices = 0, fallingClosed = 0;
