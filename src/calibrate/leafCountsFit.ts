@@ -449,10 +449,13 @@ export function fitLeafCounts(d: CountsData, name = 'observations', bins?: numbe
   // satPrefix[m] = Sat(m); cheap[m] = Sat(m) + Q(m) for m ∈ [1, n − 2] (index 0 is never a candidate).
   const satPrefix = new Float64Array(n);
   for (let m = 0; m < n - 1; m++) satPrefix[m + 1] = satPrefix[m] + constantMax(c, d.right[m], d.trials[m]);
-  const suffixMax = (m: number) => constantMax(c, sums.right[n] - sums.right[m], sums.trials[n] - sums.trials[m]);
+  // restMax[m] = Q(m), read several times per index by the sweeps: computed once.
+  const restMax = new Float64Array(n - 1);
+  for (let m = 1; m < n - 1; m++) restMax[m] = constantMax(c, sums.right[n] - sums.right[m], sums.trials[n] - sums.trials[m]);
+  const suffixMax = (m: number) => restMax[m];
   const cheap = new Float64Array(n - 1);
   cheap[0] = -Infinity;
-  for (let m = 1; m < n - 1; m++) cheap[m] = satPrefix[m] + suffixMax(m);
+  for (let m = 1; m < n - 1; m++) cheap[m] = satPrefix[m] + restMax[m];
   // A candidate of bound U beats the best only if 6 − 2U < best AIC. The slack covers rounding: every
   // ln L and bound here is a recursive sum of at most n + 1 nonpositive terms (a few ulps each), off
   // by at most (n + 1)·u·|sum| (u = 2⁻⁵³); four times that of the largest sums in play, so near-ties

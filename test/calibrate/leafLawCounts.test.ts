@@ -143,6 +143,19 @@ describe('§G3 counts: the exact fit finds kinks the Nelder–Mead search missed
   });
 });
 
+/** The search through the bounds (coarse fit of `bins` groups) equals the exhaustive one, errors included; the exhaustive candidate or null. */
+function expectSameAsExhaustive(d: CountsData, bins: number) {
+  let reference;
+  try {
+    reference = fitLeafCountsExhaustive(d);
+  } catch {
+    expect(() => fitLeafCounts(d, 'observations', bins)).toThrow(/no feasible fit/);
+    return null;
+  }
+  expect(fitLeafCounts(d, 'observations', bins)).toEqual(reference);
+  return reference;
+}
+
 /** Random count data of 20–250 budgets: 1–400 trials, chance 0, ¼ or ½, any saturating law. */
 const midArbitrary = fc.record({
   n: fc.integer({ min: 20, max: 250 }),
@@ -208,14 +221,8 @@ describe('§G3 counts: certified Taylor bounds (countsTaylorBound.ts)', () => {
     let exactFits = 0, candidates = 0, certified = 0, saturated = 0;
     fc.assert(fc.property(midArbitrary, (c) => {
       const d = drawMid(c);
-      let reference;
-      try {
-        reference = fitLeafCountsExhaustive(d);
-      } catch {
-        expect(() => fitLeafCounts(d, 'observations', c.bins)).toThrow(/no feasible fit/);
-        return;
-      }
-      expect(fitLeafCounts(d, 'observations', c.bins)).toEqual(reference);
+      const reference = expectSameAsExhaustive(d, c.bins);
+      if (reference === null) return;
       exactFits += countsSearchWork.exactFits;
       certified += countsSearchWork.certified;
       candidates += 2 * (d.t.length - 2);
@@ -286,14 +293,8 @@ describe('§G3 counts that do not rise', () => {
     let fallingIndices = 0, fallingClosed = 0;
     fc.assert(fc.property(shapeArbitrary, (c) => {
       const d = drawShape(c);
-      let reference;
-      try {
-        reference = fitLeafCountsExhaustive(d);
-      } catch {
-        expect(() => fitLeafCounts(d, 'observations', c.bins)).toThrow(/no feasible fit/);
-        return;
-      }
-      expect(fitLeafCounts(d, 'observations', c.bins)).toEqual(reference);
+      const reference = expectSameAsExhaustive(d, c.bins);
+      if (reference === null) return;
       if (c.shape === 'falling') {
         fallingIndices += d.t.length - 2;
         fallingClosed += countsSearchWork.certified;
